@@ -1,0 +1,245 @@
+-- CreateTable
+CREATE TABLE "Session" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "isOnline" BOOLEAN NOT NULL DEFAULT false,
+    "scope" TEXT,
+    "expires" DATETIME,
+    "accessToken" TEXT NOT NULL,
+    "userId" BIGINT,
+    "firstName" TEXT,
+    "lastName" TEXT,
+    "email" TEXT,
+    "accountOwner" BOOLEAN,
+    "locale" TEXT,
+    "collaborator" BOOLEAN,
+    "emailVerified" BOOLEAN,
+    "refreshToken" TEXT,
+    "refreshTokenExpires" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "Shop" (
+    "shop" TEXT NOT NULL PRIMARY KEY,
+    "brandName" TEXT NOT NULL,
+    "supportContact" TEXT NOT NULL,
+    "termsUrl" TEXT,
+    "privacyUrl" TEXT,
+    "twilioAccountSid" TEXT,
+    "twilioAuthTokenEncrypted" TEXT,
+    "senderPhoneNumber" TEXT,
+    "messagingServiceSid" TEXT,
+    "keywordMode" TEXT NOT NULL DEFAULT 'twilio_default',
+    "helpText" TEXT,
+    "optOutText" TEXT,
+    "optInText" TEXT,
+    "doubleOptIn" BOOLEAN NOT NULL DEFAULT true,
+    "pendingExpiryHours" INTEGER NOT NULL DEFAULT 72,
+    "quietHoursStart" TEXT NOT NULL DEFAULT '21:00',
+    "quietHoursEnd" TEXT NOT NULL DEFAULT '08:00',
+    "maxMessagesPerMonth" INTEGER NOT NULL DEFAULT 6,
+    "maxMessagesPerDay" INTEGER NOT NULL DEFAULT 3,
+    "timezone" TEXT NOT NULL DEFAULT 'America/New_York',
+    "extraOptInKeywords" TEXT NOT NULL DEFAULT 'JOIN',
+    "supportedLanguages" TEXT NOT NULL DEFAULT 'en',
+    "demo" BOOLEAN NOT NULL DEFAULT false,
+    "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "uninstalledAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "DisclosureVersion" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "locale" TEXT NOT NULL DEFAULT 'en',
+    "text" TEXT NOT NULL,
+    "contentHash" TEXT NOT NULL,
+    "publishedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "Subscriber" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "phone" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "optInLevel" TEXT,
+    "shopifyCustomerId" TEXT,
+    "locale" TEXT,
+    "timezone" TEXT,
+    "region" TEXT,
+    "pendingExpiresAt" DATETIME,
+    "subscribedAt" DATETIME,
+    "unsubscribedAt" DATETIME,
+    "undeliverableCount" INTEGER NOT NULL DEFAULT 0,
+    "unreachableAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "ConsentEvent" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "seq" INTEGER NOT NULL,
+    "subscriberId" TEXT NOT NULL,
+    "phone" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "fromStatus" TEXT,
+    "toStatus" TEXT NOT NULL,
+    "occurredAt" DATETIME NOT NULL,
+    "recordedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "evidence" TEXT NOT NULL,
+    "evidenceDigest" TEXT NOT NULL,
+    "redactedAt" DATETIME,
+    "prevHash" TEXT NOT NULL,
+    "hash" TEXT NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "ConsentChainHead" (
+    "shop" TEXT NOT NULL PRIMARY KEY,
+    "seq" INTEGER NOT NULL DEFAULT 0,
+    "hash" TEXT NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "Campaign" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'draft',
+    "scheduledAt" DATETIME,
+    "startedAt" DATETIME,
+    "completedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "Message" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "subscriberId" TEXT,
+    "campaignId" TEXT,
+    "phone" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lockedUntil" DATETIME,
+    "twilioSid" TEXT,
+    "errorCode" INTEGER,
+    "errorMessage" TEXT,
+    "segments" INTEGER NOT NULL DEFAULT 1,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    "sentAt" DATETIME,
+    "deliveredAt" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "InboundMessage" (
+    "messageSid" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "fromPhone" TEXT NOT NULL,
+    "toPhone" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "intent" TEXT NOT NULL,
+    "subscriberId" TEXT,
+    "replyTwiml" TEXT NOT NULL,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "TrackedLink" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "campaignId" TEXT,
+    "code" TEXT NOT NULL,
+    "url" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "LinkClick" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "linkId" TEXT NOT NULL,
+    "subscriberId" TEXT,
+    "clickedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateIndex
+CREATE INDEX "Session_shop_idx" ON "Session"("shop");
+
+-- CreateIndex
+CREATE INDEX "Shop_senderPhoneNumber_idx" ON "Shop"("senderPhoneNumber");
+
+-- CreateIndex
+CREATE INDEX "Shop_messagingServiceSid_idx" ON "Shop"("messagingServiceSid");
+
+-- CreateIndex
+CREATE INDEX "DisclosureVersion_shop_publishedAt_idx" ON "DisclosureVersion"("shop", "publishedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "DisclosureVersion_shop_version_locale_key" ON "DisclosureVersion"("shop", "version", "locale");
+
+-- CreateIndex
+CREATE INDEX "Subscriber_shop_status_idx" ON "Subscriber"("shop", "status");
+
+-- CreateIndex
+CREATE INDEX "Subscriber_shop_shopifyCustomerId_idx" ON "Subscriber"("shop", "shopifyCustomerId");
+
+-- CreateIndex
+CREATE INDEX "Subscriber_status_pendingExpiresAt_idx" ON "Subscriber"("status", "pendingExpiresAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Subscriber_shop_phone_key" ON "Subscriber"("shop", "phone");
+
+-- CreateIndex
+CREATE INDEX "ConsentEvent_subscriberId_seq_idx" ON "ConsentEvent"("subscriberId", "seq");
+
+-- CreateIndex
+CREATE INDEX "ConsentEvent_shop_occurredAt_idx" ON "ConsentEvent"("shop", "occurredAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ConsentEvent_shop_seq_key" ON "ConsentEvent"("shop", "seq");
+
+-- CreateIndex
+CREATE INDEX "Campaign_shop_createdAt_idx" ON "Campaign"("shop", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Message_twilioSid_key" ON "Message"("twilioSid");
+
+-- CreateIndex
+CREATE INDEX "Message_status_nextAttemptAt_idx" ON "Message"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "Message_shop_subscriberId_idx" ON "Message"("shop", "subscriberId");
+
+-- CreateIndex
+CREATE INDEX "Message_shop_createdAt_idx" ON "Message"("shop", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Message_campaignId_subscriberId_key" ON "Message"("campaignId", "subscriberId");
+
+-- CreateIndex
+CREATE INDEX "InboundMessage_shop_receivedAt_idx" ON "InboundMessage"("shop", "receivedAt");
+
+-- CreateIndex
+CREATE INDEX "InboundMessage_subscriberId_idx" ON "InboundMessage"("subscriberId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "TrackedLink_code_key" ON "TrackedLink"("code");
+
+-- CreateIndex
+CREATE INDEX "TrackedLink_shop_campaignId_idx" ON "TrackedLink"("shop", "campaignId");
+
+-- CreateIndex
+CREATE INDEX "LinkClick_linkId_clickedAt_idx" ON "LinkClick"("linkId", "clickedAt");
