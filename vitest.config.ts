@@ -1,11 +1,13 @@
 import tsconfigPaths from "vite-tsconfig-paths";
 import { defineConfig } from "vitest/config";
+import { TEST_ENV } from "./tests/setup/test-env";
 
 // Test layers: pure domain logic ("unit"), everything that touches a database
 // (run once per provider), and the browser flow against a running demo server.
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
+    env: TEST_ENV,
     projects: [
       {
         extends: true,
@@ -20,7 +22,7 @@ export default defineConfig({
         test: {
           name: "sqlite",
           include: ["app/**/*.server.test.ts", "tests/integration/**/*.test.ts"],
-          env: { TEST_DB_PROVIDER: "sqlite" },
+          env: { ...TEST_ENV, TEST_DB_PROVIDER: "sqlite" },
           globalSetup: ["tests/setup/global-db.ts"],
           setupFiles: ["tests/setup/per-file-db.ts"],
           testTimeout: 30_000,
@@ -32,7 +34,7 @@ export default defineConfig({
         test: {
           name: "postgresql",
           include: ["app/**/*.server.test.ts", "tests/integration/**/*.test.ts"],
-          env: { TEST_DB_PROVIDER: "postgresql" },
+          env: { ...TEST_ENV, TEST_DB_PROVIDER: "postgresql" },
           globalSetup: ["tests/setup/global-db.ts"],
           setupFiles: ["tests/setup/per-file-db.ts"],
           testTimeout: 30_000,

@@ -1,0 +1,139 @@
+/**
+ * The consent ledger: append-only, hash-chained per shop.
+ *
+ * Each event's hash covers the previous event's hash and everything that makes
+ * the event what it is. Personal data (phone, evidence such as IP or message
+ * text) enters the chain only through `evidenceDigest` = sha256(salt, phone,
+ * evidence), so a lawful redaction can erase the personal data and the salt
+ * while the chain still verifies; the event is then reported as redacted, not
+ * as tampered.
+ *
+ * Concurrency: appending increments the shop's ConsentChainHead row first, in
+ * the caller's transaction. That row lock (PostgreSQL) or the write lock
+ * (SQLite) serialises appends per shop, so two app instances can never both
+ * write seq N; appends for different shops do not wait for each other on
+ * PostgreSQL. Each append is O(1): no scan of earlier events.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { ConsentEvent } from "@prisma/client";
+import prisma, { type DbTx } from "../db.server";
+import type { ConsentEventKind, ConsentSource, SubscriberStatus } from "./transitions";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export type Evidence = Record<string, string | number | boolean | null>;
+
+export interface NewConsentEvent {
+  subscriberId: string;
+  phone: string;
+  kind: ConsentEventKind;
+  source: ConsentSource;
+  fromStatus: SubscriberStatus | null;
+  toStatus: SubscriberStatus;
+  occurredAt: Date;
+  evidence: Evidence;
+}
+
+/** JSON with object keys sorted, so the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+export function evidenceDigestOf(salt: string, phone: string, evidence: string): string {
+  return sha256(canonicalJson({ salt, phone, evidence }));
+}
+
+type HashedFields = Pick<
+  ConsentEvent,
+  "shop" | "seq" | "subscriberId" | "kind" | "source" | "fromStatus" | "toStatus" | "occurredAt" | "evidenceDigest" | "prevHash"
+>;
+
+export function eventHashOf(event: HashedFields): string {
+  return sha256(
+    canonicalJson({
+      shop: event.shop,
+      seq: event.seq,
+      subscriberId: event.subscriberId,
+      kind: event.kind,
+      source: event.source,
+      fromStatus: event.fromStatus,
+      toStatus: event.toStatus,
+      occurredAt: event.occurredAt.toISOString(),
+      evidenceDigest: event.evidenceDigest,
+      prevHash: event.prevHash,
+    }),
+  );
+}
+
+/** Appends one event. Must run inside the transaction that changes the subscriber. */
+export async function appendConsentEvent(tx: DbTx, shop: string, event: NewConsentEvent): Promise<ConsentEvent> {
+  const head = await tx.consentChainHead.upsert({
+    where: { shop },
+    create: { shop, seq: 1, hash: GENESIS_HASH },
+    update: { seq: { increment: 1 } },
+  });
+  const evidence = canonicalJson(event.evidence);
+  const evidenceSalt = randomBytes(16).toString("hex");
+  const fields: HashedFields = {
+    shop,
+    seq: head.seq,
+    subscriberId: event.subscriberId,
+    kind: event.kind,
+    source: event.source,
+    fromStatus: event.fromStatus,
+    toStatus: event.toStatus,
+    occurredAt: event.occurredAt,
+    evidenceDigest: evidenceDigestOf(evidenceSalt, event.phone, evidence),
+    prevHash: head.hash,
+  };
+  const hash = eventHashOf(fields);
+  const created = await tx.consentEvent.create({
+    data: { ...fields, phone: event.phone, evidence, evidenceSalt, hash },
+  });
+  await tx.consentChainHead.update({ where: { shop }, data: { hash } });
+  return created;
+}
+
+export type ChainVerification =
+  | { ok: true; events: number; redacted: number }
+  | { ok: false; events: number; brokenAt: number; reason: string };
+
+/** Walks a shop's whole chain in order and reports the first broken link. */
+export async function verifyConsentChain(shop: string, batchSize = 1000): Promise<ChainVerification> {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let redacted = 0;
+  for (;;) {
+    const batch = await prisma.consentEvent.findMany({
+      where: { shop, seq: { gte: expectedSeq } },
+      orderBy: { seq: "asc" },
+      take: batchSize,
+    });
+    for (const event of batch) {
+      const broken = (reason: string): ChainVerification => ({ ok: false, events: expectedSeq - 1, brokenAt: event.seq, reason });
+      if (event.seq !== expectedSeq) return broken(`event ${expectedSeq} is missing`);
+      if (event.prevHash !== prevHash) return broken("does not link to the previous event");
+      if (eventHashOf(event) !== event.hash) return broken("content does not match its hash");
+      if (event.redactedAt) redacted += 1;
+      else if (!event.evidenceSalt || evidenceDigestOf(event.evidenceSalt, event.phone, event.evidence) !== event.evidenceDigest) {
+        return broken("phone or evidence was changed");
+      }
+      prevHash = event.hash;
+      expectedSeq += 1;
+    }
+    if (batch.length < batchSize) break;
+  }
+  const head = await prisma.consentChainHead.findUnique({ where: { shop } });
+  const events = expectedSeq - 1;
+  if ((head?.seq ?? 0) !== events || (head?.hash ?? GENESIS_HASH) !== prevHash) {
+    return { ok: false, events, brokenAt: expectedSeq, reason: "events after this point were deleted" };
+  }
+  return { ok: true, events, redacted };
+}
