@@ -1,0 +1,74 @@
+/**
+ * A shop's SMS program settings. Every function takes the shop first and scopes
+ * by it; the Twilio auth token is stored only encrypted.
+ */
+import type { Shop } from "@prisma/client";
+import { z } from "zod";
+import prisma from "../db.server";
+import { env } from "../env.server";
+import { decryptSecret, encryptSecret } from "../security/secret-box.server";
+
+export const KEYWORD_MODES = ["twilio_default", "twilio_advanced_opt_out", "app"] as const;
+export type KeywordMode = (typeof KEYWORD_MODES)[number];
+
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be a phone number in international format, e.g. +15551234567");
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 21:00");
+
+export const shopSettingsSchema = z.object({
+  brandName: z.string().trim().min(1, "Enter the brand name subscribers will recognise").max(40),
+  supportContact: z.string().trim().min(3, "Enter an e-mail address, phone number or URL for HELP replies").max(80),
+  termsUrl: z.string().url().nullish(),
+  privacyUrl: z.string().url().nullish(),
+  twilioAccountSid: z.string().regex(/^AC[0-9a-zA-Z]{32}$/, "Twilio account SIDs start with AC and have 34 characters").nullish(),
+  twilioAuthToken: z.string().min(8).nullish(),
+  senderPhoneNumber: e164.nullish(),
+  messagingServiceSid: z.string().regex(/^MG[0-9a-zA-Z]{32}$/, "Messaging Service SIDs start with MG").nullish(),
+  keywordMode: z.enum(KEYWORD_MODES).default("twilio_default"),
+  helpText: z.string().max(320).nullish(),
+  optOutText: z.string().max(320).nullish(),
+  optInText: z.string().max(320).nullish(),
+  doubleOptIn: z.boolean().default(true),
+  pendingExpiryHours: z.number().int().min(1).max(24 * 30).default(72),
+  quietHoursStart: clock.default("21:00"),
+  quietHoursEnd: clock.default("08:00"),
+  maxMessagesPerMonth: z.number().int().min(1).max(100).default(6),
+  maxMessagesPerDay: z.number().int().min(1).max(10).default(3),
+  timezone: z.string().default("America/New_York"),
+  extraOptInKeywords: z.array(z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,20}$/)).default(["JOIN"]),
+  supportedLanguages: z.array(z.enum(["en", "es", "fr", "de", "pt", "it"])).default(["en"]),
+});
+export type ShopSettingsInput = z.input<typeof shopSettingsSchema>;
+
+export async function saveShopSettings(shop: string, input: ShopSettingsInput, options: { demo?: boolean } = {}): Promise<Shop> {
+  const { twilioAuthToken, extraOptInKeywords, supportedLanguages, ...rest } = shopSettingsSchema.parse(input);
+  const data = {
+    ...rest,
+    extraOptInKeywords: extraOptInKeywords.join(","),
+    supportedLanguages: supportedLanguages.join(","),
+    ...(twilioAuthToken ? { twilioAuthTokenEncrypted: encryptSecret(twilioAuthToken, env().ENCRYPTION_KEY) } : {}),
+  };
+  return prisma.shop.upsert({
+    where: { shop },
+    create: { shop, ...data, demo: options.demo ?? false },
+    update: data,
+  });
+}
+
+export function getShopSettings(shop: string): Promise<Shop | null> {
+  return prisma.shop.findUnique({ where: { shop } });
+}
+
+/** The shop that owns an inbound number (or Messaging Service); null when none does. */
+export async function findShopByInboundNumber(to: string, messagingServiceSid?: string | null): Promise<Shop | null> {
+  const byNumber = await prisma.shop.findFirst({ where: { senderPhoneNumber: to, uninstalledAt: null } });
+  if (byNumber || !messagingServiceSid) return byNumber;
+  return prisma.shop.findFirst({ where: { messagingServiceSid, uninstalledAt: null } });
+}
+
+export function twilioAuthTokenOf(settings: Pick<Shop, "twilioAuthTokenEncrypted">): string | null {
+  return settings.twilioAuthTokenEncrypted ? decryptSecret(settings.twilioAuthTokenEncrypted, env().ENCRYPTION_KEY) : null;
+}
+
+export function listSetting(value: string): string[] {
+  return value.split(",").map((item) => item.trim()).filter(Boolean);
+}
