@@ -1,0 +1,56 @@
+import prisma from "../db.server";
+
+export interface DashboardSummary {
+  brandName: string;
+  subscribers: { total: number; subscribed: number; pending: number; unsubscribed: number; expired: number };
+  last30Days: { optIns: number; optOuts: number; messagesSent: number; messagesDelivered: number };
+  campaigns: Array<{ id: string; name: string; status: string; recipients: number; delivered: number }>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const OPT_IN_KINDS = ["opted_in", "confirmed", "resubscribed"];
+const OPT_OUT_KINDS = ["opted_out", "carrier_opt_out"];
+
+export async function getDashboardSummary(shop: string, now = new Date()): Promise<DashboardSummary | null> {
+  const settings = await prisma.shop.findUnique({ where: { shop }, select: { brandName: true } });
+  if (!settings) return null;
+  const since = new Date(now.getTime() - 30 * DAY_MS);
+
+  const [byStatus, optIns, optOuts, sent, delivered, campaigns] = await Promise.all([
+    prisma.subscriber.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } }),
+    prisma.consentEvent.count({ where: { shop, kind: { in: OPT_IN_KINDS }, occurredAt: { gte: since } } }),
+    prisma.consentEvent.count({ where: { shop, kind: { in: OPT_OUT_KINDS }, occurredAt: { gte: since } } }),
+    prisma.message.count({ where: { shop, sentAt: { gte: since } } }),
+    prisma.message.count({ where: { shop, status: "delivered", deliveredAt: { gte: since } } }),
+    prisma.campaign.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 5 }),
+  ]);
+
+  const messageCounts = await prisma.message.groupBy({
+    by: ["campaignId", "status"],
+    where: { shop, campaignId: { in: campaigns.map((c) => c.id) } },
+    _count: { _all: true },
+  });
+
+  const count = (status: string) => byStatus.find((row) => row.status === status)?._count._all ?? 0;
+  return {
+    brandName: settings.brandName,
+    subscribers: {
+      total: byStatus.reduce((sum, row) => sum + row._count._all, 0),
+      subscribed: count("subscribed"),
+      pending: count("pending"),
+      unsubscribed: count("unsubscribed"),
+      expired: count("expired"),
+    },
+    last30Days: { optIns, optOuts, messagesSent: sent, messagesDelivered: delivered },
+    campaigns: campaigns.map((campaign) => {
+      const rows = messageCounts.filter((row) => row.campaignId === campaign.id);
+      return {
+        id: campaign.id,
+        name: campaign.name,
+        status: campaign.status,
+        recipients: rows.reduce((sum, row) => sum + row._count._all, 0),
+        delivered: rows.find((row) => row.status === "delivered")?._count._all ?? 0,
+      };
+    }),
+  };
+}

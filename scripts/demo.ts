@@ -1,0 +1,69 @@
+/**
+ * `npm run demo`: the whole product on one machine, no Shopify store and no
+ * network. Builds the app if needed, migrates and seeds the embedded SQLite
+ * database, starts the local Twilio-compatible server and the app, and prints
+ * the admin link.
+ */
+import { DEFAULT_DEMO_TWILIO_AUTH_TOKEN, DEMO_INBOUND_NUMBER, DEMO_SHOP, DEMO_TWILIO_ACCOUNT_SID, isDemoMode } from "../app/demo/demo-mode.server";
+import { ensureBuilt } from "./ensure-built";
+
+if (process.env.NODE_ENV === "production") {
+  console.error("npm run demo refuses to run with NODE_ENV=production: the demo link must never exist in production.");
+  process.exit(1);
+}
+
+const port = Number(process.env.PORT || 3000);
+const appUrl = `http://localhost:${port}`;
+const twilioAuthToken = process.env.DEMO_TWILIO_AUTH_TOKEN || DEFAULT_DEMO_TWILIO_AUTH_TOKEN;
+Object.assign(process.env, {
+  NODE_ENV: process.env.NODE_ENV || "development",
+  DEMO_MODE: "1",
+  SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY || "demo-api-key",
+  SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET || "demo-api-secret",
+  SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL || appUrl,
+  // A fixed, public key: fine for demo data, never for a real shop (see README).
+  ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || "de".repeat(32),
+});
+if (!isDemoMode()) throw new Error("demo mode did not switch on");
+
+await ensureBuilt();
+
+const { resolveDatabaseUrl } = await import("../app/db/database-url");
+const { migrate } = await import("../app/db/migrator");
+const { seedDemoShop, seedDemoSession } = await import("../app/demo/seed.server");
+const { demoAdminUrl } = await import("../app/demo/demo-link.server");
+const { startTwilioSandbox } = await import("../app/messaging/twilio-sandbox.server");
+const { startAppServer } = await import("../server/app-server");
+const { env } = await import("../app/env.server");
+
+await migrate(resolveDatabaseUrl());
+const seeded = await seedDemoShop({ twilioAuthToken });
+await seedDemoSession(env().SCOPES);
+
+const sandbox = await startTwilioSandbox({
+  port: Number(process.env.TWILIO_SANDBOX_PORT || 0),
+  accounts: [{ accountSid: DEMO_TWILIO_ACCOUNT_SID, authToken: twilioAuthToken }],
+});
+process.env.TWILIO_API_BASE_URL = sandbox.url;
+
+const server = await startAppServer({ port });
+const link = demoAdminUrl({ appUrl: server.url, shop: DEMO_SHOP, apiKey: env().SHOPIFY_API_KEY, apiSecret: env().SHOPIFY_API_SECRET });
+
+console.log(`
+Demo shop ${DEMO_SHOP}: ${seeded.subscribers} subscribers (${seeded.created ? "seeded now" : "already seeded"})
+App:                 ${server.url}
+Twilio test server:  ${sandbox.url}
+Inbound SMS webhook: POST ${server.url}/webhooks/twilio/sms  (To=${DEMO_INBOUND_NUMBER}, signed with DEMO_TWILIO_AUTH_TOKEN)
+Status callback:     POST ${server.url}/webhooks/twilio/status
+
+Admin link (demo mode only, valid 12 hours):
+${link}
+`);
+
+const stop = async () => {
+  await server.close();
+  await sandbox.close();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,27 @@
+import { randomUUID } from "node:crypto";
+import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { TEST_ENV } from "../setup/test-env";
+
+/** A webhook request shaped and signed like Shopify's (X-Shopify-Hmac-Sha256 over the raw body). */
+export function shopifyWebhookRequest(options: {
+  path: string;
+  topic: string;
+  shop: string;
+  payload: unknown;
+  webhookId?: string;
+  secret?: string;
+}): Request {
+  const body = JSON.stringify(options.payload);
+  return new Request(new URL(options.path, TEST_ENV.SHOPIFY_APP_URL), {
+    method: "POST",
+    body,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": options.topic,
+      "X-Shopify-Shop-Domain": options.shop,
+      "X-Shopify-API-Version": "2026-07",
+      "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
+      "X-Shopify-Hmac-Sha256": getHmac(body, options.secret ?? TEST_ENV.SHOPIFY_API_SECRET),
+    },
+  });
+}
