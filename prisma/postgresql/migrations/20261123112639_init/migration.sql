@@ -105,6 +105,7 @@ CREATE TABLE "ConsentEvent" (
     "occurredAt" TIMESTAMP(3) NOT NULL,
     "recordedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "evidence" TEXT NOT NULL,
+    "evidenceSalt" TEXT,
     "evidenceDigest" TEXT NOT NULL,
     "redactedAt" TIMESTAMP(3),
     "prevHash" TEXT NOT NULL,

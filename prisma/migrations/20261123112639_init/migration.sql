@@ -94,6 +94,7 @@ CREATE TABLE "ConsentEvent" (
     "occurredAt" DATETIME NOT NULL,
     "recordedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "evidence" TEXT NOT NULL,
+    "evidenceSalt" TEXT,
     "evidenceDigest" TEXT NOT NULL,
     "redactedAt" DATETIME,
     "prevHash" TEXT NOT NULL,
