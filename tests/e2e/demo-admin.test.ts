@@ -1,0 +1,102 @@
+/**
+ * The evaluator's path: `npm run demo`, open the printed admin link in a real
+ * browser, see the seeded shop's real numbers on the Polaris dashboard.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPrismaClient } from "../../app/db.server";
+import { DEMO_SHOP } from "../../app/demo/demo-mode.server";
+import { freePort } from "../support/free-port";
+
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+let demo: ChildProcess;
+let browser: Browser;
+let adminLink: string;
+const databaseUrl = `file:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), "demo-e2e-")), "demo.db")}`;
+const output: string[] = [];
+
+function waitForAdminLink(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm run demo printed no admin link in time:\n${output.join("")}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = /^(http:\/\/localhost:\d+\/app\?\S+)$/m.exec(output.join(""));
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    child.once("exit", (code) => reject(new Error(`npm run demo exited with ${code}:\n${output.join("")}`)));
+  });
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  demo = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/demo.ts"], {
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, NODE_ENV: "development", DEMO_MODE: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  adminLink = await waitForAdminLink(demo, 200_000);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  demo?.kill("SIGTERM");
+});
+
+describe("demo admin in a real browser", () => {
+  it("renders the Polaris dashboard with the seeded shop's real numbers", async () => {
+    const db = createPrismaClient(databaseUrl);
+    const count = (status: string) => db.subscriber.count({ where: { shop: DEMO_SHOP, status } });
+    const expected = {
+      subscribed: await count("subscribed"),
+      pending: await count("pending"),
+      unsubscribed: await count("unsubscribed"),
+      total: await db.subscriber.count({ where: { shop: DEMO_SHOP } }),
+    };
+    await db.$disconnect();
+    expect(expected.total).toBeGreaterThanOrEqual(150);
+    expect(expected.unsubscribed).toBeGreaterThan(0);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    const response = await page.goto(adminLink);
+    expect(response?.status()).toBe(200);
+    await page.getByRole("heading", { name: "Juniper & Pine SMS" }).waitFor();
+
+    for (const [metric, value] of Object.entries(expected)) {
+      await expect.poll(() => page.locator(`#metric-${metric}`).textContent()).toBe(value.toLocaleString("en-US"));
+    }
+    await expect.poll(() => page.getByText("Black Friday early access").count()).toBeGreaterThan(0);
+
+    fs.mkdirSync("test-results", { recursive: true });
+    await page.screenshot({ path: "test-results/demo-dashboard.png", fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("refuses the admin without a valid session token", async () => {
+    const tampered = new URL(adminLink);
+    tampered.searchParams.set("id_token", `${tampered.searchParams.get("id_token")}x`);
+    const response = await fetch(tampered, { redirect: "manual" });
+    expect(response.status).not.toBe(200);
+  });
+});
