@@ -43,7 +43,7 @@ describe("dashboard summary", () => {
       brandName: "Acme Outfitters",
       subscribers: { total: 3, subscribed: 1, pending: 1, unsubscribed: 1, expired: 0 },
       last30Days: { optIns: 1, optOuts: 1, messagesSent: 1, messagesDelivered: 1 },
-      campaigns: [{ id: campaign.id, name: "Spring", status: "sent", recipients: 1, delivered: 1 }],
+      campaigns: [{ id: campaign.id, name: "Spring", status: "sent", scheduledAt: null, recipients: 1, delivered: 1, failed: 0 }],
     });
   });
 

@@ -1,10 +1,11 @@
+import { listCampaigns, type CampaignSummary } from "../campaigns/campaigns.server";
 import prisma from "../db.server";
 
 export interface DashboardSummary {
   brandName: string;
   subscribers: { total: number; subscribed: number; pending: number; unsubscribed: number; expired: number };
   last30Days: { optIns: number; optOuts: number; messagesSent: number; messagesDelivered: number };
-  campaigns: Array<{ id: string; name: string; status: string; recipients: number; delivered: number }>;
+  campaigns: CampaignSummary[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,14 +23,8 @@ export async function getDashboardSummary(shop: string, now = new Date()): Promi
     prisma.consentEvent.count({ where: { shop, kind: { in: OPT_OUT_KINDS }, occurredAt: { gte: since } } }),
     prisma.message.count({ where: { shop, sentAt: { gte: since } } }),
     prisma.message.count({ where: { shop, status: "delivered", deliveredAt: { gte: since } } }),
-    prisma.campaign.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 5 }),
+    listCampaigns(shop, { take: 5 }),
   ]);
-
-  const messageCounts = await prisma.message.groupBy({
-    by: ["campaignId", "status"],
-    where: { shop, campaignId: { in: campaigns.map((c) => c.id) } },
-    _count: { _all: true },
-  });
 
   const count = (status: string) => byStatus.find((row) => row.status === status)?._count._all ?? 0;
   return {
@@ -42,15 +37,6 @@ export async function getDashboardSummary(shop: string, now = new Date()): Promi
       expired: count("expired"),
     },
     last30Days: { optIns, optOuts, messagesSent: sent, messagesDelivered: delivered },
-    campaigns: campaigns.map((campaign) => {
-      const rows = messageCounts.filter((row) => row.campaignId === campaign.id);
-      return {
-        id: campaign.id,
-        name: campaign.name,
-        status: campaign.status,
-        recipients: rows.reduce((sum, row) => sum + row._count._all, 0),
-        delivered: rows.find((row) => row.status === "delivered")?._count._all ?? 0,
-      };
-    }),
+    campaigns,
   };
 }
