@@ -50,6 +50,8 @@ export default defineConfig({
           hookTimeout: 240_000,
         },
       },
+      // The checkout UI extension (Preact + jsdom): its own config in its folder.
+      "extensions/sms-consent-checkout/vitest.config.ts",
     ],
   },
 });
