@@ -1,0 +1,450 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import {
+  AMBIGUOUS_IN_TEXT,
+  AMBIGUOUS_WHOLE_BODY,
+  expandAlternatives,
+  HELP_WHOLE_BODY,
+  type LanguageTable,
+  OPT_IN_WHOLE_BODY,
+  OPT_OUT_IN_TEXT,
+  OPT_OUT_WHOLE_BODY,
+  TWILIO_KEYWORDS,
+} from "./keyword-lexicon";
+import { classifyInbound, type InboundIntent, type Language } from "./keywords";
+
+/** [body, expected language] — null where the word is shared (PARAR: es + pt) or an emoji. */
+type Phrasing = [body: string, language: Language | null];
+
+const intentOf = (body: string) => classifyInbound(body).intent;
+
+describe("opt_out", () => {
+  const english: Phrasing[] = [
+    // The STOP family as a whole body, any case and punctuation.
+    ["STOP", "en"], ["stop", "en"], ["Stop.", "en"], ["stop!!", "en"], ["STOP!!!", "en"], ["  stop  ", "en"],
+    ["Stop please", "en"], ["please stop", "en"], ["STOPALL", "en"], ["stop all", "en"], ["Unsubscribe", "en"],
+    ["UNSUBSCRIBE!", "en"], ["cancel", "en"], ["CANCEL.", "en"], ["end", "en"], ["END", "en"], ["quit", "en"],
+    ["REVOKE", "en"], ["optout", "en"], ["opt out", "en"], ["Opt-out", "en"], ["OPT-OUT", "en"], ["opt me out", "en"],
+    ["stop stop stop", "en"], ["stop it", "en"], ["Stop it now", "en"], ["stopit", "en"], ["pls stop", "en"],
+    ["STOP 🙏", "en"], ["stop?", "en"], ["unsubscribe?", "en"],
+    // Misspellings and repeated letters.
+    ["stpo", "en"], ["SOTP", "en"], ["stoop", "en"], ["STAHP", "en"], ["stoppp", "en"], ["STOPPPP", "en"],
+    ["sttoooppp", "en"], ["unsubscribed", "en"], ["unsuscribe", "en"], ["UNSUBSRIBE", "en"], ["unsubcribe", "en"],
+    ["unsubscrbe", "en"], ["unsubscirbe", "en"], ["un-subscribe", "en"], ["s t o p", "en"], ["S.T.O.P", "en"],
+    ["cancle", "en"], ["cancelled", "en"],
+    // Free-text revocations.
+    ["stop texting me", "en"], ["please stop texting me", "en"], ["Stop sending me messages", "en"],
+    ["remove me from your list", "en"], ["Remove me", "en"], ["take me off this list", "en"],
+    ["Take me off your list please", "en"], ["unsubscribe me", "en"], ["no more messages", "en"],
+    ["No more texts!", "en"], ["no more", "en"], ["don't text me anymore", "en"], ["Don't text me", "en"],
+    ["don’t message me", "en"], ["do not contact me", "en"], ["Do not text this number", "en"],
+    ["I don't want these texts", "en"], ["I do not want to receive your messages", "en"],
+    ["wrong number", "en"], ["Wrong #", "en"], ["you have the wrong number", "en"], ["who is this stop", "en"],
+    ["leave me alone", "en"], ["I never signed up for this", "en"], ["i didn't sign up for this", "en"],
+    ["f*** off stop", "en"], ["f off", "en"], ["go away", "en"], ["this is spam", "en"], ["spam", "en"],
+    ["please remove my number", "en"], ["delete my number", "en"], ["lose my number", "en"],
+    ["I'm blocking you", "en"], ["reported as spam", "en"], ["I said STOP", "en"], ["How do I unsubscribe?", "en"],
+    ["Why won't you stop texting me?", "en"], ["can't you stop texting me", "en"],
+    ["why don't you stop already", "en"], ["I want to end my subscription", "en"], ["Please cancel these texts", "en"],
+    ["Cancel my order and stop texting me", "en"], ["Stop texting me about my order", "en"],
+    ["Stop! Where is my order?", "en"], ["Cancel my subscription", "en"], ["put an end to these texts", "en"],
+    ["stop sending me promos for items I already bought", "en"], ["stop texting me, my order is fine", "en"],
+    // Decided: a clear "no" to further marketing is honoured as a revocation.
+    ["not interested", "en"], ["Not interested, thanks", "en"], ["no thanks", "en"], ["No thank you", "en"],
+    ["pause", "en"],
+  ];
+  it.each(english)("English: %j", (body, language) => {
+    expect(classifyInbound(body)).toMatchObject({ intent: "opt_out", language });
+  });
+
+  const otherLanguages: Phrasing[] = [
+    // Spanish
+    ["PARAR", null], ["parar por favor", null], ["parar gracias", "es"], ["ALTO", "es"], ["Alto!", "es"],
+    ["baja", "es"], ["BAJA por favor", "es"], ["CANCELAR", null], ["no más", "es"], ["No mas", "es"],
+    ["no más mensajes", "es"], ["darme de baja", "es"], ["quiero darme de baja", "es"],
+    ["dame de baja por favor", "es"], ["ya no quiero recibir mensajes", "es"], ["no me envíen más mensajes", "es"],
+    ["dejen de enviarme mensajes", "es"], ["quítame de la lista", "es"], ["sácame de esta lista", "es"],
+    ["desuscribirme", "es"], ["número equivocado", "es"], ["no gracias", "es"], ["ya basta", "es"],
+    ["cancelar suscripción", "es"], ["déjenme en paz", "es"], ["¿Por qué no paran de escribirme?", "es"],
+    // French
+    ["ARRET", "fr"], ["ARRÊT", "fr"], ["arrêt", "fr"], ["ARRETE", "fr"], ["arrête", "fr"], ["Arrêtez", "fr"],
+    ["désabonner", "fr"], ["desabonner", "fr"], ["me désabonner svp", "fr"], ["se désinscrire", "fr"],
+    ["je veux me désabonner", "fr"], ["désinscription", "fr"], ["annuler", "fr"], ["plus de SMS", "fr"],
+    ["je ne veux plus de messages", "fr"], ["ne m'envoyez plus de SMS", "fr"],
+    ["arrêtez de m'envoyer des messages", "fr"], ["retirez-moi de la liste", "fr"], ["non merci", "fr"],
+    ["mauvais numéro", "fr"],
+    // German
+    ["STOPP", "de"], ["stopp bitte", "de"], ["ABMELDEN", "de"], ["bitte abmelden", "de"], ["Abbestellen", "de"],
+    ["keine SMS mehr", "de"], ["Keine Nachrichten mehr bitte", "de"], ["Ich möchte mich abmelden", "de"],
+    ["Hör auf mir zu schreiben", "de"], ["Bitte schreiben Sie mir nicht mehr", "de"], ["nein danke", "de"],
+    ["kein Interesse", "de"], ["falsche Nummer", "de"], ["Meine Nummer löschen", "de"], ["Austragen", "de"],
+    ["Kündigen", "de"], ["widerrufen", "de"], ["Lasst mich in Ruhe", "de"],
+    // Portuguese
+    ["SAIR", "pt"], ["sair", "pt"], ["quero sair da lista", "pt"], ["cancelar inscrição", "pt"],
+    ["descadastrar", "pt"], ["me descadastre", "pt"], ["não quero mais", "pt"],
+    ["Não quero mais receber mensagens", "pt"], ["não me envie mais mensagens", "pt"],
+    ["parem de enviar mensagens", "pt"], ["me tire da lista", "pt"], ["número errado", "pt"],
+    ["não obrigado", "pt"], ["parar obrigado", "pt"], ["me deixe em paz", "pt"], ["fim", "pt"],
+    // Italian
+    ["BASTA", null], ["basta grazie", "it"], ["basta messaggi", "it"], ["ANNULLA", "it"], ["disiscrivimi", "it"],
+    ["disiscrivimi per favore", "it"], ["cancellami", "it"], ["rimuovimi dalla lista", "it"],
+    ["non voglio più messaggi", "it"], ["smettila di scrivermi", "it"], ["smettetela", "it"], ["no grazie", "it"],
+    ["numero sbagliato", "it"], ["lasciatemi in pace", "it"], ["non mi interessa", "it"],
+    // Emoji: language unknown unless a filler tells.
+    ["🛑", null], ["⛔️", null], ["🚫", null], ["✋", null], ["✋🏽", null], ["🔕", null], ["🛑🛑🛑", null],
+    ["🛑 por favor", null], ["🛑 gracias", "es"], ["no 🛑", null], ["🛑 texting me", null],
+  ];
+  it.each(otherLanguages)("other languages and emoji: %j", (body, language) => {
+    expect(classifyInbound(body)).toMatchObject({ intent: "opt_out", language });
+  });
+
+  it.each([
+    ["Please stop texting me", "stop"],
+    ["remove me from your list", "remove me"],
+    ["take me off this list", "take me off"],
+    ["ARRÊT", "arrêt"],
+    ["arret", "arret"],
+    ["no más", "no más"],
+    ["unsubscirbe", "unsubscirbe"],
+    ["🛑", "🛑"],
+    ["I never signed up for this", "never signed up"],
+  ])("records the deciding phrase: %j → %j", (body, matched) => {
+    expect(classifyInbound(body).matched).toBe(matched);
+  });
+});
+
+describe("not an opt-out (negation and context)", () => {
+  const traps: Array<[string, InboundIntent]> = [
+    ["Don't stop sending me coupons!", "other"],
+    ["Never stop the deals", "other"],
+    ["When does the sale end?", "other"],
+    ["How do I cancel my order?", "other"],
+    ["Can I cancel my subscription box order?", "other"],
+    ["Stop by the store later?", "other"],
+    ["I'll stop by tomorrow", "other"],
+    ["the weekend sale ends when?", "other"],
+    ["Is the sale over? Can't stop shopping", "other"],
+    ["end of season sale?", "other"],
+    ["don't unsubscribe me", "other"],
+    ["Please cancel my order #1234", "other"],
+    ["I need to cancel order 5521", "other"],
+    ["cancel the shipment please", "other"],
+    ["Can you stop my order? wrong size", "other"],
+    ["Do not cancel my order", "other"],
+    ["I can't wait for the sale to end", "other"],
+    ["What's the end date of the promo?", "other"],
+    ["love your high end stuff", "other"],
+    ["Happy weekend!", "other"],
+    ["Love it, never stop!", "other"],
+    ["Non-stop deals this week?", "other"],
+    ["Your one stop shop for gifts", "other"],
+    ["Which bus stop is closest to the store?", "other"],
+    ["Don't ever stop texting me deals", "other"],
+    ["I don't want to unsubscribe", "other"],
+    ["I stopped by yesterday", "other"],
+    ["stopping by later", "other"],
+    ["Is the deal ending soon?", "other"],
+    ["Cancelar mi pedido", "other"],
+    ["Quiero cancelar mi pedido", "other"],
+    ["no quiero cancelar", "other"],
+    ["Je veux annuler ma commande", "other"],
+    ["ne pas arrêter les promos", "other"],
+    ["n'arrêtez pas les promos!", "other"],
+    ["Bestellung stornieren", "other"],
+    ["nicht abmelden", "other"],
+    ["Posso cancelar a encomenda?", "other"],
+    ["Annulla il mio ordine", "other"],
+    ["Is this subscription worth it?", "other"],
+    ["Is there a stop date for the promo?", "other"],
+    ["Stop sending me the wrong sizes lol", "other"],
+    ["Stop my order", "other"],
+    ["Don't 🛑 the deals", "other"],
+    ["Subscribe me!", "opt_in"],
+    ["help, where is my order?", "other"],
+  ];
+  it.each(traps)("%j → %s", (body, intent) => {
+    expect(intentOf(body)).toBe(intent);
+  });
+});
+
+describe("ambiguous_opt_out", () => {
+  const unclear: Phrasing[] = [
+    ["too many texts", "en"], ["Too many messages!!", "en"], ["enough", "en"], ["ENOUGH!", "en"],
+    ["why do you keep texting me", "en"], ["Why do you keep texting me??", "en"], ["pls no", "en"], ["no", null],
+    ["nope", "en"], ["not interested in the new collection", "en"], ["these texts never stop", "en"],
+    ["you never stop texting me", "en"], ["how did you get my number?", "en"], ["who gave you my number", "en"],
+    ["is this a scam?", "en"], ["scam", "en"], ["less texts please", "en"], ["bye", "en"],
+    ["When does it end?", "en"], ["who is this? too many texts", "en"],
+    ["👎", null], ["❌", null],
+    ["demasiados mensajes", "es"], ["ya no", "es"], ["ça suffit", "fr"], ["trop de messages", "fr"],
+    ["genug", "de"], ["zu viele Nachrichten", "de"], ["nein", "de"], ["chega", "pt"], ["não", "pt"],
+    ["troppi messaggi", "it"], ["non", null],
+  ];
+  it.each(unclear)("%j", (body, language) => {
+    expect(classifyInbound(body)).toMatchObject({ intent: "ambiguous_opt_out", language });
+  });
+});
+
+describe("help", () => {
+  const requests: Phrasing[] = [
+    ["HELP", "en"], ["help", "en"], ["Help!", "en"], ["help me", "en"], ["help please", "en"], ["HELP?", "en"],
+    ["info", "en"], ["INFO", "en"], ["info please", "en"], ["more info", "en"], ["information", "en"],
+    ["who is this?", "en"], ["Who's this?", "en"], ["who’s this", "en"], ["who dis", "en"], ["what is this?", "en"],
+    ["hi, who is this?", "en"],
+    ["AYUDA", "es"], ["ayuda por favor", "es"], ["INFORMACIÓN", "es"], ["quién es?", "es"], ["Quien es", "es"],
+    ["AIDE", "fr"], ["aide svp", "fr"], ["qui est-ce?", "fr"], ["c'est qui?", "fr"],
+    ["HILFE", "de"], ["Hilfe bitte", "de"], ["wer ist das?", "de"],
+    ["AJUDA", "pt"], ["quem é?", "pt"],
+    ["AIUTO", "it"], ["chi è?", "it"], ["informazioni", "it"],
+  ];
+  it.each(requests)("%j", (body, language) => {
+    expect(classifyInbound(body)).toMatchObject({ intent: "help", language });
+  });
+
+  it.each(["help stop", "HELP STOP", "info? unsubscribe", "who is this stop texting me", "ayuda, quiero darme de baja"])(
+    "revocation beats help: %j",
+    (body) => {
+      expect(intentOf(body)).toBe("opt_out");
+    },
+  );
+});
+
+describe("opt_in", () => {
+  const confirmations: Phrasing[] = [
+    ["START", "en"], ["start", "en"], ["Start!", "en"], ["UNSTOP", "en"], ["YES", "en"], ["yes", "en"],
+    ["Yes!", "en"], ["Y", "en"], ["y", "en"], ["yes please", "en"], ["Yes please!!", "en"], ["yesss", "en"],
+    ["YES 🎉", "en"], ["yeah", "en"], ["subscribe", "en"], ["resubscribe", "en"], ["sign me up", "en"],
+    ["opt in", "en"], ["start again", "en"],
+    ["SÍ", "es"], ["sí", "es"], ["Si", null], ["SI", null], ["si gracias", "es"], ["comenzar", "es"], ["ALTA", "es"],
+    ["sì", "it"], ["Sì grazie", "it"], ["INIZIA", "it"], ["iscrivimi", "it"],
+    ["OUI", "fr"], ["oui merci", "fr"], ["COMMENCER", "fr"],
+    ["JA", "de"], ["ja bitte", "de"], ["ANMELDEN", "de"],
+    ["SIM", "pt"], ["sim obrigado", "pt"], ["começar", "pt"],
+  ];
+  it.each(confirmations)("%j", (body, language) => {
+    expect(classifyInbound(body)).toMatchObject({ intent: "opt_in", language });
+  });
+
+  it.each(["yes?", "Y?", "ok", "okay", "sure", "👍", "yes I got it thanks", "start my order"])(
+    "not a clear yes: %j",
+    (body) => {
+      expect(intentOf(body)).toBe("other");
+    },
+  );
+
+  it.each(["yes stop", "YES STOP", "start? no, stop"])("revocation beats consent: %j", (body) => {
+    expect(intentOf(body)).toBe("opt_out");
+  });
+
+  describe("the shop's extra keywords", () => {
+    const extraOptInKeywords = ["JOIN", "deals", "VIP club"];
+    it.each([
+      ["JOIN", "JOIN"],
+      ["join", "JOIN"],
+      ["Join now!", "JOIN"],
+      ["DEALS", "deals"],
+      ["vip club", "VIP club"],
+    ])("%j → opt_in (matched %j)", (body, matched) => {
+      expect(classifyInbound(body, { extraOptInKeywords })).toEqual({
+        intent: "opt_in",
+        language: null,
+        matched,
+        twilioKeyword: null,
+      });
+    });
+
+    it.each([
+      ["join the club", "other"],
+      ["join?", "other"],
+      ["where are the deals", "other"],
+    ])("whole body only: %j → %s", (body, intent) => {
+      expect(classifyInbound(body, { extraOptInKeywords }).intent).toBe(intent);
+    });
+
+    it("never turn STOP or HELP into a join", () => {
+      const options = { extraOptInKeywords: ["STOP", "HELP", "END"] };
+      expect(classifyInbound("stop", options).intent).toBe("opt_out");
+      expect(classifyInbound("END", options).intent).toBe("opt_out");
+      expect(classifyInbound("help", options).intent).toBe("help");
+    });
+
+    it("are not keywords without the option", () => {
+      expect(intentOf("JOIN")).toBe("other");
+    });
+  });
+});
+
+describe("other", () => {
+  it.each([
+    "Where is my order?", "Thanks!", "thank you so much", "👍", "😀", "Love the new collection",
+    "What time do you close?", "Is this in stock in size M?", "", "   ", "?", "lol", "123456",
+    "Can I get a discount code?", "no problem", "sounds good", "Hola, ¿tienen envío gratis?",
+    "Merci pour la livraison", "Danke für die schnelle Lieferung", "Obrigado pela entrega", "Grazie mille per lo sconto",
+  ])("%j", (body) => {
+    expect(classifyInbound(body)).toEqual({ intent: "other", language: null, matched: null, twilioKeyword: null });
+  });
+});
+
+describe("twilioKeyword", () => {
+  it.each([
+    ["stop", "STOP"], ["STOP", "STOP"], [" Stop ", "STOP"], ["\tstop\n", "STOP"], ["stopall", "STOP"],
+    ["UNSUBSCRIBE", "STOP"], ["cancel", "STOP"], ["end", "STOP"], ["quit", "STOP"], ["revoke", "STOP"],
+    ["OPTOUT", "STOP"], ["start", "START"], ["yes", "START"], ["YES", "START"], ["unstop", "START"], ["help", "HELP"],
+    ["info", "HELP"], ["INFO", "HELP"],
+    ["Stop please", null], ["stop.", null], ["STOP ALL", null], ["opt out", null], ["ARRET", null], ["STOPP", null],
+    ["y", null], ["info please", null], ["stoppp", null], ["🛑", null],
+  ] as const)("%j → %s", (body, keyword) => {
+    expect(classifyInbound(body).twilioKeyword).toBe(keyword);
+  });
+
+  const expectedIntent = { STOP: "opt_out", START: "opt_in", HELP: "help" } as const;
+  const intercepted = (Object.keys(TWILIO_KEYWORDS) as Array<keyof typeof TWILIO_KEYWORDS>).flatMap((keyword) =>
+    TWILIO_KEYWORDS[keyword].map((body) => [body, keyword] as const),
+  );
+  it.each(intercepted)(
+    "every body Twilio intercepts agrees with our intent: %j",
+    (body, keyword) => {
+      expect(classifyInbound(body.toUpperCase()).intent).toBe(expectedIntent[keyword]);
+    },
+  );
+});
+
+describe("the lexicon", () => {
+  const phrases = (table: LanguageTable) =>
+    Object.values(table).flatMap((patterns) => (patterns ?? []).flatMap(expandAlternatives));
+
+  it.each([
+    ["opt_out", OPT_OUT_WHOLE_BODY],
+    ["ambiguous_opt_out", AMBIGUOUS_WHOLE_BODY],
+    ["help", HELP_WHOLE_BODY],
+    ["opt_in", OPT_IN_WHOLE_BODY],
+  ] as const)("every whole-body %s entry classifies as such", (intent, table) => {
+    const wrong = phrases(table).filter((phrase) => intentOf(phrase) !== intent);
+    expect(wrong).toEqual([]);
+  });
+
+  it("every in-text opt-out phrase opts out, alone and inside a sentence", () => {
+    const wrong = phrases(OPT_OUT_IN_TEXT).filter(
+      (phrase) => intentOf(phrase) !== "opt_out" || intentOf(`Hi there. ${phrase}. Thanks`) !== "opt_out",
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it("every in-text ambiguous phrase asks, unless it is a whole-body opt-out", () => {
+    const wholeBodyOptOuts = new Set(phrases(OPT_OUT_WHOLE_BODY));
+    const wrong = phrases(AMBIGUOUS_IN_TEXT).filter(
+      (phrase) => !wholeBodyOptOuts.has(phrase) && intentOf(`Hi there. ${phrase}. Thanks`) !== "ambiguous_opt_out",
+    );
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe("properties", () => {
+  // The test's own reading of a body, mirroring the classifier's tokeniser,
+  // so "contains no opt-out vocabulary" is decided independently of its rules.
+  const fold = (text: string) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/ß/g, "ss");
+  const squeeze = (word: string) => word.replace(/(.)\1+/gu, "$1");
+  const words = (text: string) =>
+    (
+      text
+        .normalize("NFC")
+        .toLowerCase()
+        .replace(/['’‘ʼ`´′]/g, "")
+        .replace(/#(?![\p{L}\p{N}])/gu, " number ")
+        .match(/[\p{L}\p{N}\p{M}]+|[🛑⛔🚫✋🤚🔕👎🙅❌]/gu) ?? []
+    )
+      .map((word) => squeeze(fold(word)))
+      .filter(Boolean);
+
+  const optOutVocabulary = new Set(
+    [OPT_OUT_WHOLE_BODY, OPT_OUT_IN_TEXT]
+      .flatMap((table) => Object.values(table).flatMap((patterns) => (patterns ?? []).flatMap(expandAlternatives)))
+      .flatMap(words),
+  );
+  const hasOptOutVocabulary = (body: string) => {
+    const found = words(body);
+    const spelledOut = found.length >= 2 && found.every((word) => word.length === 1) ? [found.join("")] : [];
+    return [...found, ...spelledOut].some(
+      (word) => optOutVocabulary.has(squeeze(word)) || (word.startsWith("un") && word.length >= 5),
+    );
+  };
+
+  const decoys = [
+    "sale", "order", "coupon", "deals", "love", "shirt", "size", "when", "does", "weekend", "shopping", "shipping",
+    "discount", "great", "awesome", "ends", "stopped", "cancellation", "canceled", "ending", "subscription", "yes",
+    "help", "who", "pedido", "commande", "bestellung", "ordine", "encomenda", "gracias", "merci", "danke", "grazie",
+    "obrigado", "👍", "😀", "🎉",
+  ].filter((word) => !hasOptOutVocabulary(word));
+  const randomWord = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzéèàñüöç"), minLength: 1, maxLength: 9 });
+  const separator = fc.constantFrom(" ", "  ", ", ", "! ", "? ", ". ", "\n", " - ", "'", "’", "/", " #");
+  const sentence = (word: fc.Arbitrary<string>) =>
+    fc.array(fc.tuple(word, separator), { minLength: 1, maxLength: 12 }).map((parts) => parts.flat().join(""));
+
+  it("never opts out without opt-out vocabulary (words)", () => {
+    const body = sentence(fc.oneof(randomWord, fc.constantFrom(...decoys))).filter((text) => !hasOptOutVocabulary(text));
+    fc.assert(
+      fc.property(body, (text) => {
+        expect(classifyInbound(text).intent).not.toBe("opt_out");
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("never opts out without opt-out vocabulary (any unicode)", () => {
+    const body = fc.string({ unit: "grapheme", maxLength: 60 }).filter((text) => !hasOptOutVocabulary(text));
+    fc.assert(
+      fc.property(body, (text) => {
+        expect(classifyInbound(text).intent).not.toBe("opt_out");
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  const lexiconWord = fc.constantFrom(
+    ...[OPT_OUT_WHOLE_BODY, OPT_OUT_IN_TEXT, AMBIGUOUS_WHOLE_BODY, AMBIGUOUS_IN_TEXT, HELP_WHOLE_BODY, OPT_IN_WHOLE_BODY]
+      .flatMap((table) => Object.values(table).flatMap((patterns) => (patterns ?? []).flatMap(expandAlternatives))),
+    "don't", "never", "by", "order", "sale", "when", "please", "por favor", "the",
+  );
+  const anyBody = fc.oneof(
+    lexiconWord,
+    sentence(fc.oneof(lexiconWord, randomWord)),
+    fc.string({ unit: "grapheme", maxLength: 40 }),
+  );
+
+  it("is invariant under case changes", () => {
+    fc.assert(
+      fc.property(anyBody, fc.array(fc.boolean(), { minLength: 1 }), (text, upper) => {
+        const recased = [...text].map((char, i) => (upper[i % upper.length] ? char.toUpperCase() : char.toLowerCase())).join("");
+        expect(classifyInbound(recased)).toEqual(classifyInbound(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("is invariant under surrounding whitespace", () => {
+    const space = fc.string({ unit: fc.constantFrom(" ", "\t", "\n", "\r", "\u00a0"), maxLength: 4 });
+    fc.assert(
+      fc.property(anyBody, space, space, (text, before, after) => {
+        expect(classifyInbound(before + text + after)).toEqual(classifyInbound(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("speed", () => {
+  it("classifies a typical inbound body in well under 50 µs", () => {
+    const corpus = [
+      "STOP", "yes", "Don't stop sending me coupons!", "When does the sale end?", "please stop texting me",
+      "Where is my order? It was supposed to arrive yesterday and I still have nothing, can you check?",
+      "no más mensajes por favor", "Ich möchte mich abmelden", "who is this?", "🛑",
+    ];
+    const runs = 2_000;
+    for (const body of corpus) classifyInbound(body); // warm up
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) for (const body of corpus) classifyInbound(body);
+    const microsPerCall = ((performance.now() - started) * 1000) / (runs * corpus.length);
+    expect(microsPerCall).toBeLessThan(50);
+  });
+});
