@@ -9,12 +9,24 @@
  *                              expired
  *
  * A STOP from a number we have never seen still creates an unsubscribed record:
- * the revocation must hold against any later import or sync.
+ * the revocation must hold against any later import or sync. So bulk sources
+ * (an imported list, a Shopify customer sync) can never undo a revocation or
+ * text an opted-out number to ask again, and neither can staff in the admin:
+ * only the person's own new act can.
  */
 export const SUBSCRIBER_STATUSES = ["pending", "subscribed", "unsubscribed", "expired"] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
-export const CONSENT_SOURCES = ["checkout", "keyword", "form", "import", "admin", "carrier", "shopify_sync"] as const;
+export const CONSENT_SOURCES = [
+  "checkout",
+  "keyword",
+  "form",
+  "import",
+  "admin",
+  "carrier",
+  "shopify_sync",
+  "system", // the app itself, e.g. a double opt-in window that lapsed
+] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
 export type ConsentAction =
@@ -40,7 +52,16 @@ export type Transition =
 
 const unchanged = (reason: string): Transition => ({ changed: false, reason });
 
-export function transition(from: SubscriberStatus | null, action: ConsentAction): Transition {
+/**
+ * Sources that do not speak for the person (a list, a sync, a staff member):
+ * they cannot override that person's STOP. Only the person's own new act can.
+ */
+const CANNOT_OVERRIDE_OPT_OUT: ReadonlySet<ConsentSource> = new Set(["import", "shopify_sync", "admin"]);
+
+export function transition(from: SubscriberStatus | null, action: ConsentAction, source?: ConsentSource): Transition {
+  if (from === "unsubscribed" && (action === "opt_in" || action === "request_opt_in") && source && CANNOT_OVERRIDE_OPT_OUT.has(source)) {
+    return unchanged("opted out: only the subscriber can opt in again");
+  }
   switch (action) {
     case "request_opt_in":
       if (from === "subscribed") return unchanged("already subscribed");
@@ -64,7 +85,13 @@ export function transition(from: SubscriberStatus | null, action: ConsentAction)
   }
 }
 
-/** The one rule every sender obeys: marketing only to a currently subscribed, reachable number. */
-export function mayReceiveMarketing(subscriber: { status: string; unreachableAt: Date | null } | null): boolean {
-  return subscriber !== null && subscriber.status === "subscribed" && subscriber.unreachableAt === null;
-}
+/** The action behind each kind of event: replaying a subscriber's events through `transition` rebuilds their status. */
+export const ACTION_OF_EVENT_KIND: Record<ConsentEventKind, ConsentAction> = {
+  opt_in_requested: "request_opt_in",
+  opted_in: "opt_in",
+  resubscribed: "opt_in",
+  confirmed: "confirm",
+  opted_out: "opt_out",
+  carrier_opt_out: "carrier_opt_out",
+  expired: "expire",
+};

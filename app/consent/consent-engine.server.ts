@@ -1,0 +1,242 @@
+/**
+ * The consent engine: the only code that changes a subscriber's status, and so
+ * the only writer of consent events. A change is one transaction: the
+ * subscriber row, exactly one ledger event and, for an opt-out, the
+ * cancellation of that subscriber's queued marketing messages commit together
+ * or not at all.
+ *
+ * Concurrency: a change that will write first takes the shop's consent lock
+ * (its ledger chain head row, which every append locks anyway) and only then
+ * reads the subscriber again, so two changes for one number (a STOP racing a
+ * retried "Y", two app instances) apply one after the other and each event's
+ * fromStatus is the status it really replaced. A change that alters nothing is
+ * decided on a plain read and writes nothing, so retried webhooks stay cheap.
+ * This relies on READ COMMITTED (Prisma's default on PostgreSQL): the read
+ * after the lock sees what the previous holder committed.
+ */
+import type { ConsentEvent, Prisma, Subscriber } from "@prisma/client";
+import prisma, { type DbTx } from "../db.server";
+import { appendConsentEvent, GENESIS_HASH, type Evidence, type NewConsentEvent } from "./ledger.server";
+import {
+  SUBSCRIBER_STATUSES,
+  transition,
+  type ConsentAction,
+  type ConsentSource,
+  type SubscriberStatus,
+  type Transition,
+} from "./transitions";
+
+export interface ConsentChange {
+  shop: string;
+  phone: string; // E.164, already normalised by the caller
+  action: ConsentAction;
+  source: ConsentSource;
+  occurredAt?: Date; // default now
+  evidence: Evidence; // MessageSid, body, order id, disclosure version, ip, ua…
+  optInLevel?: "single" | "confirmed";
+  locale?: string | null;
+  shopifyCustomerId?: string | null;
+  pendingExpiresAt?: Date | null; // for request_opt_in; default: now + the shop's pendingExpiryHours
+}
+
+/** The only actions that can leave an unknown number unknown: a "Y" nobody asked for, an expiry of nothing. */
+type MayFindNothing = "confirm" | "expire";
+
+export interface ConsentChangeResult<A extends ConsentAction = ConsentAction> {
+  /** Null only for a confirm/expire on a number that was unknown (then nothing changed); typed per action. */
+  subscriber: A extends MayFindNothing ? Subscriber | null : Subscriber;
+  /** The status the action was applied to (null = number was unknown; "expired" when a lapsed request was expired first). */
+  previousStatus: SubscriberStatus | null;
+  transition: Transition;
+  /** The event this action appended, null if unchanged. */
+  event: ConsentEvent | null;
+  /** Queued marketing messages cancelled by an opt-out. */
+  cancelledMessages: number;
+  /** The "expired" event written first when the change found a pending request past its window. */
+  expiredFirst: ConsentEvent | null;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const DEFAULT_PENDING_EXPIRY_HOURS = 72; // the Shop model's default, for a shop row that does not exist (yet)
+
+export async function applyConsentChange<A extends ConsentAction>(
+  change: ConsentChange & { action: A },
+  tx?: DbTx,
+): Promise<ConsentChangeResult<A>> {
+  const result = await (tx ? applyWithin(tx, change) : prisma.$transaction((inner) => applyWithin(inner, change)));
+  return result as ConsentChangeResult<A>; // see MayFindNothing: every other action creates or finds the row
+}
+
+/** Expires every pending request whose window has closed (a periodic job); one event each. Returns how many. */
+export async function expireStalePending(now: Date = new Date(), limit = 500): Promise<number> {
+  const stale = await prisma.subscriber.findMany({
+    where: { status: "pending", pendingExpiresAt: { lte: now } },
+    orderBy: { pendingExpiresAt: "asc" },
+    take: limit,
+    select: { shop: true, phone: true },
+  });
+  let expired = 0;
+  // One short transaction each: no shop's lock is held for the whole batch, and what expired stays expired if a later one fails.
+  for (const { shop, phone } of stale) {
+    const event = await prisma.$transaction(async (tx) => {
+      await lockShopConsent(tx, shop);
+      // Read again under the lock: it may have been confirmed or re-requested since the query above.
+      const current = await findSubscriber(tx, shop, phone);
+      return current && hasLapsed(current, now) ? (await expireLapsed(tx, current, "job")).event : null;
+    });
+    if (event) expired += 1;
+  }
+  return expired;
+}
+
+async function applyWithin(tx: DbTx, change: ConsentChange): Promise<ConsentChangeResult> {
+  const at = change.occurredAt ?? new Date();
+  const seen = await findSubscriber(tx, change.shop, change.phone);
+  if (!willWrite(seen, change, at)) {
+    const previousStatus = statusOf(seen);
+    return unchangedResult(seen, previousStatus, transition(previousStatus, change.action, change.source), null);
+  }
+
+  await lockShopConsent(tx, change.shop);
+  let current = await findSubscriber(tx, change.shop, change.phone); // may have changed while we waited
+  let expiredFirst: ConsentEvent | null = null;
+  if (current && change.action !== "expire" && hasLapsed(current, at)) {
+    // A late "Y" must not subscribe: the request is over, whatever arrives after it.
+    ({ subscriber: current, event: expiredFirst } = await expireLapsed(tx, current, change.action));
+  }
+
+  const previousStatus = statusOf(current);
+  const outcome = transition(previousStatus, change.action, change.source);
+  if (!outcome.changed) return unchangedResult(current, previousStatus, outcome, expiredFirst);
+
+  const fields = await fieldsFor(tx, outcome, change, at);
+  const { subscriber, event } = await record(tx, current, change.shop, change.phone, fields, {
+    kind: outcome.kind,
+    source: change.source,
+    fromStatus: previousStatus,
+    toStatus: outcome.to,
+    occurredAt: at,
+    evidence: change.evidence,
+  });
+  const cancelledMessages = outcome.to === "unsubscribed" ? await cancelQueuedMarketing(tx, subscriber) : 0;
+  return { subscriber, previousStatus, transition: outcome, event, cancelledMessages, expiredFirst };
+}
+
+function willWrite(subscriber: Subscriber | null, change: ConsentChange, at: Date): boolean {
+  if (subscriber && change.action !== "expire" && hasLapsed(subscriber, at)) return true;
+  return transition(statusOf(subscriber), change.action, change.source).changed;
+}
+
+function unchangedResult(
+  subscriber: Subscriber | null,
+  previousStatus: SubscriberStatus | null,
+  outcome: Transition,
+  expiredFirst: ConsentEvent | null,
+): ConsentChangeResult {
+  return { subscriber, previousStatus, transition: outcome, event: null, cancelledMessages: 0, expiredFirst };
+}
+
+function findSubscriber(tx: DbTx, shop: string, phone: string): Promise<Subscriber | null> {
+  return tx.subscriber.findUnique({ where: { shop_phone: { shop, phone } } });
+}
+
+function statusOf(subscriber: Subscriber | null): SubscriberStatus | null {
+  if (!subscriber) return null;
+  const status = subscriber.status as SubscriberStatus;
+  if (!SUBSCRIBER_STATUSES.includes(status)) {
+    // Refuse to guess: a transition from an unknown state could subscribe someone who never agreed.
+    throw new Error(`Subscriber ${subscriber.id} has unknown status "${subscriber.status}"`);
+  }
+  return status;
+}
+
+/** A pending request whose confirmation window has closed is expired, whether or not the job has run yet. */
+export function hasLapsed(subscriber: Pick<Subscriber, "status" | "pendingExpiresAt">, at: Date): boolean {
+  return subscriber.status === "pending" && subscriber.pendingExpiresAt !== null && subscriber.pendingExpiresAt <= at;
+}
+
+/**
+ * Serialises consent changes per shop. The lock is the ledger's chain head row,
+ * which appending an event locks anyway; creating it at seq 0 with the genesis
+ * hash is exactly the empty chain that appendConsentEvent and verifyConsentChain
+ * expect. `increment: 0` makes the upsert an UPDATE, which takes the row lock.
+ */
+async function lockShopConsent(tx: DbTx, shop: string): Promise<void> {
+  await tx.consentChainHead.upsert({
+    where: { shop },
+    create: { shop, seq: 0, hash: GENESIS_HASH },
+    update: { seq: { increment: 0 } },
+  });
+}
+
+async function expireLapsed(tx: DbTx, subscriber: Subscriber, detectedBy: ConsentAction | "job") {
+  const closedAt = subscriber.pendingExpiresAt!;
+  return record(tx, subscriber, subscriber.shop, subscriber.phone, { status: "expired" }, {
+    kind: "expired",
+    source: "system",
+    fromStatus: "pending",
+    toStatus: "expired",
+    occurredAt: closedAt, // when the window closed, not when we noticed
+    evidence: { reason: "no confirmation before the window closed", pendingExpiresAt: closedAt.toISOString(), detectedBy },
+  });
+}
+
+type SubscriberFields = Omit<Prisma.SubscriberUncheckedCreateInput, "shop" | "phone">;
+
+async function fieldsFor(
+  tx: DbTx,
+  outcome: Extract<Transition, { changed: true }>,
+  change: ConsentChange,
+  at: Date,
+): Promise<SubscriberFields> {
+  const identity: SubscriberFields = {
+    ...(change.locale != null ? { locale: change.locale } : {}),
+    ...(change.shopifyCustomerId != null ? { shopifyCustomerId: change.shopifyCustomerId } : {}),
+  };
+  switch (outcome.to) {
+    case "pending":
+      return { ...identity, status: "pending", pendingExpiresAt: change.pendingExpiresAt ?? (await defaultWindowEnd(tx, change.shop, at)) };
+    case "subscribed":
+      return {
+        ...identity,
+        status: "subscribed",
+        optInLevel: outcome.kind === "confirmed" ? "confirmed" : (change.optInLevel ?? "single"),
+        subscribedAt: at,
+        pendingExpiresAt: null,
+      };
+    case "unsubscribed":
+      return { ...identity, status: "unsubscribed", unsubscribedAt: at, pendingExpiresAt: null };
+    case "expired":
+      return { ...identity, status: "expired" }; // pendingExpiresAt stays: it says when the window closed
+  }
+}
+
+async function defaultWindowEnd(tx: DbTx, shop: string, at: Date): Promise<Date> {
+  const settings = await tx.shop.findUnique({ where: { shop }, select: { pendingExpiryHours: true } });
+  return new Date(at.getTime() + (settings?.pendingExpiryHours ?? DEFAULT_PENDING_EXPIRY_HOURS) * HOUR_MS);
+}
+
+/** Writes the subscriber (creating it for an unknown number) and its one event. */
+async function record(
+  tx: DbTx,
+  current: Subscriber | null,
+  shop: string,
+  phone: string,
+  fields: SubscriberFields,
+  event: Omit<NewConsentEvent, "subscriberId" | "phone">,
+): Promise<{ subscriber: Subscriber; event: ConsentEvent }> {
+  const subscriber = current
+    ? await tx.subscriber.update({ where: { id: current.id }, data: fields })
+    : await tx.subscriber.create({ data: { shop, phone, ...fields } });
+  const appended = await appendConsentEvent(tx, shop, { ...event, subscriberId: subscriber.id, phone });
+  return { subscriber, event: appended };
+}
+
+/** An opt-out takes effect at once: nothing queued for marketing goes out after it. Order updates and compliance texts stay. */
+async function cancelQueuedMarketing(tx: DbTx, subscriber: Subscriber): Promise<number> {
+  const { count } = await tx.message.updateMany({
+    where: { shop: subscriber.shop, subscriberId: subscriber.id, kind: "marketing", status: "queued" },
+    data: { status: "cancelled" },
+  });
+  return count;
+}

@@ -1,0 +1,49 @@
+/**
+ * The one answer to "may I send a marketing text to this number now?". Every
+ * sender asks it when queueing and again at dispatch, so an opt-out that lands
+ * between the two still stops the message. It reads the live rows (no cache):
+ * one lookup by the unique (shop, phone) and one of the shop's install state.
+ */
+import prisma, { type DbTx } from "../db.server";
+import { hasLapsed } from "./consent-engine.server";
+
+export type SuppressionReason =
+  | "unknown_number"
+  | "not_subscribed"
+  | "unsubscribed"
+  | "pending"
+  | "expired"
+  | "unreachable"
+  | "shop_uninstalled";
+
+export type MarketingPermission = { allowed: true } | { allowed: false; reason: SuppressionReason };
+
+export async function mayTextMarketing(
+  shop: string,
+  phone: string,
+  now: Date = new Date(),
+  tx: DbTx = prisma,
+): Promise<MarketingPermission> {
+  const [settings, subscriber] = await Promise.all([
+    tx.shop.findUnique({ where: { shop }, select: { uninstalledAt: true } }),
+    tx.subscriber.findUnique({
+      where: { shop_phone: { shop, phone } },
+      select: { status: true, pendingExpiresAt: true, unreachableAt: true },
+    }),
+  ]);
+  // A shop we do not know is as good as uninstalled: nobody there can have consented to anything.
+  if (!settings || settings.uninstalledAt) return { allowed: false, reason: "shop_uninstalled" };
+  if (!subscriber) return { allowed: false, reason: "unknown_number" };
+  switch (subscriber.status) {
+    case "subscribed":
+      return subscriber.unreachableAt ? { allowed: false, reason: "unreachable" } : { allowed: true };
+    case "unsubscribed":
+      return { allowed: false, reason: "unsubscribed" };
+    case "pending":
+      return { allowed: false, reason: hasLapsed(subscriber, now) ? "expired" : "pending" };
+    case "expired":
+      return { allowed: false, reason: "expired" };
+    default:
+      return { allowed: false, reason: "not_subscribed" };
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Applies Twilio delivery status callbacks to the outbox and to the number's
+ * standing: a carrier opt-out (21610) unsubscribes through the consent engine,
+ * and numbers that keep failing (30003/30005/30006) become unreachable, which
+ * the suppression check then refuses.
+ *
+ * Idempotent under retries and races: a callback changes the message only by
+ * a conditional update on the status it was planned from, in the same
+ * transaction as its effect on the subscriber; if another callback got there
+ * first, the whole transaction rolls back and the callback is planned again
+ * against the new status (usually: nothing left to do). The subscriber is
+ * written before the message so locks are taken in the same order as an
+ * opt-out, which locks the subscriber and then cancels its queued messages.
+ */
+import type { Message, Subscriber } from "@prisma/client";
+import { applyConsentChange } from "../consent/consent-engine.server";
+import prisma, { type DbTx } from "../db.server";
+import { env } from "../env.server";
+import { getShopSettings, twilioAuthTokenOf } from "../shops/shop-settings.server";
+import { planDeliveryUpdate, UNREACHABLE_AFTER_REPEATS, type DeliveryUpdate, type OutboxStatus, type StatusCallback } from "./delivery-status";
+
+export const STATUS_CALLBACK_PATH = "/webhooks/twilio/status";
+
+/** The StatusCallback to give Twilio with each send; its signature is checked against exactly this URL. */
+export function statusCallbackUrl(appUrl: string = env().SHOPIFY_APP_URL): string {
+  return appUrl.replace(/\/+$/, "") + STATUS_CALLBACK_PATH;
+}
+
+export interface StatusCallbackTarget {
+  message: Message;
+  authToken: string | null;
+}
+
+/** Read-only: the message a callback is about, and the auth token its signature must verify under. */
+export async function findStatusCallbackTarget(messageSid: string): Promise<StatusCallbackTarget | null> {
+  const message = await prisma.message.findUnique({ where: { twilioSid: messageSid } });
+  if (!message) return null;
+  const settings = await getShopSettings(message.shop);
+  return { message, authToken: settings ? twilioAuthTokenOf(settings) : null };
+}
+
+export type DeliveryStatusOutcome = { changed: false } | { changed: true; status: OutboxStatus; effect: DeliveryUpdate["effect"]["kind"] };
+
+class LostRace extends Error {}
+
+export async function applyDeliveryStatus(message: Message, callback: StatusCallback, now: Date = new Date()): Promise<DeliveryStatusOutcome> {
+  let current: Message | null = message;
+  // Each lost race means the status moved forward, which can happen only a few times: this ends.
+  while (current) {
+    const planned: Message = current;
+    const update = planDeliveryUpdate(planned, callback);
+    if (!update) return { changed: false };
+    try {
+      await prisma.$transaction(async (tx) => {
+        await applySubscriberEffect(tx, planned, callback, update, now);
+        const { count } = await tx.message.updateMany({
+          where: { id: planned.id, status: planned.status },
+          data: {
+            status: update.status,
+            errorCode: update.errorCode,
+            ...(update.setSentAt ? { sentAt: now } : {}),
+            ...(update.setDeliveredAt ? { deliveredAt: now } : {}),
+          },
+        });
+        if (count === 0) throw new LostRace();
+      });
+      return { changed: true, status: update.status, effect: update.effect.kind };
+    } catch (error) {
+      if (!(error instanceof LostRace)) throw error;
+      current = await prisma.message.findUnique({ where: { id: planned.id } });
+    }
+  }
+  return { changed: false };
+}
+
+async function applySubscriberEffect(tx: DbTx, message: Message, callback: StatusCallback, update: DeliveryUpdate, now: Date) {
+  const { effect } = update;
+  if (effect.kind === "carrier_opt_out") {
+    // Twilio already blocks this number for the sender; record it so nothing else tries.
+    await applyConsentChange(
+      {
+        shop: message.shop,
+        phone: message.phone,
+        action: "carrier_opt_out",
+        source: "carrier",
+        occurredAt: now,
+        evidence: { messageSid: callback.MessageSid, errorCode: update.errorCode },
+      },
+      tx,
+    );
+    return;
+  }
+  if (effect.kind === "none") return;
+
+  const subscriber = await subscriberOf(tx, message);
+  if (!subscriber) return;
+  if (effect.kind === "delivered") {
+    // "In a row": a delivery proves the number works, so the count of failures starts again.
+    if (subscriber.undeliverableCount > 0) await tx.subscriber.update({ where: { id: subscriber.id }, data: { undeliverableCount: 0 } });
+    return;
+  }
+  const counted = await tx.subscriber.update({ where: { id: subscriber.id }, data: { undeliverableCount: { increment: 1 } } });
+  if (counted.unreachableAt === null && (effect.permanent || counted.undeliverableCount >= UNREACHABLE_AFTER_REPEATS)) {
+    await tx.subscriber.update({ where: { id: subscriber.id }, data: { unreachableAt: now } });
+  }
+}
+
+function subscriberOf(tx: DbTx, message: Message): Promise<Subscriber | null> {
+  return message.subscriberId
+    ? tx.subscriber.findFirst({ where: { id: message.subscriberId, shop: message.shop } })
+    : tx.subscriber.findUnique({ where: { shop_phone: { shop: message.shop, phone: message.phone } } });
+}

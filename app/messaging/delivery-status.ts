@@ -1,0 +1,99 @@
+/**
+ * Delivery status callbacks, as pure decisions: what a callback means for the
+ * outbox row, and for the subscriber it was sent to.
+ *
+ * Twilio sends callbacks out of order and more than once, so a message's
+ * status only ever moves forward: queued < sending < sent < final, and a final
+ * status (delivered, undelivered, failed, cancelled, suppressed) is kept; a
+ * late "sent" never undoes "delivered", and a failure after delivery is ignored.
+ */
+import { z } from "zod";
+
+export const OUTBOX_STATUSES = ["queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled", "suppressed"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+const RANK: Record<OutboxStatus, number> = {
+  queued: 0, // still in our outbox
+  sending: 1, // handed to Twilio, not yet out to the carrier
+  sent: 2,
+  delivered: 3,
+  undelivered: 3,
+  failed: 3,
+  cancelled: 3,
+  suppressed: 3,
+};
+
+// Twilio's MessageStatus values onto ours. Any other value (e.g. "receiving", or
+// one Twilio adds later) is acknowledged and ignored.
+const FROM_TWILIO: Record<string, OutboxStatus> = {
+  queued: "sending", // queued at Twilio: it has left our outbox, which must never send it again
+  accepted: "sending",
+  scheduled: "sending",
+  sending: "sending",
+  sent: "sent",
+  delivered: "delivered",
+  read: "delivered",
+  undelivered: "undelivered",
+  failed: "failed",
+  canceled: "cancelled",
+};
+
+export const statusCallbackSchema = z.object({
+  MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-f]{32}$/i, "must be SM followed by 32 hex digits"),
+  MessageStatus: z.string().min(1, "Required"),
+  ErrorCode: z
+    .string()
+    .regex(/^\d{0,9}$/, "must be a number")
+    .optional()
+    .transform((code) => (code && Number(code) > 0 ? Number(code) : null)), // "" and "0" mean no error
+});
+export type StatusCallback = z.infer<typeof statusCallbackSchema>;
+
+/** Twilio errors that concern the number rather than the message. */
+export const CARRIER_OPT_OUT = 21610; // the recipient texted STOP to Twilio: never text them again
+const UNDELIVERABLE: Record<number, { permanent: boolean }> = {
+  30003: { permanent: false }, // unreachable handset: may be switched off, so only after repeats
+  30005: { permanent: true }, // unknown or inactive number
+  30006: { permanent: true }, // landline or unreachable carrier
+};
+export const UNREACHABLE_AFTER_REPEATS = 3;
+
+export type SubscriberEffect =
+  | { kind: "carrier_opt_out" }
+  | { kind: "undeliverable"; permanent: boolean }
+  | { kind: "delivered" }
+  | { kind: "none" };
+
+export interface DeliveryUpdate {
+  status: OutboxStatus;
+  errorCode: number | null;
+  setSentAt: boolean;
+  setDeliveredAt: boolean;
+  effect: SubscriberEffect;
+}
+
+/** What a callback changes, or null when it changes nothing (stale, repeated or unknown status). */
+export function planDeliveryUpdate(
+  message: { status: string; errorCode: number | null; sentAt: Date | null; deliveredAt: Date | null },
+  callback: Pick<StatusCallback, "MessageStatus" | "ErrorCode">,
+): DeliveryUpdate | null {
+  const next = FROM_TWILIO[callback.MessageStatus.toLowerCase()];
+  const current = message.status as OutboxStatus;
+  if (!next || !(current in RANK) || RANK[next] <= RANK[current]) return null;
+
+  const failed = next === "undelivered" || next === "failed";
+  return {
+    status: next,
+    errorCode: callback.ErrorCode ?? message.errorCode,
+    // "undelivered" means the carrier had it, so it was sent; "failed" never left Twilio.
+    setSentAt: message.sentAt === null && (next === "sent" || next === "delivered" || next === "undelivered"),
+    setDeliveredAt: message.deliveredAt === null && next === "delivered",
+    effect: failed ? effectOfError(callback.ErrorCode) : next === "delivered" ? { kind: "delivered" } : { kind: "none" },
+  };
+}
+
+function effectOfError(code: number | null): SubscriberEffect {
+  if (code === CARRIER_OPT_OUT) return { kind: "carrier_opt_out" };
+  const undeliverable = code === null ? undefined : UNDELIVERABLE[code];
+  return undeliverable ? { kind: "undeliverable", permanent: undeliverable.permanent } : { kind: "none" };
+}
