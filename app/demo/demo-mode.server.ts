@@ -6,7 +6,7 @@
  */
 export const DEMO_SHOP = "demo-shop.myshopify.com";
 export const DEMO_INBOUND_NUMBER = "+15005550006";
-export const DEMO_TWILIO_ACCOUNT_SID = "ACdemo00000000000000000000000000";
+export const DEMO_TWILIO_ACCOUNT_SID = "AC" + "de".repeat(16); // 34 characters, like a real account SID
 export const DEFAULT_DEMO_TWILIO_AUTH_TOKEN = "demo-twilio-auth-token";
 
 export function isDemoMode(environment: NodeJS.ProcessEnv = process.env): boolean {

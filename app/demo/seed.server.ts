@@ -93,7 +93,7 @@ function storyFor(index: number, now: Date, random: () => number, disclosure: { 
       phone,
       steps: [
         keyword("request_opt_in", start, "JOIN", { pendingExpiresAt: later(3) }),
-        { action: "expire", source: "keyword", at: later(3), evidence: { reason: "no reply within 72 hours" } },
+        { action: "expire", source: "system", at: later(3), evidence: { reason: "no reply within 72 hours" } },
       ],
     };
   }
