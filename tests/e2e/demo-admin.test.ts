@@ -24,6 +24,9 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
+const DESKTOP_CHROME =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
 let demo: ChildProcess;
 let browser: Browser;
 let adminLink: string;
@@ -76,7 +79,8 @@ describe("demo admin in a real browser", () => {
     expect(expected.total).toBeGreaterThanOrEqual(150);
     expect(expected.unsubscribed).toBeGreaterThan(0);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Shopify's library answers bots (and headless Chrome's default user agent is one) with 410 Gone.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
     const response = await page.goto(adminLink);
@@ -90,6 +94,15 @@ describe("demo admin in a real browser", () => {
 
     fs.mkdirSync("test-results", { recursive: true });
     await page.screenshot({ path: "test-results/demo-dashboard.png", fullPage: true });
+
+    // Client-side navigation: the data requests carry the session token like App Bridge's would.
+    await page.getByRole("link", { name: "Subscribers" }).click();
+    await page.getByRole("heading", { name: "Subscribers" }).waitFor();
+    await expect.poll(() => page.getByText(`${expected.total} numbers`).count()).toBe(1);
+    await page.locator('a[href^="/app/subscribers/"]').first().click();
+    await page.getByRole("heading", { name: "Consent history" }).waitFor();
+    await expect.poll(() => page.locator("tbody tr").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: "test-results/demo-consent-history.png", fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 
