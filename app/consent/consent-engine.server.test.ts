@@ -30,6 +30,7 @@ async function clearConsentData() {
   await prisma.message.deleteMany();
   await prisma.consentEvent.deleteMany();
   await prisma.consentChainHead.deleteMany();
+  await prisma.shopifySyncJob.deleteMany();
   await prisma.subscriber.deleteMany();
 }
 

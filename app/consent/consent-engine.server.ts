@@ -16,6 +16,7 @@
  */
 import type { ConsentEvent, Prisma, Subscriber } from "@prisma/client";
 import prisma, { type DbTx } from "../db.server";
+import { queueShopifyConsentSync } from "../shopify/consent-sync-queue.server";
 import { appendConsentEvent, GENESIS_HASH, type Evidence, type NewConsentEvent } from "./ledger.server";
 import {
   SUBSCRIBER_STATUSES,
@@ -229,6 +230,7 @@ async function record(
     ? await tx.subscriber.update({ where: { id: current.id }, data: fields })
     : await tx.subscriber.create({ data: { shop, phone, ...fields } });
   const appended = await appendConsentEvent(tx, shop, { ...event, subscriberId: subscriber.id, phone });
+  await queueShopifyConsentSync(tx, subscriber, appended);
   return { subscriber, event: appended };
 }
 
