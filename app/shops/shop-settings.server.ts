@@ -11,16 +11,16 @@ import { decryptSecret, encryptSecret } from "../security/secret-box.server";
 export const KEYWORD_MODES = ["twilio_default", "twilio_advanced_opt_out", "app"] as const;
 export type KeywordMode = (typeof KEYWORD_MODES)[number];
 
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be a phone number in international format, e.g. +15551234567");
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 21:00");
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "Enter a phone number in international format, e.g. +15551234567");
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Enter a time like 21:00");
 
 export const shopSettingsSchema = z.object({
   brandName: z.string().trim().min(1, "Enter the brand name subscribers will recognise").max(40),
   supportContact: z.string().trim().min(3, "Enter an e-mail address, phone number or URL for HELP replies").max(80),
-  termsUrl: z.string().url().nullish(),
-  privacyUrl: z.string().url().nullish(),
+  termsUrl: z.string().url("Enter the full address of your terms, starting with https://").nullish(),
+  privacyUrl: z.string().url("Enter the full address of your privacy policy, starting with https://").nullish(),
   twilioAccountSid: z.string().regex(/^AC[0-9a-zA-Z]{32}$/, "Twilio account SIDs start with AC and have 34 characters").nullish(),
-  twilioAuthToken: z.string().min(8).nullish(),
+  twilioAuthToken: z.string().min(8, "That is too short to be a Twilio auth token").nullish(),
   senderPhoneNumber: e164.nullish(),
   messagingServiceSid: z.string().regex(/^MG[0-9a-zA-Z]{32}$/, "Messaging Service SIDs start with MG").nullish(),
   keywordMode: z.enum(KEYWORD_MODES).default("twilio_default"),
@@ -28,13 +28,13 @@ export const shopSettingsSchema = z.object({
   optOutText: z.string().max(320).nullish(),
   optInText: z.string().max(320).nullish(),
   doubleOptIn: z.boolean().default(true),
-  pendingExpiryHours: z.number().int().min(1).max(24 * 30).default(72),
+  pendingExpiryHours: z.number({ invalid_type_error: "Enter a number of hours" }).int().min(1, "At least 1 hour").max(24 * 30, "At most 30 days (720 hours)").default(72),
   quietHoursStart: clock.default("21:00"),
   quietHoursEnd: clock.default("08:00"),
-  maxMessagesPerMonth: z.number().int().min(1).max(100).default(6),
-  maxMessagesPerDay: z.number().int().min(1).max(10).default(3),
+  maxMessagesPerMonth: z.number({ invalid_type_error: "Enter a number" }).int().min(1, "Allow at least 1 message a month").max(100, "At most 100 a month").default(6),
+  maxMessagesPerDay: z.number({ invalid_type_error: "Enter a number" }).int().min(1, "Allow at least 1 message a day").max(10, "At most 10 a day").default(3),
   timezone: z.string().default("America/New_York"),
-  extraOptInKeywords: z.array(z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,20}$/)).default(["JOIN"]),
+  extraOptInKeywords: z.array(z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,20}$/, "Keywords are single words of 2 to 20 letters or digits")).default(["JOIN"]),
   supportedLanguages: z.array(z.enum(["en", "es", "fr", "de", "pt", "it"])).default(["en"]),
 });
 export type ShopSettingsInput = z.input<typeof shopSettingsSchema>;

@@ -1,0 +1,73 @@
+/**
+ * The settings form, parsed: blank optional fields become null, an empty auth
+ * token field keeps the saved token, lists are comma-separated, phone numbers
+ * may be typed the way people type them.
+ */
+import { parsePhoneNumberWithError } from "libphonenumber-js";
+import type { ZodIssue } from "zod";
+import { shopSettingsSchema, type ShopSettingsInput } from "./shop-settings.server";
+
+export type FieldErrors = Record<string, string>;
+export type ParsedSettingsForm = { ok: true; input: ShopSettingsInput } | { ok: false; errors: FieldErrors };
+
+const text = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
+};
+const list = (form: FormData, name: string) =>
+  (text(form, name) ?? "")
+    .split(/[,\s]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+const number = (form: FormData, name: string) => {
+  const value = text(form, name);
+  return value === null ? undefined : Number(value);
+};
+
+function phone(value: string | null): string | null {
+  if (value === null) return null;
+  try {
+    return parsePhoneNumberWithError(value, "US").number;
+  } catch {
+    return value; // let the schema explain what is wrong with it
+  }
+}
+
+function toErrors(issues: ZodIssue[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? "form");
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
+
+export function parseSettingsForm(form: FormData): ParsedSettingsForm {
+  const input = {
+    brandName: text(form, "brandName") ?? "",
+    supportContact: text(form, "supportContact") ?? "",
+    termsUrl: text(form, "termsUrl"),
+    privacyUrl: text(form, "privacyUrl"),
+    twilioAccountSid: text(form, "twilioAccountSid"),
+    twilioAuthToken: text(form, "twilioAuthToken"),
+    senderPhoneNumber: phone(text(form, "senderPhoneNumber")),
+    messagingServiceSid: text(form, "messagingServiceSid"),
+    keywordMode: text(form, "keywordMode") ?? undefined,
+    helpText: text(form, "helpText"),
+    optOutText: text(form, "optOutText"),
+    optInText: text(form, "optInText"),
+    doubleOptIn: form.get("doubleOptIn") === "on",
+    pendingExpiryHours: number(form, "pendingExpiryHours"),
+    quietHoursStart: text(form, "quietHoursStart") ?? undefined,
+    quietHoursEnd: text(form, "quietHoursEnd") ?? undefined,
+    maxMessagesPerMonth: number(form, "maxMessagesPerMonth"),
+    maxMessagesPerDay: number(form, "maxMessagesPerDay"),
+    timezone: text(form, "timezone") ?? undefined,
+    extraOptInKeywords: list(form, "extraOptInKeywords"),
+    supportedLanguages: list(form, "supportedLanguages"),
+  };
+  const parsed = shopSettingsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: toErrors(parsed.error.issues) };
+  // The token is write-only: an empty field means "keep the one saved".
+  return { ok: true, input: input as ShopSettingsInput };
+}
