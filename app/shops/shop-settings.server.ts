@@ -8,8 +8,9 @@ import prisma from "../db.server";
 import { env } from "../env.server";
 import { decryptSecret, encryptSecret } from "../security/secret-box.server";
 
-export const KEYWORD_MODES = ["twilio_default", "twilio_advanced_opt_out", "app"] as const;
-export type KeywordMode = (typeof KEYWORD_MODES)[number];
+import { KEYWORD_MODES } from "./keyword-modes";
+
+export { KEYWORD_MODES, type KeywordMode } from "./keyword-modes";
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "Enter a phone number in international format, e.g. +15551234567");
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Enter a time like 21:00");

@@ -106,6 +106,30 @@ describe("demo admin in a real browser", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("lets the merchant fix settings with errors explained next to the field", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 }, userAgent: DESKTOP_CHROME });
+    await page.goto(adminLink);
+    await page.getByRole("link", { name: "Settings" }).click();
+    const brand = page.getByLabel("Brand name");
+    await brand.waitFor();
+    await expect.poll(() => brand.inputValue()).toBe("Juniper & Pine");
+
+    await page.getByLabel("Messages per month, at most").fill("0");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Allow at least 1 message a month").waitFor();
+
+    await page.getByLabel("Messages per month, at most").fill("4");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Settings saved.").waitFor();
+    await page.screenshot({ path: "test-results/demo-settings.png", fullPage: true });
+
+    const db = createPrismaClient(databaseUrl);
+    const saved = await db.shop.findUniqueOrThrow({ where: { shop: DEMO_SHOP } });
+    await db.$disconnect();
+    expect(saved.maxMessagesPerMonth).toBe(4);
+    expect(saved.twilioAuthTokenEncrypted).toMatch(/^v1\./); // the empty token field kept the saved token
+  });
+
   it("refuses the admin without a valid session token", async () => {
     const tampered = new URL(adminLink);
     tampered.searchParams.set("id_token", `${tampered.searchParams.get("id_token")}x`);

@@ -1,0 +1,148 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, Select, Text } from "@shopify/polaris";
+import { useState } from "react";
+import { FormTextField } from "~/components/form-text-field";
+import { currentDisclosures, disclosureInputSchema, publishDisclosure } from "~/disclosures/disclosures.server";
+import { parseSettingsForm } from "~/shops/settings-form";
+import { KEYWORD_MODES } from "~/shops/keyword-modes";
+import { getShopSettings, saveShopSettings } from "~/shops/shop-settings.server";
+import { requireAdmin } from "~/shopify/require-admin.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop } = await requireAdmin(request);
+  const settings = await getShopSettings(shop);
+  const { twilioAuthTokenEncrypted, ...visible } = settings ?? ({} as NonNullable<typeof settings>);
+  return {
+    settings: settings ? { ...visible, hasAuthToken: Boolean(twilioAuthTokenEncrypted) } : null,
+    disclosures: (await currentDisclosures(shop)).map(({ locale, text, version, contentHash, publishedAt }) => ({ locale, text, version, contentHash, publishedAt })),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { shop } = await requireAdmin(request);
+  const form = await request.formData();
+  if (form.get("intent") === "disclosure") {
+    const parsed = disclosureInputSchema.safeParse({ locale: form.get("locale"), text: form.get("text") });
+    if (!parsed.success) return { intent: "disclosure" as const, errors: { text: parsed.error.issues.map((i) => i.message).join(". ") } };
+    const { version, created } = await publishDisclosure(shop, parsed.data);
+    return { intent: "disclosure" as const, message: created ? `Published version ${version.version}.` : "No change: that text is already published." };
+  }
+  const parsed = parseSettingsForm(form);
+  if (!parsed.ok) return { intent: "settings" as const, errors: parsed.errors };
+  await saveShopSettings(shop, parsed.input);
+  return { intent: "settings" as const, message: "Settings saved." };
+}
+
+const KEYWORD_MODE_LABELS: Record<(typeof KEYWORD_MODES)[number], string> = {
+  twilio_default: "Twilio answers STOP/HELP/START (Twilio's default on long codes and toll-free)",
+  twilio_advanced_opt_out: "Twilio Advanced Opt-Out answers them (Messaging Service)",
+  app: "This app answers every keyword (Twilio's keyword handling turned off)",
+};
+
+export default function Settings() {
+  const { settings, disclosures } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const submitting = useNavigation().formData?.get("intent");
+  const errors: Record<string, string> = (result && "errors" in result ? result.errors : undefined) ?? {};
+  const [keywordMode, setKeywordMode] = useState(settings?.keywordMode ?? "twilio_default");
+  const [doubleOptIn, setDoubleOptIn] = useState(settings?.doubleOptIn ?? true);
+  const english = disclosures.find((d) => d.locale === "en");
+
+  return (
+    <Page title="Settings">
+      <Layout>
+        {result && "message" in result ? (
+          <Layout.Section>
+            <Banner tone="success">{result.message}</Banner>
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <Form method="post">
+            <input type="hidden" name="intent" value="settings" />
+            <BlockStack gap="400">
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    Your SMS program
+                  </Text>
+                  <FormTextField label="Brand name" name="brandName" defaultValue={settings?.brandName} error={errors.brandName} helpText="Starts every text." />
+                  <FormTextField label="Support contact" name="supportContact" defaultValue={settings?.supportContact} error={errors.supportContact} helpText="Shown in HELP replies." />
+                  <FormTextField label="Terms URL" name="termsUrl" defaultValue={settings?.termsUrl} error={errors.termsUrl} />
+                  <FormTextField label="Privacy policy URL" name="privacyUrl" defaultValue={settings?.privacyUrl} error={errors.privacyUrl} />
+                  <FormTextField label="Messages per month, at most" name="maxMessagesPerMonth" type="number" defaultValue={settings?.maxMessagesPerMonth} error={errors.maxMessagesPerMonth} />
+                  <FormTextField label="Marketing messages per 24 hours, at most" name="maxMessagesPerDay" type="number" defaultValue={settings?.maxMessagesPerDay} error={errors.maxMessagesPerDay} />
+                  <FormTextField label="Extra opt-in keywords" name="extraOptInKeywords" defaultValue={settings?.extraOptInKeywords} error={errors.extraOptInKeywords} helpText="Comma-separated, e.g. JOIN, DEALS" />
+                  <FormTextField label="Languages" name="supportedLanguages" defaultValue={settings?.supportedLanguages} error={errors.supportedLanguages} helpText="Replies in these: en, es, fr, de, pt, it" />
+                </FormLayout>
+              </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    Twilio
+                  </Text>
+                  <FormTextField label="Account SID" name="twilioAccountSid" defaultValue={settings?.twilioAccountSid} error={errors.twilioAccountSid} />
+                  <FormTextField
+                    label="Auth token"
+                    name="twilioAuthToken"
+                    type="password"
+                    error={errors.twilioAuthToken}
+                    helpText={settings?.hasAuthToken ? "Saved and encrypted. Leave empty to keep it." : "Stored encrypted."}
+                  />
+                  <FormTextField label="Sender phone number" name="senderPhoneNumber" defaultValue={settings?.senderPhoneNumber} error={errors.senderPhoneNumber} />
+                  <FormTextField label="Messaging Service SID (optional)" name="messagingServiceSid" defaultValue={settings?.messagingServiceSid} error={errors.messagingServiceSid} />
+                  <Select
+                    label="Who answers STOP, HELP and START"
+                    name="keywordMode"
+                    options={KEYWORD_MODES.map((mode) => ({ value: mode, label: KEYWORD_MODE_LABELS[mode] }))}
+                    value={keywordMode}
+                    onChange={setKeywordMode}
+                  />
+                </FormLayout>
+              </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    Consent and timing
+                  </Text>
+                  <Checkbox label="Ask new subscribers to reply Y to confirm (double opt-in)" name="doubleOptIn" checked={doubleOptIn} onChange={setDoubleOptIn} />
+                  <FormTextField label="Confirmation window, hours" name="pendingExpiryHours" type="number" defaultValue={settings?.pendingExpiryHours} error={errors.pendingExpiryHours} />
+                  <FormTextField label="Quiet hours start" name="quietHoursStart" defaultValue={settings?.quietHoursStart} error={errors.quietHoursStart} />
+                  <FormTextField label="Quiet hours end" name="quietHoursEnd" defaultValue={settings?.quietHoursEnd} error={errors.quietHoursEnd} />
+                  <FormTextField label="Shop timezone" name="timezone" defaultValue={settings?.timezone} error={errors.timezone} />
+                  <FormTextField label="HELP reply (optional)" name="helpText" multiline={2} defaultValue={settings?.helpText} error={errors.helpText} />
+                  <FormTextField label="Opt-out confirmation (optional)" name="optOutText" multiline={2} defaultValue={settings?.optOutText} error={errors.optOutText} />
+                  <FormTextField label="Opt-in confirmation (optional)" name="optInText" multiline={2} defaultValue={settings?.optInText} error={errors.optInText} />
+                </FormLayout>
+              </Card>
+              <Button submit variant="primary" loading={submitting === "settings"}>
+                Save settings
+              </Button>
+            </BlockStack>
+          </Form>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <Form method="post">
+              <input type="hidden" name="intent" value="disclosure" />
+              <input type="hidden" name="locale" value="en" />
+              <FormLayout>
+                <Text as="h2" variant="headingMd">
+                  Checkout disclosure (English)
+                </Text>
+                <Text as="p" tone="subdued">
+                  {english ? `Version ${english.version}, sha256 ${english.contentHash.slice(0, 12)}…` : "Not published yet."} Publishing a change creates a new
+                  version; the old one stays as proof of what earlier shoppers saw.
+                </Text>
+                <FormTextField label="Disclosure text" name="text" multiline={4} defaultValue={english?.text} error={result?.intent === "disclosure" ? errors.text : undefined} />
+                <Button submit loading={submitting === "disclosure"}>
+                  Publish disclosure
+                </Button>
+              </FormLayout>
+            </Form>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
