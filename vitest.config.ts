@@ -1,6 +1,22 @@
 import tsconfigPaths from "vite-tsconfig-paths";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { TEST_ENV } from "./tests/setup/test-env";
+
+// Everything that touches a database runs once per provider, each test file on a database of its own.
+function databaseProject(provider: "sqlite" | "postgresql"): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    test: {
+      name: provider,
+      include: ["app/**/*.server.test.ts", "tests/integration/**/*.test.ts"],
+      env: { ...TEST_ENV, TEST_DB_PROVIDER: provider },
+      globalSetup: ["tests/setup/global-db.ts"],
+      setupFiles: ["tests/setup/per-file-db.ts"],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  };
+}
 
 // Test layers: pure domain logic ("unit"), everything that touches a database
 // (run once per provider), and the browser flow against a running demo server.
@@ -17,30 +33,8 @@ export default defineConfig({
           exclude: ["**/*.server.test.ts", "**/node_modules/**"],
         },
       },
-      {
-        extends: true,
-        test: {
-          name: "sqlite",
-          include: ["app/**/*.server.test.ts", "tests/integration/**/*.test.ts"],
-          env: { ...TEST_ENV, TEST_DB_PROVIDER: "sqlite" },
-          globalSetup: ["tests/setup/global-db.ts"],
-          setupFiles: ["tests/setup/per-file-db.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: "postgresql",
-          include: ["app/**/*.server.test.ts", "tests/integration/**/*.test.ts"],
-          env: { ...TEST_ENV, TEST_DB_PROVIDER: "postgresql" },
-          globalSetup: ["tests/setup/global-db.ts"],
-          setupFiles: ["tests/setup/per-file-db.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
+      databaseProject("sqlite"),
+      databaseProject("postgresql"),
       {
         extends: true,
         test: {

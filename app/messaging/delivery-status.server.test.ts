@@ -6,6 +6,7 @@ import { applyConsentChange } from "../consent/consent-engine.server";
 import { mayTextMarketing } from "../consent/suppression.server";
 import prisma from "../db.server";
 import { action } from "../routes/webhooks.twilio.status";
+import { callAction } from "../../tests/support/call-route";
 import { statusCallbackUrl } from "./delivery-status.server";
 
 // Twilio calls the public URL; the app behind the proxy sees an internal one.
@@ -70,15 +71,7 @@ function signedRequest(params: Record<string, string>, options: { signature?: st
   });
 }
 
-/** Calls the route as Remix would: a thrown Response is the response. */
-async function post(request: Request): Promise<Response> {
-  try {
-    return await action({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const post = (request: Request) => callAction(action, request);
 
 const deliver = (message: Parameters<typeof callbackParams>[0], status: string, errorCode?: number) =>
   post(signedRequest(callbackParams(message, status, errorCode)));

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
-import { getDashboardSummary } from "~/dashboard/summary.server";
+import { getDashboardSummary, type DashboardSummary } from "~/dashboard/summary.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -26,28 +26,37 @@ function Metric({ label, value, testId }: { label: string; value: number; testId
   );
 }
 
+function metricRows({ subscribers, last30Days }: Pick<DashboardSummary, "subscribers" | "last30Days">) {
+  return [
+    [
+      { label: "Subscribed", value: subscribers.subscribed, testId: "metric-subscribed" },
+      { label: "Pending confirmation", value: subscribers.pending, testId: "metric-pending" },
+      { label: "Unsubscribed", value: subscribers.unsubscribed, testId: "metric-unsubscribed" },
+      { label: "All numbers", value: subscribers.total, testId: "metric-total" },
+    ],
+    [
+      { label: "Opt-ins, last 30 days", value: last30Days.optIns, testId: "metric-optins-30d" },
+      { label: "Opt-outs, last 30 days", value: last30Days.optOuts, testId: "metric-optouts-30d" },
+      { label: "Texts sent, last 30 days", value: last30Days.messagesSent, testId: "metric-sent-30d" },
+      { label: "Delivered, last 30 days", value: last30Days.messagesDelivered, testId: "metric-delivered-30d" },
+    ],
+  ];
+}
+
 export default function Dashboard() {
   const { summary } = useLoaderData<typeof loader>();
-  const { subscribers, last30Days } = summary;
   return (
     <Page title={`${summary.brandName} SMS`} subtitle="Consent you can prove, opt-outs you can show.">
       <Layout>
-        <Layout.Section>
-          <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-            <Metric label="Subscribed" value={subscribers.subscribed} testId="metric-subscribed" />
-            <Metric label="Pending confirmation" value={subscribers.pending} testId="metric-pending" />
-            <Metric label="Unsubscribed" value={subscribers.unsubscribed} testId="metric-unsubscribed" />
-            <Metric label="All numbers" value={subscribers.total} testId="metric-total" />
-          </InlineGrid>
-        </Layout.Section>
-        <Layout.Section>
-          <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-            <Metric label="Opt-ins, last 30 days" value={last30Days.optIns} testId="metric-optins-30d" />
-            <Metric label="Opt-outs, last 30 days" value={last30Days.optOuts} testId="metric-optouts-30d" />
-            <Metric label="Texts sent, last 30 days" value={last30Days.messagesSent} testId="metric-sent-30d" />
-            <Metric label="Delivered, last 30 days" value={last30Days.messagesDelivered} testId="metric-delivered-30d" />
-          </InlineGrid>
-        </Layout.Section>
+        {metricRows(summary).map((row, index) => (
+          <Layout.Section key={index}>
+            <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+              {row.map((metric) => (
+                <Metric key={metric.testId} {...metric} />
+              ))}
+            </InlineGrid>
+          </Layout.Section>
+        ))}
         <Layout.Section>
           <Card>
             <BlockStack gap="300">

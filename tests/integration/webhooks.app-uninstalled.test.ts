@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { action } from "../../app/routes/webhooks.app.uninstalled";
+import { callAction } from "../support/call-route";
 import { createTestShop } from "../support/shop-fixture";
 import { shopifyWebhookRequest } from "../support/shopify-webhook";
 
@@ -11,14 +12,7 @@ async function shopWithQueuedText() {
   return shop;
 }
 
-async function call(request: Request): Promise<Response> {
-  try {
-    return await action({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const call = (request: Request) => callAction(action, request);
 
 describe("POST /webhooks/app/uninstalled", () => {
   it("stops sending and forgets the access tokens", async () => {
