@@ -1,0 +1,215 @@
+/**
+ * One inbound text, understood, acted on and answered: the InboundMessage row
+ * (with the exact TwiML reply) and any consent change commit in one
+ * transaction, so a text is either fully handled or not at all.
+ *
+ * Idempotency rests on InboundMessage's primary key (Twilio's MessageSid),
+ * written last in the transaction: a retry or a concurrent duplicate fails
+ * that insert, its whole transaction (consent change included) rolls back, and
+ * it answers with the reply stored by the first. No read before the write:
+ * retries are rare, and the insert settles races that a read could not.
+ *
+ * Speed (this runs for every text, see scripts/bench-inbound.ts): Prisma 6's
+ * query compiler costs ~0.5 ms per model query, so this module's own SQL is
+ * one raw INSERT (and, for opt-ins only, one narrow read); replies are
+ * rendered once per cached shop.
+ */
+import twilio from "twilio";
+import prisma, { type DbTx } from "../db.server";
+import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
+import type { InboundShop } from "../shops/inbound-shop-cache.server";
+import { applyConsentChange, hasLapsed } from "./consent-engine.server";
+import { intentOf, planInbound, twilioAnswered, type EffectiveStatus, type InboundAction } from "./inbound-reply-plan";
+import type { InboundSms } from "./inbound-sms-params";
+import { classifyInbound, type Classification, type Language } from "./keywords";
+import type { SubscriberStatus } from "./transitions";
+
+const HOUR_MS = 60 * 60 * 1000;
+// Twilio waits 15 s for the answer. On SQLite every transaction queues for the
+// one connection; under a burst, waiting beats failing (a 5xx loses the text).
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
+
+export interface InboundResult {
+  twiml: string;
+  intent: string;
+  /** True when this MessageSid had been answered before and its stored reply was returned. */
+  replayed: boolean;
+}
+
+/** The MessageSid belongs to another shop's text: never answered with (or overwritten by) this one. */
+export class MessageSidConflictError extends Error {
+  constructor(messageSid: string) {
+    super(`MessageSid ${messageSid} was already received for another shop`);
+    this.name = "MessageSidConflictError";
+  }
+}
+
+export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now: Date = new Date()): Promise<InboundResult> {
+  const classification = classifyInbound(sms.body, { extraOptInKeywords: shop.extraOptInKeywords });
+  // A unique violation on another table (two first texts from one number racing
+  // to create its subscriber) is retried once: the second attempt sees the row.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Always an interactive transaction, even for a lone insert: on SQLite only
+      // these take the adapter's lock, and a write outside one can land inside
+      // another request's open transaction and vanish with its rollback.
+      return await prisma.$transaction((tx) => handle(tx, shop, sms, classification, now), TRANSACTION_OPTIONS);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const stored = await prisma.inboundMessage.findUnique({
+        where: { messageSid: sms.messageSid },
+        select: { shop: true, intent: true, replyTwiml: true },
+      });
+      if (stored && stored.shop !== shop.shop) throw new MessageSidConflictError(sms.messageSid);
+      if (stored) return { twiml: stored.replyTwiml, intent: stored.intent, replayed: true };
+      if (attempt >= 2) throw error;
+    }
+  }
+}
+
+interface SubscriberSnapshot {
+  id: string;
+  status: string;
+  pendingExpiresAt: Date | null;
+  locale: string | null;
+}
+
+async function handle(
+  tx: DbTx,
+  shop: InboundShop,
+  sms: InboundSms,
+  classification: Classification,
+  now: Date,
+): Promise<InboundResult> {
+  const intent = intentOf(classification.intent, sms.optOutType);
+  // Only an opt-in depends on where the number stands; nothing else needs the read.
+  const current = intent === "opt_in" ? await findSubscriber(tx, shop.shop, sms.from) : null;
+  const plan = planInbound({
+    intent,
+    matched: classification.matched,
+    status: statusOf(current, now),
+    shopKeywords: shop.extraOptInKeywords,
+    doubleOptIn: shop.settings.doubleOptIn,
+    twilioAnswered: twilioAnswered(shop.settings.keywordMode, classification.twilioKeyword, sms.optOutType, intent),
+  });
+
+  const subscriber = plan.action ? await applyPlan(tx, shop, sms, classification, plan.action, now) : current;
+  const twiml = plan.reply
+    ? replyTwiml(shop, plan.reply, replyLanguage(shop.supportedLanguages, classification, subscriber?.locale ?? null))
+    : EMPTY_TWIML;
+
+  // Raw SQL: identical on SQLite and PostgreSQL, and it skips the query compiler.
+  // The Date goes through the driver adapter, so it is stored exactly as Prisma stores it.
+  await tx.$executeRaw`
+    INSERT INTO "InboundMessage" ("messageSid", "shop", "fromPhone", "toPhone", "body", "intent", "subscriberId", "replyTwiml", "receivedAt")
+    VALUES (${sms.messageSid}, ${shop.shop}, ${sms.from}, ${sms.to}, ${sms.body}, ${intent}, ${subscriber?.id ?? null}, ${twiml}, ${now})`;
+  return { twiml, intent, replayed: false };
+}
+
+function findSubscriber(tx: DbTx, shop: string, phone: string): Promise<SubscriberSnapshot | null> {
+  return tx.subscriber.findUnique({
+    where: { shop_phone: { shop, phone } },
+    select: { id: true, status: true, pendingExpiresAt: true, locale: true },
+  });
+}
+
+function statusOf(subscriber: SubscriberSnapshot | null, now: Date): EffectiveStatus {
+  if (!subscriber) return "none";
+  return hasLapsed(subscriber, now) ? "expired" : (subscriber.status as SubscriberStatus);
+}
+
+async function applyPlan(
+  tx: DbTx,
+  shop: InboundShop,
+  sms: InboundSms,
+  classification: Classification,
+  action: InboundAction,
+  now: Date,
+): Promise<SubscriberSnapshot | null> {
+  const { subscriber } = await applyConsentChange(
+    {
+      shop: shop.shop,
+      phone: sms.from,
+      action,
+      source: "keyword",
+      occurredAt: now,
+      evidence: {
+        messageSid: sms.messageSid,
+        body: sms.body,
+        from: sms.from,
+        to: sms.to,
+        matched: classification.matched,
+        language: classification.language,
+        optOutType: sms.optOutType,
+      },
+      // The language of a worded opt-in is the best guess at the person's; universal START/YES says nothing.
+      ...(action !== "opt_out" && classification.twilioKeyword === null ? { locale: classification.language } : {}),
+      ...(action === "request_opt_in"
+        ? { pendingExpiresAt: new Date(now.getTime() + shop.settings.pendingExpiryHours * HOUR_MS) }
+        : {}),
+    },
+    tx,
+  );
+  return subscriber;
+}
+
+/**
+ * The reply's language: a message worded in a language the shop supports is
+ * answered in it. The universal keywords (STOP, HELP, START…) are typed by
+ * speakers of every language, so for those the subscriber's known language
+ * comes first. Otherwise the shop's first language.
+ */
+export function replyLanguage(
+  supported: readonly Language[],
+  message: Pick<Classification, "language" | "twilioKeyword">,
+  subscriberLocale: string | null,
+): Language {
+  const fromMessage = message.language && supported.includes(message.language) ? message.language : null;
+  if (fromMessage && message.twilioKeyword === null) return fromMessage;
+  const known = supported.find((language) => language === subscriberLocale?.split(/[-_]/)[0]?.toLowerCase());
+  return known ?? fromMessage ?? supported[0] ?? "en";
+}
+
+export const EMPTY_TWIML = renderTwiml(null);
+
+export function renderTwiml(text: string | null): string {
+  const response = new twilio.twiml.MessagingResponse();
+  if (text) response.message(text);
+  return response.toString();
+}
+
+// Rendered replies live as long as the cached shop they were made from, so a settings change is picked up with it.
+const renderedReplies = new WeakMap<InboundShop, Map<string, string>>();
+
+function replyTwiml(shop: InboundShop, kind: ComplianceReplyKind, language: Language): string {
+  let rendered = renderedReplies.get(shop);
+  if (!rendered) renderedReplies.set(shop, (rendered = new Map()));
+  const key = `${kind}:${language}`;
+  let twiml = rendered.get(key);
+  if (twiml === undefined) rendered.set(key, (twiml = renderTwiml(replyText(shop, kind, language))));
+  return twiml;
+}
+
+/** The merchant's own wording replaces ours only in the shop's first language: it is written in that one. */
+function replyText(shop: InboundShop, kind: ComplianceReplyKind, language: Language): string {
+  const { settings } = shop;
+  const ownWording: Partial<Record<ComplianceReplyKind, string | null>> = {
+    help: settings.helpText,
+    opt_out_confirmation: settings.optOutText,
+    opt_in_confirmation: settings.optInText,
+  };
+  const override = language === (shop.supportedLanguages[0] ?? "en") ? (ownWording[kind] ?? null) : null;
+  return composeComplianceReply(
+    kind,
+    { brandName: settings.brandName, supportContact: settings.supportContact, maxMessagesPerMonth: settings.maxMessagesPerMonth },
+    language,
+    override,
+  );
+}
+
+/** P2002 from a model query; P2010 wrapping the driver's unique violation from raw SQL. */
+function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
+}
