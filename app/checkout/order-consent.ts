@@ -1,0 +1,139 @@
+/**
+ * What an `orders/create` payload says about SMS consent, as pure functions.
+ *
+ * The checkout extension (contact step) records the shopper's answer as cart
+ * attributes, which Shopify copies onto the order as `note_attributes`
+ * (`[{ name, value }]`). The keys are the extension's contract, see
+ * extensions/sms-consent-checkout/src/consent-state.ts (a unit test keeps the
+ * two in step). The rest of the evidence comes from the order itself: its id,
+ * when it was placed, the browser's IP and user agent, and the customer.
+ *
+ * Only what the consent needs is read; everything else in the payload
+ * (addresses, line items, prices) is ignored and never stored.
+ */
+import { isIP } from "node:net";
+import { z } from "zod";
+
+export const CONSENT_ATTRIBUTE = {
+  consent: "_sms_consent",
+  phone: "_sms_consent_phone",
+  disclosureVersion: "_sms_disclosure_version",
+  disclosureLocale: "_sms_disclosure_locale",
+  at: "_sms_consent_at",
+} as const;
+
+export type ConsentStatus = "granted" | "withdrawn";
+
+/** The shopper's answer as the extension recorded it; nothing here is checked yet (phone, disclosure). */
+export interface CheckoutAnswer {
+  status: ConsentStatus;
+  phone: string | null;
+  disclosureVersionId: string | null;
+  disclosureLocale: string | null;
+  /** When the shopper ticked or unticked, by the browser's clock. */
+  consentAt: Date | null;
+}
+
+export interface OrderFacts {
+  /** Admin GraphQL id, "gid://shopify/Order/…". */
+  orderId: string;
+  createdAt: Date | null;
+  ip: string | null;
+  userAgent: string | null;
+  /** "gid://shopify/Customer/…", null for a guest checkout. */
+  shopifyCustomerId: string | null;
+}
+
+export type ParsedOrder =
+  | { ok: true; order: OrderFacts; answer: CheckoutAnswer | null; problem: string | null }
+  | { ok: false; reason: string };
+
+const numericId = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]);
+const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** Shaped like Shopify's REST order resource; only the fields read here, all tolerant of null. */
+export const ordersCreatePayloadSchema = z.object({
+  id: numericId,
+  admin_graphql_api_id: z.string().nullish(),
+  created_at: z.string().nullish(),
+  browser_ip: z.string().nullish(),
+  client_details: z
+    .object({ browser_ip: z.string().nullish(), user_agent: z.string().nullish() })
+    .nullish(),
+  customer: z.object({ id: numericId.nullish(), admin_graphql_api_id: z.string().nullish() }).nullish(),
+  note_attributes: z.array(z.object({ name: z.string(), value: attributeValue })).nullish(),
+});
+
+const ORDER_GID = /^gid:\/\/shopify\/(?:Order|OrderIdentity)\/(\d+)$/;
+const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/\d+$/;
+
+export function parseOrdersCreate(payload: unknown): ParsedOrder {
+  const parsed = ordersCreatePayloadSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, reason: `not an order: ${parsed.error.issues.map(describeIssue).join("; ")}` };
+  const order = parsed.data;
+  const facts: OrderFacts = {
+    orderId: orderGid(order.admin_graphql_api_id) ?? `gid://shopify/Order/${order.id}`,
+    createdAt: parseTime(order.created_at),
+    ip: ipOrNull(order.browser_ip) ?? ipOrNull(order.client_details?.browser_ip),
+    userAgent: textOrNull(order.client_details?.user_agent),
+    shopifyCustomerId: customerGid(order.customer),
+  };
+  const { answer, problem } = answerFrom(order.note_attributes ?? []);
+  return { ok: true, order: facts, answer, problem };
+}
+
+/** Normalises the order ids Shopify hands out ("gid://shopify/Order/1", the Thank-you page's "…/OrderIdentity/1") to the Admin API's. */
+export function orderGid(value: string | null | undefined): string | null {
+  const match = value ? ORDER_GID.exec(value.trim()) : null;
+  return match ? `gid://shopify/Order/${match[1]}` : null;
+}
+
+function customerGid(customer: z.infer<typeof ordersCreatePayloadSchema>["customer"]): string | null {
+  if (!customer) return null;
+  if (customer.admin_graphql_api_id && CUSTOMER_GID.test(customer.admin_graphql_api_id)) return customer.admin_graphql_api_id;
+  return customer.id != null ? `gid://shopify/Customer/${customer.id}` : null;
+}
+
+function answerFrom(attributes: readonly { name: string; value: string | number | boolean | null }[]): {
+  answer: CheckoutAnswer | null;
+  problem: string | null;
+} {
+  // The last value wins if a key appears twice, as it does when a cart attribute is updated.
+  const values = new Map(attributes.map(({ name, value }) => [name, value == null ? null : String(value).trim()]));
+  const status = values.get(CONSENT_ATTRIBUTE.consent);
+  if (status == null || status === "") return { answer: null, problem: null };
+  if (status !== "granted" && status !== "withdrawn") {
+    return { answer: null, problem: `unrecognised ${CONSENT_ATTRIBUTE.consent} value "${status.slice(0, 40)}"` };
+  }
+  return {
+    answer: {
+      status,
+      phone: values.get(CONSENT_ATTRIBUTE.phone) || null,
+      disclosureVersionId: values.get(CONSENT_ATTRIBUTE.disclosureVersion) || null,
+      disclosureLocale: values.get(CONSENT_ATTRIBUTE.disclosureLocale)?.toLowerCase() || null,
+      consentAt: parseTime(values.get(CONSENT_ATTRIBUTE.at)),
+    },
+    problem: null,
+  };
+}
+
+export function parseTime(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? null : time;
+}
+
+/** Only a well-formed IPv4/IPv6 address is evidence; anything else is dropped rather than stored. */
+export function ipOrNull(value: string | null | undefined): string | null {
+  const candidate = value?.trim();
+  return candidate && isIP(candidate) ? candidate : null;
+}
+
+function textOrNull(value: string | null | undefined): string | null {
+  const text = value?.trim();
+  return text ? text.slice(0, 1000) : null;
+}
+
+function describeIssue(issue: z.ZodIssue): string {
+  return `${issue.path.join(".") || "payload"}: ${issue.message}`;
+}
