@@ -1,0 +1,42 @@
+/**
+ * The app under test, in a process of its own (as in production, and so the
+ * load generator does not share its event loop): a fresh migrated SQLite
+ * database, one seeded shop answering keywords itself, the built app on
+ * 127.0.0.1. Started by scripts/bench-inbound.ts over IPC.
+ */
+import { migrate } from "../../app/db/migrator";
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_INBOUND_NUMBER } from "./signed-inbound-pool";
+
+const send = (message: unknown) => process.send!(message);
+
+const databaseUrl = process.env.DATABASE_URL!;
+await migrate(databaseUrl);
+
+// Imported after the environment is set: the app reads it on first use.
+const { saveShopSettings } = await import("../../app/shops/shop-settings.server");
+const { startAppServer } = await import("../../server/app-server");
+const { disconnectPrisma } = await import("../../app/db.server");
+
+await saveShopSettings("bench-shop.myshopify.com", {
+  brandName: "Bench Outfitters",
+  supportContact: "help@bench.test",
+  twilioAccountSid: BENCH_ACCOUNT_SID,
+  twilioAuthToken: BENCH_AUTH_TOKEN,
+  senderPhoneNumber: BENCH_INBOUND_NUMBER,
+  keywordMode: "app",
+});
+
+const server = await startAppServer({ port: 0, host: "127.0.0.1" });
+// Twilio signs the public URL; here the public URL is this loopback address.
+// The app reads SHOPIFY_APP_URL lazily, on the first request, which comes after this.
+process.env.SHOPIFY_APP_URL = `http://127.0.0.1:${server.port}`;
+send({ ready: true, port: server.port });
+
+process.on("message", async (message: { stop?: boolean; cpu?: boolean }) => {
+  // CPU time is what the benchmark divides by requests: unlike req/s, it barely moves when other processes share the cores.
+  if (message.cpu) send({ cpu: process.cpuUsage() });
+  if (!message.stop) return;
+  await server.close();
+  await disconnectPrisma();
+  process.exit(0);
+});
