@@ -10,6 +10,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { providerOf, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./db/database-url";
 import { pgConnectionConfig } from "./db/pg-config";
+import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
 
 export type Db = PrismaClient;
@@ -18,7 +19,7 @@ export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$tra
 
 export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
   if (providerOf(url) === "sqlite") {
-    const adapter = new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 });
+    const adapter = serializedSqliteFactory(new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }));
     return new PrismaClient({ adapter });
   }
   const { config, schema } = pgConnectionConfig(url);

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import prisma, { databaseProvider } from "../db.server";
+
+describe("writes outside a transaction", () => {
+  it("never land inside another request's transaction that then rolls back", async () => {
+    const shop = `isolation-${databaseProvider()}.myshopify.com`;
+    let inside!: () => void;
+    const transactionOpen = new Promise<void>((resolve) => (inside = resolve));
+    const failing = prisma
+      .$transaction(async (tx) => {
+        await tx.campaign.create({ data: { shop, name: "rolled back", body: "x" } });
+        inside();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        throw new Error("abort");
+      })
+      .catch((error: Error) => error.message);
+
+    await transactionOpen;
+    // A plain write and a batch transaction issued while the other transaction is open.
+    const plain = prisma.campaign.create({ data: { shop, name: "plain", body: "x" } });
+    const batch = prisma.$transaction([prisma.campaign.create({ data: { shop, name: "batch", body: "x" } })]);
+    expect(await failing).toBe("abort");
+    await Promise.all([plain, batch]);
+
+    const names = (await prisma.campaign.findMany({ where: { shop }, select: { name: true } })).map((c) => c.name).sort();
+    expect(names).toEqual(["batch", "plain"]);
+  });
+});
