@@ -16,6 +16,7 @@
  */
 import type { ConsentEvent, Prisma, Subscriber } from "@prisma/client";
 import prisma, { type DbTx } from "../db.server";
+import { findRedactedSuppression } from "../compliance/redacted-phone.server";
 import { queueShopifyConsentSync } from "../shopify/consent-sync-queue.server";
 import { appendConsentEvent, GENESIS_HASH, type Evidence, type NewConsentEvent } from "./ledger.server";
 import {
@@ -93,9 +94,9 @@ export async function expireStalePending(now: Date = new Date(), limit = 500): P
 async function applyWithin(tx: DbTx, change: ConsentChange): Promise<ConsentChangeResult> {
   const at = change.occurredAt ?? new Date();
   const seen = await findSubscriber(tx, change.shop, change.phone);
-  if (!willWrite(seen, change, at)) {
-    const previousStatus = statusOf(seen);
-    return unchangedResult(seen, previousStatus, transition(previousStatus, change.action, change.source), null);
+  const seenStatus = await priorStatus(tx, change, seen);
+  if (!willWrite(seen, seenStatus, change, at)) {
+    return unchangedResult(seen, seenStatus, transition(seenStatus, change.action, change.source), null);
   }
 
   await lockShopConsent(tx, change.shop);
@@ -106,7 +107,7 @@ async function applyWithin(tx: DbTx, change: ConsentChange): Promise<ConsentChan
     ({ subscriber: current, event: expiredFirst } = await expireLapsed(tx, current, change.action));
   }
 
-  const previousStatus = statusOf(current);
+  const previousStatus = await priorStatus(tx, change, current);
   const outcome = transition(previousStatus, change.action, change.source);
   if (!outcome.changed) return unchangedResult(current, previousStatus, outcome, expiredFirst);
 
@@ -123,9 +124,20 @@ async function applyWithin(tx: DbTx, change: ConsentChange): Promise<ConsentChan
   return { subscriber, previousStatus, transition: outcome, event, cancelledMessages, expiredFirst };
 }
 
-function willWrite(subscriber: Subscriber | null, change: ConsentChange, at: Date): boolean {
+function willWrite(subscriber: Subscriber | null, status: SubscriberStatus | null, change: ConsentChange, at: Date): boolean {
   if (subscriber && change.action !== "expire" && hasLapsed(subscriber, at)) return true;
-  return transition(statusOf(subscriber), change.action, change.source).changed;
+  return transition(status, change.action, change.source).changed;
+}
+
+/**
+ * Where the number stands. A number whose customer was erased (customers/redact)
+ * has no row of its own, but its opt-out survives as a keyed hash: it counts as
+ * unsubscribed, so only the person's own new consent can bring it back.
+ */
+async function priorStatus(tx: DbTx, change: ConsentChange, subscriber: Subscriber | null): Promise<SubscriberStatus | null> {
+  if (subscriber) return statusOf(subscriber);
+  const erased = await findRedactedSuppression(change.shop, change.phone, tx);
+  return erased?.status === "unsubscribed" ? "unsubscribed" : null;
 }
 
 function unchangedResult(

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { applyConsentChange } from "../../app/consent/consent-engine.server";
 import { verifyConsentChain } from "../../app/consent/ledger.server";
+import { mayTextMarketing } from "../../app/consent/suppression.server";
 import { findRedactedSuppression, redactedPhoneKey } from "../../app/compliance/redacted-phone.server";
 import { action as dataRequestAction } from "../../app/routes/webhooks.customers.data_request";
 import { action } from "../../app/routes/webhooks.customers.redact";
@@ -124,6 +126,19 @@ describe("POST /webhooks/customers/redact", () => {
       ["customers/data_request", "gid://shopify/Customer/7001", null, true],
       ["customers/redact", "gid://shopify/Customer/7001", null, true],
     ]);
+  });
+
+  it("keeps the erased number's opt-out: an import cannot subscribe it, the person's own consent can", async () => {
+    const { shopA, ana } = await threeCustomers();
+    expect((await call(action, redactRequest(ana))).status).toBe(200);
+
+    const imported = await applyConsentChange({ shop: shopA, phone: ana.phone, action: "opt_in", source: "import", evidence: { file: "list.csv" } });
+    expect(imported).toMatchObject({ previousStatus: "unsubscribed", transition: { changed: false }, event: null });
+    expect(await mayTextMarketing(shopA, ana.phone)).toMatchObject({ allowed: false });
+
+    const ownConsent = await applyConsentChange({ shop: shopA, phone: ana.phone, action: "opt_in", source: "keyword", evidence: { body: "START" } });
+    expect(ownConsent).toMatchObject({ previousStatus: "unsubscribed", transition: { changed: true, kind: "resubscribed" } });
+    expect(await mayTextMarketing(shopA, ana.phone)).toEqual({ allowed: true });
   });
 
   it("changes nothing more when Shopify delivers the same webhook again", async () => {
