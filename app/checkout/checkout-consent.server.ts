@@ -27,7 +27,7 @@ import prisma, { type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import type { Evidence } from "../consent/ledger.server";
 import type { ConsentEventKind } from "../consent/transitions";
-import { countSegments } from "../messaging/compose";
+import { enqueueMessage } from "../messaging/outbox.server";
 import { composeConfirmation, confirmationKindFor, confirmationLanguage, supportedLanguagesOf } from "./confirmation-text";
 import { findDisclosureShown, type DisclosureRejection } from "./disclosure-shown.server";
 import { checkMobileNumber, type PhoneRejection } from "./mobile-phone";
@@ -174,19 +174,9 @@ function consentTimeOf(input: CheckoutConsentInput, now: Date): Date {
   return given > now ? now : given;
 }
 
-/** The outbox row, written in this transaction (enqueueMessage writes outside any). Dispatch is the worker's, as for every text. */
+/** The outbox row, written in this transaction. Dispatch is the worker's, as for every text. */
 function enqueueWithin(tx: DbTx, settings: Shop, subscriber: Subscriber, body: string, sendAt: Date): Promise<Message> {
-  return tx.message.create({
-    data: {
-      shop: settings.shop,
-      subscriberId: subscriber.id,
-      phone: subscriber.phone,
-      body,
-      kind: "compliance",
-      nextAttemptAt: sendAt,
-      segments: countSegments(body).segments,
-    },
-  });
+  return enqueueMessage(settings.shop, { phone: subscriber.phone, subscriberId: subscriber.id, body, kind: "compliance", sendAt }, tx);
 }
 
 /**

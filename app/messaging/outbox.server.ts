@@ -9,7 +9,7 @@
  */
 import type { Message, Shop } from "@prisma/client";
 import type twilio from "twilio";
-import prisma from "../db.server";
+import prisma, { type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { mayTextMarketing } from "../consent/suppression.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
@@ -32,8 +32,9 @@ export interface EnqueueInput {
   sendAt?: Date;
 }
 
-export function enqueueMessage(shop: string, input: EnqueueInput): Promise<Message> {
-  return prisma.message.create({
+/** Queues a text; pass `tx` to queue it in the same transaction as the change that caused it. */
+export function enqueueMessage(shop: string, input: EnqueueInput, tx: DbTx = prisma): Promise<Message> {
+  return tx.message.create({
     data: {
       shop,
       phone: input.phone,

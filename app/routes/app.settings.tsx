@@ -3,9 +3,11 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { FormTextField } from "~/components/form-text-field";
-import { currentDisclosures, disclosureInputSchema, publishDisclosure } from "~/disclosures/disclosures.server";
+import { currentDisclosures, disclosureInputSchema } from "~/disclosures/disclosures.server";
+import { publishDisclosureToCheckout } from "~/disclosures/publish-to-checkout.server";
 import { parseSettingsForm } from "~/shops/settings-form";
 import { KEYWORD_MODES } from "~/shops/keyword-modes";
+import { forgetInboundShops } from "~/shops/inbound-shop-cache.server";
 import { getShopSettings, saveShopSettings } from "~/shops/shop-settings.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
 
@@ -25,12 +27,13 @@ export async function action({ request }: ActionFunctionArgs) {
   if (form.get("intent") === "disclosure") {
     const parsed = disclosureInputSchema.safeParse({ locale: form.get("locale"), text: form.get("text") });
     if (!parsed.success) return { intent: "disclosure" as const, errors: { text: parsed.error.issues.map((i) => i.message).join(". ") } };
-    const { version, created } = await publishDisclosure(shop, parsed.data);
-    return { intent: "disclosure" as const, message: created ? `Published version ${version.version}.` : "No change: that text is already published." };
+    const { message } = await publishDisclosureToCheckout(shop, parsed.data);
+    return { intent: "disclosure" as const, message };
   }
   const parsed = parseSettingsForm(form);
   if (!parsed.ok) return { intent: "settings" as const, errors: parsed.errors };
   await saveShopSettings(shop, parsed.input);
+  forgetInboundShops(shop); // inbound texts see the new settings at once on this instance
   return { intent: "settings" as const, message: "Settings saved." };
 }
 
