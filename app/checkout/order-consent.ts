@@ -14,13 +14,9 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 
-export const CONSENT_ATTRIBUTE = {
-  consent: "_sms_consent",
-  phone: "_sms_consent_phone",
-  disclosureVersion: "_sms_disclosure_version",
-  disclosureLocale: "_sms_disclosure_locale",
-  at: "_sms_consent_at",
-} as const;
+import { CONSENT_ATTRIBUTE } from "../../extensions/sms-consent-checkout/src/contract";
+
+export { CONSENT_ATTRIBUTE };
 
 export type ConsentStatus = "granted" | "withdrawn";
 

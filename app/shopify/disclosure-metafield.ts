@@ -13,20 +13,16 @@
  * the pair into the DisclosureVersion row the shopper read.
  */
 import type { DisclosureVersion, Shop } from "@prisma/client";
+import {
+  DISCLOSURE_METAFIELD_KEY,
+  DISCLOSURE_METAFIELD_NAMESPACE,
+  type DisclosureMetafieldValue,
+} from "../../extensions/sms-consent-checkout/src/contract";
 
-export const DISCLOSURE_METAFIELD = { namespace: "$app", key: "sms_disclosure", type: "json" } as const;
+export const DISCLOSURE_METAFIELD = { namespace: DISCLOSURE_METAFIELD_NAMESPACE, key: DISCLOSURE_METAFIELD_KEY, type: "json" } as const;
 const REQUIRED_LOCALE = "en";
 
-export interface DisclosureMetafieldValue {
-  versionId: string;
-  version: number;
-  brandName: string;
-  maxMessagesPerMonth: number;
-  termsUrl: string;
-  privacyUrl: string;
-  texts: Record<string, string>;
-  appUrl?: string;
-}
+export type { DisclosureMetafieldValue };
 
 export type DisclosureMetafieldResult = { ok: true; value: DisclosureMetafieldValue } | { ok: false; problems: string[] };
 

@@ -16,13 +16,9 @@
 
 import type { Disclosure } from "./disclosure";
 
-export const ATTRIBUTE = {
-  consent: "_sms_consent",
-  phone: "_sms_consent_phone",
-  disclosureVersion: "_sms_disclosure_version",
-  disclosureLocale: "_sms_disclosure_locale",
-  at: "_sms_consent_at",
-} as const;
+import { CONSENT_ATTRIBUTE as ATTRIBUTE } from "./contract";
+
+export { ATTRIBUTE };
 
 export type ConsentRecord =
   | { status: "granted"; phone: string; disclosureVersionId: string; disclosureLocale: string; at: string }

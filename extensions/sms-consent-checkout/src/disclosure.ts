@@ -3,22 +3,16 @@
 // version. The extension never carries disclosure text of its own: without a
 // usable metafield it collects no consent at all.
 
-export const DISCLOSURE_NAMESPACE = "$app";
-export const DISCLOSURE_KEY = "sms_disclosure";
+import {
+  DISCLOSURE_METAFIELD_KEY as DISCLOSURE_KEY,
+  DISCLOSURE_METAFIELD_NAMESPACE as DISCLOSURE_NAMESPACE,
+  type DisclosureMetafieldValue,
+} from "./contract";
+
+export { DISCLOSURE_KEY, DISCLOSURE_NAMESPACE };
 export const FALLBACK_LOCALE = "en";
 
-export interface Disclosure {
-  versionId: string;
-  version: number;
-  brandName: string;
-  maxMessagesPerMonth: number;
-  termsUrl: string;
-  privacyUrl: string;
-  /** Full disclosure text by language ("en", "es", "fr", "fr-CA"…); "en" is required. */
-  texts: Record<string, string>;
-  /** Where the app's backend lives; the Thank-you block posts consent there. */
-  appUrl?: string;
-}
+export type Disclosure = DisclosureMetafieldValue;
 
 interface MetafieldEntry {
   metafield: { namespace: string; key: string; value: string | number | boolean };
