@@ -3,6 +3,8 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "
 import { isDemoMode } from "./demo/demo-mode.server";
 import { DEMO_FETCH_SHIM } from "./demo/demo-fetch-shim";
 
+export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
+
 export async function loader(_args: LoaderFunctionArgs) {
   return { demo: isDemoMode() };
 }
