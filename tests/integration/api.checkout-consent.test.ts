@@ -3,38 +3,22 @@ import { getJwt } from "@shopify/shopify-api/test-helpers";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { THANK_YOU_SEND_DELAY_MS } from "../../app/checkout/checkout-consent.server";
 import prisma from "../../app/db.server";
-import { contentHashOf, currentDisclosures, publishDisclosure } from "../../app/disclosures/disclosures.server";
-import { buildDisclosureMetafield } from "../../app/shopify/disclosure-metafield";
+import { contentHashOf } from "../../app/disclosures/disclosures.server";
 import * as checkoutConsentRoute from "../../app/routes/api.checkout-consent";
 import { TEST_ENV } from "../setup/test-env";
-import { createTestShop } from "../support/shop-fixture";
+import { CHECKOUT_DISCLOSURE, shopWithDisclosure } from "../support/checkout-fixture";
 
 const PHONE = "+12015550123";
 const ORDER = "gid://shopify/Order/5734001001";
 // Checkout UI extensions run in a sandboxed worker served from Shopify's CDN.
 const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
 const UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
-const DISCLOSURE =
-  "Yes, text me offers from Acme Outfitters. Up to 6 msgs/month. Consent is not a condition of purchase. Msg & data rates may apply. Reply STOP to cancel, HELP for help.";
 
 let warn: MockInstance<typeof console.warn>;
 beforeEach(() => {
   warn = vi.spyOn(console, "warn").mockImplementation(() => {});
 });
 afterEach(() => warn.mockRestore());
-
-/** A shop with a published disclosure; `versionId` is the token checkout reads from the metafield and sends back. */
-async function shopWithDisclosure() {
-  const { shop, settings } = await createTestShop({
-    doubleOptIn: false,
-    termsUrl: "https://acme.test/sms-terms",
-    privacyUrl: "https://acme.test/privacy",
-  });
-  const { version } = await publishDisclosure(shop, { locale: "en", text: DISCLOSURE });
-  const metafield = buildDisclosureMetafield(settings, await currentDisclosures(shop), "https://sms-consent.test");
-  if (!metafield.ok) throw new Error(metafield.problems.join(" "));
-  return { shop, versionId: metafield.value.versionId, disclosureVersionId: version.id };
-}
 
 /** A checkout session token as Shopify signs it: HS256 with the app secret, aud = API key, dest = the shop, sub = the logged-in customer. */
 async function checkoutToken(shop: string, overrides: Record<string, unknown> = {}, secret = TEST_ENV.SHOPIFY_API_SECRET) {
@@ -137,7 +121,7 @@ describe("POST /api/checkout-consent (Thank-you block)", () => {
       phone: PHONE,
       disclosureVersionId,
       disclosureVersionSent: versionId,
-      disclosureHash: contentHashOf(DISCLOSURE),
+      disclosureHash: contentHashOf(CHECKOUT_DISCLOSURE),
       consentAt: "2026-11-20T15:20:00.000Z",
       ip: "198.51.100.23",
       userAgent: UA,

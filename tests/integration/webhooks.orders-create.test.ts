@@ -2,38 +2,20 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { applyConsentChange } from "../../app/consent/consent-engine.server";
 import prisma from "../../app/db.server";
-import { contentHashOf, currentDisclosures, publishDisclosure } from "../../app/disclosures/disclosures.server";
-import { buildDisclosureMetafield } from "../../app/shopify/disclosure-metafield";
+import { contentHashOf } from "../../app/disclosures/disclosures.server";
 import { action } from "../../app/routes/webhooks.orders.create";
-import type { ShopSettingsInput } from "../../app/shops/shop-settings.server";
-import { createTestShop } from "../support/shop-fixture";
+import { CHECKOUT_DISCLOSURE, shopWithDisclosure } from "../support/checkout-fixture";
 import { shopifyWebhookRequest } from "../support/shopify-webhook";
 
 const PHONE = "+12015550123";
 const UA =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-const DISCLOSURE =
-  "Yes, text me offers from Acme Outfitters. Up to 6 msgs/month. Consent is not a condition of purchase. Msg & data rates may apply. Reply STOP to cancel, HELP for help.";
 
 let warn: MockInstance<typeof console.warn>;
 beforeEach(() => {
   warn = vi.spyOn(console, "warn").mockImplementation(() => {});
 });
 afterEach(() => warn.mockRestore());
-
-/** A shop with a published disclosure; `versionId` is the token checkout reads from the metafield and sends back. */
-async function shopWithDisclosure(settings: Partial<ShopSettingsInput> = {}) {
-  const { shop, settings: saved } = await createTestShop({
-    doubleOptIn: false,
-    termsUrl: "https://acme.test/sms-terms",
-    privacyUrl: "https://acme.test/privacy",
-    ...settings,
-  });
-  const { version } = await publishDisclosure(shop, { locale: "en", text: DISCLOSURE });
-  const metafield = buildDisclosureMetafield(saved, await currentDisclosures(shop), "https://sms-consent.test");
-  if (!metafield.ok) throw new Error(metafield.problems.join(" "));
-  return { shop, versionId: metafield.value.versionId, disclosureVersionId: version.id };
-}
 
 type Attribute = { name: string; value: string };
 
@@ -167,8 +149,8 @@ describe("POST /webhooks/orders/create", () => {
       phone: PHONE,
       disclosureVersionId,
       disclosureVersionSent: versionId,
-      disclosureHash: contentHashOf(DISCLOSURE),
-      disclosureText: DISCLOSURE,
+      disclosureHash: contentHashOf(CHECKOUT_DISCLOSURE),
+      disclosureText: CHECKOUT_DISCLOSURE,
       disclosureLocale: "en",
       consentAt: "2026-11-20T15:14:02.431Z",
       orderCreatedAt: "2026-11-20T15:15:00.000Z",
