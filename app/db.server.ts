@@ -10,17 +10,26 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { providerOf, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./db/database-url";
 import { pgConnectionConfig } from "./db/pg-config";
-import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
+import { serializedSqliteFactory, type SerializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
+import { isSql, prismaSql, sqliteSql, type Sql } from "./db/sql.server";
 
 export type Db = PrismaClient;
 /** A client or the transaction client handed to `$transaction(async (tx) => …)`. */
 export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
+// The SQLite connection behind a client, for withSqlTransaction. A registry
+// symbol rather than a WeakMap: a second copy of this module (a script that
+// imports the source next to the built app) shares globalThis.__prisma.
+const SQLITE_FACTORY = Symbol.for("sms-consent.sqlite-factory");
+type WithSqliteFactory = { [SQLITE_FACTORY]?: SerializedSqliteFactory };
+
 export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
   if (providerOf(url) === "sqlite") {
     const adapter = serializedSqliteFactory(new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }));
-    return new PrismaClient({ adapter });
+    const sqliteClient = new PrismaClient({ adapter });
+    (sqliteClient as WithSqliteFactory)[SQLITE_FACTORY] = adapter;
+    return sqliteClient;
   }
   const { config, schema } = pgConnectionConfig(url);
   const require = createRequire(import.meta.url);
@@ -56,6 +65,43 @@ const prisma = new Proxy({} as PrismaClient, {
     return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
   },
 });
+
+/** Plain SQL in the caller's transaction (or on the client itself). See app/db/sql.server.ts. */
+export function sqlOf(tx: DbTx | Sql): Sql {
+  return isSql(tx) ? tx : prismaSql(tx, databaseProvider());
+}
+
+// Twilio waits 15 s for an answer. On SQLite every transaction queues for the
+// one connection; under a burst, waiting beats failing (a 5xx loses the text).
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
+
+/**
+ * Runs `work` in a transaction of its own, with plain SQL. On SQLite, directly
+ * on the app's connection (BEGIN IMMEDIATE: take the write lock up front, so
+ * another process holding it makes us wait rather than fail half-way); on
+ * PostgreSQL, in a Prisma transaction. `work` must use only the Sql it is
+ * given: on SQLite the Prisma client waits until it is done.
+ */
+export async function withSqlTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  const current = client();
+  if (databaseProvider() === "postgresql") {
+    return current.$transaction((tx) => work(prismaSql(tx, "postgresql")), TRANSACTION_OPTIONS);
+  }
+  const sqlite = (current as WithSqliteFactory)[SQLITE_FACTORY];
+  if (!sqlite) throw new Error("The Prisma client was not made by createPrismaClient: its SQLite connection is unknown");
+  return sqlite.exclusive(async (db) => {
+    const sql = sqliteSql(db);
+    await sql.run("BEGIN IMMEDIATE");
+    try {
+      const result = await work(sql);
+      await sql.run("COMMIT");
+      return result;
+    } catch (error) {
+      if (db.inTransaction) await sql.run("ROLLBACK");
+      throw error;
+    }
+  });
+}
 
 export async function disconnectPrisma(): Promise<void> {
   const existing = globalThis.__prisma;

@@ -9,7 +9,8 @@
 import prisma from "../db.server";
 import { recordCheckoutConsent, type CheckoutConsentResult } from "./checkout-consent.server";
 import { parseOrdersCreate } from "./order-consent";
-import { isProcessed, isUniqueViolation, markProcessed, orderKeyOf, ORDERS_CREATE_TOPIC } from "./processed-keys.server";
+import { isProcessed, markProcessed, orderKeyOf, ORDERS_CREATE_TOPIC } from "./processed-keys.server";
+import { isUniqueViolation } from "../db/sql.server";
 
 export type OrdersCreateOutcome =
   | { status: "duplicate_webhook" }

@@ -26,10 +26,3 @@ export async function isProcessed(tx: DbTx, key: string): Promise<boolean> {
 export async function markProcessed(tx: DbTx, shop: string, key: string, topic: string, now: Date): Promise<void> {
   await tx.processedWebhook.create({ data: { webhookId: key, shop, topic, processedAt: now } });
 }
-
-/** A concurrent duplicate lost the race to insert the same key (P2002; P2010 when raw SQL hit it). */
-export function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
-  return code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
-}

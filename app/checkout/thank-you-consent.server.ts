@@ -11,7 +11,8 @@
  */
 import prisma from "../db.server";
 import { recordCheckoutConsent, type CheckoutConsentRejection, type CheckoutConsentResult } from "./checkout-consent.server";
-import { isProcessed, isUniqueViolation, markProcessed, THANK_YOU_TOPIC, thankYouKeyOf } from "./processed-keys.server";
+import { isProcessed, markProcessed, THANK_YOU_TOPIC, thankYouKeyOf } from "./processed-keys.server";
+import { isUniqueViolation } from "../db/sql.server";
 import type { CheckoutAnswer } from "./order-consent";
 
 export interface ThankYouAnswer {

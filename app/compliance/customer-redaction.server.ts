@@ -22,7 +22,7 @@
  */
 import type { Subscriber } from "@prisma/client";
 import { applyConsentChange } from "../consent/consent-engine.server";
-import { GENESIS_HASH } from "../consent/ledger.server";
+import { lockConsentChain } from "../consent/ledger.server";
 import type { DbTx } from "../db.server";
 import {
   customerConsentEvents,
@@ -69,7 +69,7 @@ async function eraseCustomer(tx: DbTx, shop: string, identity: CustomerIdentity,
     data: { shop, topic: TOPIC, shopifyCustomerId: identity.customerGid, receivedAt: now },
   });
   // No consent change for this shop may slip in between finding the rows and erasing them.
-  await lockShopConsent(tx, shop);
+  await lockConsentChain(tx, shop); // the consent engine's lock
   const records = await findCustomerRecords(tx, shop, identity);
 
   const cancelled = await tx.message.updateMany({
@@ -112,18 +112,6 @@ async function eraseCustomer(tx: DbTx, shop: string, identity: CustomerIdentity,
     unlinkedClicks: unlinkedClicks.count,
     erasedExports,
   };
-}
-
-/**
- * Same lock as the consent engine's: the shop's chain head row, which every
- * consent change takes before it reads the subscriber it changes.
- */
-async function lockShopConsent(tx: DbTx, shop: string): Promise<void> {
-  await tx.consentChainHead.upsert({
-    where: { shop },
-    create: { shop, seq: 0, hash: GENESIS_HASH },
-    update: { seq: { increment: 0 } },
-  });
 }
 
 /**

@@ -6,6 +6,7 @@
  * fails) changes nothing.
  */
 import prisma, { type DbTx } from "../db.server";
+import { isUniqueViolation } from "../db/sql.server";
 
 export type OnceResult<T> = { replayed: true } | { replayed: false; result: T };
 
@@ -33,11 +34,4 @@ export async function oncePerWebhook<T>(
 
 async function alreadyProcessed(webhookId: string): Promise<boolean> {
   return (await prisma.processedWebhook.findUnique({ where: { webhookId }, select: { webhookId: true } })) !== null;
-}
-
-/** P2002 from a model query; P2010 wrapping the driver's unique violation from raw SQL. */
-function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
-  return code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
 }

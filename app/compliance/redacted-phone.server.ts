@@ -14,7 +14,8 @@
  */
 import { createHmac, hkdfSync } from "node:crypto";
 import type { Subscriber } from "@prisma/client";
-import prisma, { type DbTx } from "../db.server";
+import prisma, { sqlOf, type DbTx } from "../db.server";
+import { readDate, type Sql } from "../db/sql.server";
 import { env } from "../env.server";
 
 export const REDACTED_PREFIX = "redacted:";
@@ -52,9 +53,11 @@ export type RedactedSuppression = Pick<Subscriber, "id" | "status" | "unsubscrib
  * erased while (or by being) opted out. For the consent engine: when a number
  * has no live subscriber row but has this record, it stands as "unsubscribed".
  */
-export function findRedactedSuppression(shop: string, phone: string, tx: DbTx = prisma): Promise<RedactedSuppression | null> {
-  return tx.subscriber.findUnique({
-    where: { shop_phone: { shop, phone: redactedPhoneKey(shop, phone) } },
-    select: { id: true, status: true, unsubscribedAt: true },
-  });
+export async function findRedactedSuppression(shop: string, phone: string, tx: DbTx | Sql = prisma): Promise<RedactedSuppression | null> {
+  // Plain SQL: the consent engine asks this for every number it has no row for.
+  const [row] = await sqlOf(tx).all(`SELECT "id", "status", "unsubscribedAt" FROM "Subscriber" WHERE "shop" = ? AND "phone" = ?`, [
+    shop,
+    redactedPhoneKey(shop, phone),
+  ]);
+  return row ? { id: String(row.id), status: String(row.status), unsubscribedAt: readDate(row.unsubscribedAt) } : null;
 }

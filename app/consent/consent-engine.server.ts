@@ -13,12 +13,25 @@
  * decided on a plain read and writes nothing, so retried webhooks stay cheap.
  * This relies on READ COMMITTED (Prisma's default on PostgreSQL): the read
  * after the lock sees what the previous holder committed.
+ *
+ * Every statement is plain SQL (subscriber-sql.server.ts, ledger.server.ts):
+ * this runs for every inbound text, and Prisma's per-query cost was most of
+ * the webhook's time. Pass the caller's transaction (a Prisma `tx`, or the Sql
+ * of withSqlTransaction) to make the change part of it.
  */
-import type { ConsentEvent, Prisma, Subscriber } from "@prisma/client";
-import prisma, { type DbTx } from "../db.server";
+import type { ConsentEvent, Subscriber } from "@prisma/client";
+import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
+import type { Sql } from "../db/sql.server";
 import { findRedactedSuppression } from "../compliance/redacted-phone.server";
 import { queueShopifyConsentSync } from "../shopify/consent-sync-queue.server";
-import { appendConsentEvent, GENESIS_HASH, type Evidence, type NewConsentEvent } from "./ledger.server";
+import { appendConsentEvent, lockConsentChain, type Evidence, type NewConsentEvent } from "./ledger.server";
+import {
+  cancelQueuedMarketing,
+  createSubscriber,
+  findSubscriber,
+  updateSubscriber,
+  type SubscriberChanges,
+} from "./subscriber-sql.server";
 import {
   SUBSCRIBER_STATUSES,
   transition,
@@ -63,9 +76,9 @@ const DEFAULT_PENDING_EXPIRY_HOURS = 72; // the Shop model's default, for a shop
 
 export async function applyConsentChange<A extends ConsentAction>(
   change: ConsentChange & { action: A },
-  tx?: DbTx,
+  tx?: DbTx | Sql,
 ): Promise<ConsentChangeResult<A>> {
-  const result = await (tx ? applyWithin(tx, change) : prisma.$transaction((inner) => applyWithin(inner, change)));
+  const result = await (tx ? applyWithin(sqlOf(tx), change) : withSqlTransaction((sql) => applyWithin(sql, change)));
   return result as ConsentChangeResult<A>; // see MayFindNothing: every other action creates or finds the row
 }
 
@@ -80,39 +93,39 @@ export async function expireStalePending(now: Date = new Date(), limit = 500): P
   let expired = 0;
   // One short transaction each: no shop's lock is held for the whole batch, and what expired stays expired if a later one fails.
   for (const { shop, phone } of stale) {
-    const event = await prisma.$transaction(async (tx) => {
-      await lockShopConsent(tx, shop);
+    const event = await withSqlTransaction(async (sql) => {
+      await lockConsentChain(sql, shop);
       // Read again under the lock: it may have been confirmed or re-requested since the query above.
-      const current = await findSubscriber(tx, shop, phone);
-      return current && hasLapsed(current, now) ? (await expireLapsed(tx, current, "job")).event : null;
+      const current = await findSubscriber(sql, shop, phone);
+      return current && hasLapsed(current, now) ? (await expireLapsed(sql, current, "job")).event : null;
     });
     if (event) expired += 1;
   }
   return expired;
 }
 
-async function applyWithin(tx: DbTx, change: ConsentChange): Promise<ConsentChangeResult> {
+async function applyWithin(sql: Sql, change: ConsentChange): Promise<ConsentChangeResult> {
   const at = change.occurredAt ?? new Date();
-  const seen = await findSubscriber(tx, change.shop, change.phone);
-  const seenStatus = await priorStatus(tx, change, seen);
+  const seen = await findSubscriber(sql, change.shop, change.phone);
+  const seenStatus = await priorStatus(sql, change, seen);
   if (!willWrite(seen, seenStatus, change, at)) {
     return unchangedResult(seen, seenStatus, transition(seenStatus, change.action, change.source), null);
   }
 
-  await lockShopConsent(tx, change.shop);
-  let current = await findSubscriber(tx, change.shop, change.phone); // may have changed while we waited
+  await lockConsentChain(sql, change.shop);
+  let current = await findSubscriber(sql, change.shop, change.phone); // may have changed while we waited
   let expiredFirst: ConsentEvent | null = null;
   if (current && change.action !== "expire" && hasLapsed(current, at)) {
     // A late "Y" must not subscribe: the request is over, whatever arrives after it.
-    ({ subscriber: current, event: expiredFirst } = await expireLapsed(tx, current, change.action));
+    ({ subscriber: current, event: expiredFirst } = await expireLapsed(sql, current, change.action));
   }
 
-  const previousStatus = await priorStatus(tx, change, current);
+  const previousStatus = await priorStatus(sql, change, current);
   const outcome = transition(previousStatus, change.action, change.source);
   if (!outcome.changed) return unchangedResult(current, previousStatus, outcome, expiredFirst);
 
-  const fields = await fieldsFor(tx, outcome, change, at);
-  const { subscriber, event } = await record(tx, current, change.shop, change.phone, fields, {
+  const fields = await fieldsFor(sql, outcome, change, at);
+  const { subscriber, event } = await record(sql, current, change.shop, change.phone, fields, {
     kind: outcome.kind,
     source: change.source,
     fromStatus: previousStatus,
@@ -120,7 +133,8 @@ async function applyWithin(tx: DbTx, change: ConsentChange): Promise<ConsentChan
     occurredAt: at,
     evidence: change.evidence,
   });
-  const cancelledMessages = outcome.to === "unsubscribed" ? await cancelQueuedMarketing(tx, subscriber) : 0;
+  // A subscriber created just now has nothing queued.
+  const cancelledMessages = outcome.to === "unsubscribed" && current ? await cancelQueuedMarketing(sql, subscriber, at) : 0;
   return { subscriber, previousStatus, transition: outcome, event, cancelledMessages, expiredFirst };
 }
 
@@ -134,9 +148,9 @@ function willWrite(subscriber: Subscriber | null, status: SubscriberStatus | nul
  * has no row of its own, but its opt-out survives as a keyed hash: it counts as
  * unsubscribed, so only the person's own new consent can bring it back.
  */
-async function priorStatus(tx: DbTx, change: ConsentChange, subscriber: Subscriber | null): Promise<SubscriberStatus | null> {
+async function priorStatus(sql: Sql, change: ConsentChange, subscriber: Subscriber | null): Promise<SubscriberStatus | null> {
   if (subscriber) return statusOf(subscriber);
-  const erased = await findRedactedSuppression(change.shop, change.phone, tx);
+  const erased = await findRedactedSuppression(change.shop, change.phone, sql);
   return erased?.status === "unsubscribed" ? "unsubscribed" : null;
 }
 
@@ -147,10 +161,6 @@ function unchangedResult(
   expiredFirst: ConsentEvent | null,
 ): ConsentChangeResult {
   return { subscriber, previousStatus, transition: outcome, event: null, cancelledMessages: 0, expiredFirst };
-}
-
-function findSubscriber(tx: DbTx, shop: string, phone: string): Promise<Subscriber | null> {
-  return tx.subscriber.findUnique({ where: { shop_phone: { shop, phone } } });
 }
 
 function statusOf(subscriber: Subscriber | null): SubscriberStatus | null {
@@ -168,23 +178,9 @@ export function hasLapsed(subscriber: Pick<Subscriber, "status" | "pendingExpire
   return subscriber.status === "pending" && subscriber.pendingExpiresAt !== null && subscriber.pendingExpiresAt <= at;
 }
 
-/**
- * Serialises consent changes per shop. The lock is the ledger's chain head row,
- * which appending an event locks anyway; creating it at seq 0 with the genesis
- * hash is exactly the empty chain that appendConsentEvent and verifyConsentChain
- * expect. `increment: 0` makes the upsert an UPDATE, which takes the row lock.
- */
-async function lockShopConsent(tx: DbTx, shop: string): Promise<void> {
-  await tx.consentChainHead.upsert({
-    where: { shop },
-    create: { shop, seq: 0, hash: GENESIS_HASH },
-    update: { seq: { increment: 0 } },
-  });
-}
-
-async function expireLapsed(tx: DbTx, subscriber: Subscriber, detectedBy: ConsentAction | "job") {
+async function expireLapsed(sql: Sql, subscriber: Subscriber, detectedBy: ConsentAction | "job") {
   const closedAt = subscriber.pendingExpiresAt!;
-  return record(tx, subscriber, subscriber.shop, subscriber.phone, { status: "expired" }, {
+  return record(sql, subscriber, subscriber.shop, subscriber.phone, { status: "expired" }, {
     kind: "expired",
     source: "system",
     fromStatus: "pending",
@@ -194,21 +190,19 @@ async function expireLapsed(tx: DbTx, subscriber: Subscriber, detectedBy: Consen
   });
 }
 
-type SubscriberFields = Omit<Prisma.SubscriberUncheckedCreateInput, "shop" | "phone">;
-
 async function fieldsFor(
-  tx: DbTx,
+  sql: Sql,
   outcome: Extract<Transition, { changed: true }>,
   change: ConsentChange,
   at: Date,
-): Promise<SubscriberFields> {
-  const identity: SubscriberFields = {
+): Promise<SubscriberChanges> {
+  const identity: SubscriberChanges = {
     ...(change.locale != null ? { locale: change.locale } : {}),
     ...(change.shopifyCustomerId != null ? { shopifyCustomerId: change.shopifyCustomerId } : {}),
   };
   switch (outcome.to) {
     case "pending":
-      return { ...identity, status: "pending", pendingExpiresAt: change.pendingExpiresAt ?? (await defaultWindowEnd(tx, change.shop, at)) };
+      return { ...identity, status: "pending", pendingExpiresAt: change.pendingExpiresAt ?? (await defaultWindowEnd(sql, change.shop, at)) };
     case "subscribed":
       return {
         ...identity,
@@ -224,33 +218,26 @@ async function fieldsFor(
   }
 }
 
-async function defaultWindowEnd(tx: DbTx, shop: string, at: Date): Promise<Date> {
-  const settings = await tx.shop.findUnique({ where: { shop }, select: { pendingExpiryHours: true } });
-  return new Date(at.getTime() + (settings?.pendingExpiryHours ?? DEFAULT_PENDING_EXPIRY_HOURS) * HOUR_MS);
+async function defaultWindowEnd(sql: Sql, shop: string, at: Date): Promise<Date> {
+  const [settings] = await sql.all(`SELECT "pendingExpiryHours" FROM "Shop" WHERE "shop" = ?`, [shop]);
+  const hours = settings ? Number(settings.pendingExpiryHours) : DEFAULT_PENDING_EXPIRY_HOURS;
+  return new Date(at.getTime() + hours * HOUR_MS);
 }
 
 /** Writes the subscriber (creating it for an unknown number) and its one event. */
 async function record(
-  tx: DbTx,
+  sql: Sql,
   current: Subscriber | null,
   shop: string,
   phone: string,
-  fields: SubscriberFields,
+  fields: SubscriberChanges,
   event: Omit<NewConsentEvent, "subscriberId" | "phone">,
 ): Promise<{ subscriber: Subscriber; event: ConsentEvent }> {
+  const now = new Date();
   const subscriber = current
-    ? await tx.subscriber.update({ where: { id: current.id }, data: fields })
-    : await tx.subscriber.create({ data: { shop, phone, ...fields } });
-  const appended = await appendConsentEvent(tx, shop, { ...event, subscriberId: subscriber.id, phone });
-  await queueShopifyConsentSync(tx, subscriber, appended);
+    ? await updateSubscriber(sql, current.id, fields, now)
+    : await createSubscriber(sql, shop, phone, fields, now);
+  const appended = await appendConsentEvent(sql, shop, { ...event, subscriberId: subscriber.id, phone });
+  await queueShopifyConsentSync(sql, subscriber, appended);
   return { subscriber, event: appended };
-}
-
-/** An opt-out takes effect at once: nothing queued for marketing goes out after it. Order updates and compliance texts stay. */
-async function cancelQueuedMarketing(tx: DbTx, subscriber: Subscriber): Promise<number> {
-  const { count } = await tx.message.updateMany({
-    where: { shop: subscriber.shop, subscriberId: subscriber.id, kind: "marketing", status: "queued" },
-    data: { status: "cancelled" },
-  });
-  return count;
 }

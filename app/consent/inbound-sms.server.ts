@@ -9,25 +9,25 @@
  * it answers with the reply stored by the first. No read before the write:
  * retries are rare, and the insert settles races that a read could not.
  *
- * Speed (this runs for every text, see scripts/bench-inbound.ts): Prisma 6's
- * query compiler costs ~0.5 ms per model query, so this module's own SQL is
- * one raw INSERT (and, for opt-ins only, one narrow read); replies are
- * rendered once per cached shop.
+ * Speed (this runs for every text, see scripts/bench-inbound.ts): the whole
+ * transaction is plain SQL through withSqlTransaction (on SQLite, prepared
+ * statements on the app's own connection) and replies are rendered once per
+ * cached shop.
  */
+import type { Subscriber } from "@prisma/client";
 import twilio from "twilio";
-import prisma, { type DbTx } from "../db.server";
+import prisma, { withSqlTransaction } from "../db.server";
+import { isUniqueViolation, type Sql } from "../db/sql.server";
 import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
 import type { InboundShop } from "../shops/inbound-shop-cache.server";
 import { applyConsentChange, hasLapsed } from "./consent-engine.server";
+import { findSubscriber } from "./subscriber-sql.server";
 import { intentOf, planInbound, twilioAnswered, type EffectiveStatus, type InboundAction } from "./inbound-reply-plan";
 import type { InboundSms } from "./inbound-sms-params";
 import { classifyInbound, type Classification, type Language } from "./keywords";
 import type { SubscriberStatus } from "./transitions";
 
 const HOUR_MS = 60 * 60 * 1000;
-// Twilio waits 15 s for the answer. On SQLite every transaction queues for the
-// one connection; under a burst, waiting beats failing (a 5xx loses the text).
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
 
 export interface InboundResult {
   twiml: string;
@@ -50,10 +50,7 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
   // to create its subscriber) is retried once: the second attempt sees the row.
   for (let attempt = 1; ; attempt++) {
     try {
-      // Always an interactive transaction, even for a lone insert: on SQLite only
-      // these take the adapter's lock, and a write outside one can land inside
-      // another request's open transaction and vanish with its rollback.
-      return await prisma.$transaction((tx) => handle(tx, shop, sms, classification, now), TRANSACTION_OPTIONS);
+      return await withSqlTransaction((sql) => handle(sql, shop, sms, classification, now));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const stored = await prisma.inboundMessage.findUnique({
@@ -67,15 +64,10 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
   }
 }
 
-interface SubscriberSnapshot {
-  id: string;
-  status: string;
-  pendingExpiresAt: Date | null;
-  locale: string | null;
-}
+type SubscriberSnapshot = Pick<Subscriber, "id" | "status" | "pendingExpiresAt" | "locale">;
 
 async function handle(
-  tx: DbTx,
+  sql: Sql,
   shop: InboundShop,
   sms: InboundSms,
   classification: Classification,
@@ -83,7 +75,7 @@ async function handle(
 ): Promise<InboundResult> {
   const intent = intentOf(classification.intent, sms.optOutType);
   // Only an opt-in depends on where the number stands; nothing else needs the read.
-  const current = intent === "opt_in" ? await findSubscriber(tx, shop.shop, sms.from) : null;
+  const current = intent === "opt_in" ? await findSubscriber(sql, shop.shop, sms.from) : null;
   const plan = planInbound({
     intent,
     matched: classification.matched,
@@ -93,24 +85,17 @@ async function handle(
     twilioAnswered: twilioAnswered(shop.settings.keywordMode, classification.twilioKeyword, sms.optOutType, intent),
   });
 
-  const subscriber = plan.action ? await applyPlan(tx, shop, sms, classification, plan.action, now) : current;
+  const subscriber = plan.action ? await applyPlan(sql, shop, sms, classification, plan.action, now) : current;
   const twiml = plan.reply
     ? replyTwiml(shop, plan.reply, replyLanguage(shop.supportedLanguages, classification, subscriber?.locale ?? null))
     : EMPTY_TWIML;
 
-  // Raw SQL: identical on SQLite and PostgreSQL, and it skips the query compiler.
-  // The Date goes through the driver adapter, so it is stored exactly as Prisma stores it.
-  await tx.$executeRaw`
-    INSERT INTO "InboundMessage" ("messageSid", "shop", "fromPhone", "toPhone", "body", "intent", "subscriberId", "replyTwiml", "receivedAt")
-    VALUES (${sms.messageSid}, ${shop.shop}, ${sms.from}, ${sms.to}, ${sms.body}, ${intent}, ${subscriber?.id ?? null}, ${twiml}, ${now})`;
+  await sql.run(
+    `INSERT INTO "InboundMessage" ("messageSid", "shop", "fromPhone", "toPhone", "body", "intent", "subscriberId", "replyTwiml", "receivedAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [sms.messageSid, shop.shop, sms.from, sms.to, sms.body, intent, subscriber?.id ?? null, twiml, now],
+  );
   return { twiml, intent, replayed: false };
-}
-
-function findSubscriber(tx: DbTx, shop: string, phone: string): Promise<SubscriberSnapshot | null> {
-  return tx.subscriber.findUnique({
-    where: { shop_phone: { shop, phone } },
-    select: { id: true, status: true, pendingExpiresAt: true, locale: true },
-  });
 }
 
 function statusOf(subscriber: SubscriberSnapshot | null, now: Date): EffectiveStatus {
@@ -119,7 +104,7 @@ function statusOf(subscriber: SubscriberSnapshot | null, now: Date): EffectiveSt
 }
 
 async function applyPlan(
-  tx: DbTx,
+  sql: Sql,
   shop: InboundShop,
   sms: InboundSms,
   classification: Classification,
@@ -148,7 +133,7 @@ async function applyPlan(
         ? { pendingExpiresAt: new Date(now.getTime() + shop.settings.pendingExpiryHours * HOUR_MS) }
         : {}),
     },
-    tx,
+    sql,
   );
   return subscriber;
 }
@@ -205,11 +190,4 @@ function replyText(shop: InboundShop, kind: ComplianceReplyKind, language: Langu
     language,
     override,
   );
-}
-
-/** P2002 from a model query; P2010 wrapping the driver's unique violation from raw SQL. */
-function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
-  return code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
 }

@@ -14,9 +14,10 @@
  * write seq N; appends for different shops do not wait for each other on
  * PostgreSQL. Each append is O(1): no scan of earlier events.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { ConsentEvent } from "@prisma/client";
-import prisma, { type DbTx } from "../db.server";
+import prisma, { sqlOf, type DbTx } from "../db.server";
+import { readInt, type Sql } from "../db/sql.server";
 import type { ConsentEventKind, ConsentSource, SubscriberStatus } from "./transitions";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -72,18 +73,35 @@ export function eventHashOf(event: HashedFields): string {
   );
 }
 
+/**
+ * Serialises consent changes per shop: locks the shop's chain head row (which
+ * every append locks anyway), creating it as the empty chain (seq 0, genesis
+ * hash) if the shop has none yet. The no-op update is what takes the row lock
+ * on PostgreSQL; on SQLite any write takes the database's write lock.
+ */
+export async function lockConsentChain(tx: DbTx | Sql, shop: string): Promise<void> {
+  await sqlOf(tx).run(
+    `INSERT INTO "ConsentChainHead" ("shop", "seq", "hash") VALUES (?, 0, ?)
+     ON CONFLICT ("shop") DO UPDATE SET "seq" = "ConsentChainHead"."seq"`,
+    [shop, GENESIS_HASH],
+  );
+}
+
 /** Appends one event. Must run inside the transaction that changes the subscriber. */
-export async function appendConsentEvent(tx: DbTx, shop: string, event: NewConsentEvent): Promise<ConsentEvent> {
-  const head = await tx.consentChainHead.upsert({
-    where: { shop },
-    create: { shop, seq: 1, hash: GENESIS_HASH },
-    update: { seq: { increment: 1 } },
-  });
+export async function appendConsentEvent(tx: DbTx | Sql, shop: string, event: NewConsentEvent): Promise<ConsentEvent> {
+  const sql = sqlOf(tx);
+  // Claims the next seq and reads the previous hash in one statement, under the head row's lock.
+  const [head] = await sql.all(
+    `INSERT INTO "ConsentChainHead" ("shop", "seq", "hash") VALUES (?, 1, ?)
+     ON CONFLICT ("shop") DO UPDATE SET "seq" = "ConsentChainHead"."seq" + 1
+     RETURNING "seq", "hash"`,
+    [shop, GENESIS_HASH],
+  );
   const evidence = canonicalJson(event.evidence);
   const evidenceSalt = randomBytes(16).toString("hex");
   const fields: HashedFields = {
     shop,
-    seq: head.seq,
+    seq: readInt(head!.seq),
     subscriberId: event.subscriberId,
     kind: event.kind,
     source: event.source,
@@ -91,13 +109,29 @@ export async function appendConsentEvent(tx: DbTx, shop: string, event: NewConse
     toStatus: event.toStatus,
     occurredAt: event.occurredAt,
     evidenceDigest: evidenceDigestOf(evidenceSalt, event.phone, evidence),
-    prevHash: head.hash,
+    prevHash: String(head!.hash),
   };
-  const hash = eventHashOf(fields);
-  const created = await tx.consentEvent.create({
-    data: { ...fields, phone: event.phone, evidence, evidenceSalt, hash },
-  });
-  await tx.consentChainHead.update({ where: { shop }, data: { hash } });
+  const created: ConsentEvent = {
+    ...fields,
+    id: randomUUID(),
+    phone: event.phone,
+    evidence,
+    evidenceSalt,
+    recordedAt: new Date(),
+    redactedAt: null,
+    hash: eventHashOf(fields),
+  };
+  await sql.run(
+    `INSERT INTO "ConsentEvent" ("id", "shop", "seq", "subscriberId", "phone", "kind", "source", "fromStatus", "toStatus",
+       "occurredAt", "recordedAt", "evidence", "evidenceSalt", "evidenceDigest", "redactedAt", "prevHash", "hash")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+    [
+      created.id, created.shop, created.seq, created.subscriberId, created.phone, created.kind, created.source, created.fromStatus,
+      created.toStatus, created.occurredAt, created.recordedAt, created.evidence, created.evidenceSalt, created.evidenceDigest,
+      created.prevHash, created.hash,
+    ],
+  );
+  await sql.run(`UPDATE "ConsentChainHead" SET "hash" = ? WHERE "shop" = ?`, [created.hash, shop]);
   return created;
 }
 

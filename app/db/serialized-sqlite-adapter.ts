@@ -6,7 +6,12 @@
  * transaction behind the same lock as the transactions, so each one runs on its
  * own. (Code inside `$transaction(async (tx) => …)` must use `tx`, never the
  * global client: the global client would wait for the transaction to end.)
+ *
+ * The same lock lets hot paths use the connection directly (`exclusive`, see
+ * app/db/sql.server.ts): while they hold it, Prisma waits, exactly as it waits
+ * for one of its own transactions.
  */
+import type { Database } from "better-sqlite3";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory, Transaction } from "@prisma/driver-adapter-utils";
 
 class Lock {
@@ -54,9 +59,25 @@ function holdUntilEnd(transaction: Transaction, release: () => void): Transactio
   };
 }
 
-export function serializeSqliteAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
+export interface SerializedSqliteAdapter extends SqlDriverAdapter {
+  /** Runs `work` with the connection to itself: no Prisma statement or transaction runs until it settles. */
+  exclusive<T>(work: (db: Database) => Promise<T>): Promise<T>;
+}
+
+/** The better-sqlite3 connection inside Prisma's adapter (a public field of its class, not in its types). */
+function connectionOf(adapter: SqlDriverAdapter): Database {
+  const client = (adapter as { client?: unknown }).client;
+  if (typeof client !== "object" || client === null || typeof (client as Database).prepare !== "function") {
+    throw new Error("The SQLite driver adapter does not expose its better-sqlite3 connection (did @prisma/adapter-better-sqlite3 change?)");
+  }
+  return client as Database;
+}
+
+export function serializeSqliteAdapter(adapter: SqlDriverAdapter, onDispose: () => void = () => {}): SerializedSqliteAdapter {
   const lock = new Lock();
+  const db = connectionOf(adapter);
   return {
+    exclusive: (work) => lock.run(() => work(db)),
     provider: adapter.provider,
     adapterName: adapter.adapterName,
     queryRaw: (query) => lock.run(() => adapter.queryRaw(query)),
@@ -72,14 +93,30 @@ export function serializeSqliteAdapter(adapter: SqlDriverAdapter): SqlDriverAdap
         throw error;
       }
     },
-    dispose: () => adapter.dispose(),
+    dispose: () => {
+      onDispose();
+      return adapter.dispose();
+    },
   };
 }
 
-export function serializedSqliteFactory(inner: SqlMigrationAwareDriverAdapterFactory): SqlDriverAdapterFactory {
+export interface SerializedSqliteFactory extends SqlDriverAdapterFactory {
+  /** The one connection Prisma also uses (opened now if Prisma has not yet), held exclusively for `work`. */
+  exclusive<T>(work: (db: Database) => Promise<T>): Promise<T>;
+}
+
+/** One connection per factory, shared by Prisma and `exclusive` until Prisma disposes of it. */
+export function serializedSqliteFactory(inner: SqlMigrationAwareDriverAdapterFactory): SerializedSqliteFactory {
+  let connection: Promise<SerializedSqliteAdapter> | null = null;
+  const connect = () => {
+    connection ??= inner.connect().then((adapter) => serializeSqliteAdapter(adapter, () => (connection = null)));
+    connection.catch(() => (connection = null));
+    return connection;
+  };
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => serializeSqliteAdapter(await inner.connect()),
+    connect,
+    exclusive: async (work) => (await connect()).exclusive(work),
   };
 }

@@ -4,8 +4,10 @@
  * so it cannot be lost even if Shopify is down. Changes that came from Shopify
  * itself are not sent back: that is what keeps the two from echoing forever.
  */
+import { randomUUID } from "node:crypto";
 import type { ConsentEvent, Subscriber } from "@prisma/client";
-import type { DbTx } from "../db.server";
+import { sqlOf, type DbTx } from "../db.server";
+import type { Sql } from "../db/sql.server";
 
 export type ShopifyMarketingState = "SUBSCRIBED" | "UNSUBSCRIBED" | "PENDING" | "NOT_SUBSCRIBED";
 export type ShopifyOptInLevel = "SINGLE_OPT_IN" | "CONFIRMED_OPT_IN" | "UNKNOWN";
@@ -28,17 +30,18 @@ export function shopifyConsentOf(subscriber: Pick<Subscriber, "status" | "optInL
   }
 }
 
-export async function queueShopifyConsentSync(tx: DbTx, subscriber: Subscriber, event: ConsentEvent): Promise<void> {
+/** Plain SQL: this runs inside every consent change (see app/db/sql.server.ts). */
+export async function queueShopifyConsentSync(tx: DbTx | Sql, subscriber: Subscriber, event: ConsentEvent): Promise<void> {
   if (event.source === "shopify_sync") return;
-  await tx.shopifySyncJob.create({
-    data: {
-      shop: subscriber.shop,
-      subscriberId: subscriber.id,
-      consentEventSeq: event.seq,
-      phone: subscriber.phone,
-      shopifyCustomerId: subscriber.shopifyCustomerId,
-      ...shopifyConsentOf(subscriber),
-      consentUpdatedAt: event.occurredAt,
-    },
-  });
+  const { marketingState, optInLevel } = shopifyConsentOf(subscriber);
+  const now = new Date();
+  await sqlOf(tx).run(
+    `INSERT INTO "ShopifySyncJob" ("id", "shop", "subscriberId", "consentEventSeq", "phone", "shopifyCustomerId", "marketingState",
+       "optInLevel", "consentUpdatedAt", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+    [
+      randomUUID(), subscriber.shop, subscriber.id, event.seq, subscriber.phone, subscriber.shopifyCustomerId, marketingState,
+      optInLevel, event.occurredAt, now, now, now,
+    ],
+  );
 }

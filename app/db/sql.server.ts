@@ -1,0 +1,145 @@
+/**
+ * Plain SQL for the few write paths that run on every inbound text (the
+ * consent engine, the ledger, the inbound record). Prisma 6 compiles each model
+ * query (about 0.5 ms of CPU apiece), which alone kept the inbound webhook
+ * near 200 req/s; these paths are a handful of prepared statements instead.
+ *
+ * One SQL text serves both databases: `?` placeholders (numbered for
+ * PostgreSQL here), double-quoted identifiers, `ON CONFLICT` and `RETURNING`,
+ * which SQLite ≥ 3.35 and PostgreSQL share. Dates are bound as Prisma binds
+ * them (on SQLite an ISO string with "+00:00"), so rows written here and rows
+ * written by Prisma read back the same, and `readDate` / `readInt` accept
+ * what either driver returns.
+ *
+ * Two ways to run it:
+ * - `sqlOf(tx)`: inside a Prisma transaction (any caller that already has one);
+ * - `withSqlTransaction(fn)`: a transaction of its own. On SQLite it runs
+ *   directly on the app's one better-sqlite3 connection, holding the lock that
+ *   serialises Prisma's use of it (see serialized-sqlite-adapter.ts): no
+ *   query compiler, no round trips, statements prepared once. On PostgreSQL it
+ *   is a Prisma interactive transaction.
+ */
+import type { Database, Statement } from "better-sqlite3";
+import type { DatabaseProvider } from "./database-url";
+
+export type SqlValue = string | number | boolean | Date | null;
+export type SqlRow = Record<string, unknown>;
+
+export interface Sql {
+  readonly provider: DatabaseProvider;
+  /** Rows of a SELECT, or of a write with RETURNING. */
+  all<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs a write; resolves to the number of rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+/** The raw-query half of a Prisma client or transaction client. */
+export interface PrismaRawQueries {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+export function isSql(value: unknown): value is Sql {
+  return typeof value === "object" && value !== null && typeof (value as Sql).all === "function" && typeof (value as Sql).run === "function";
+}
+
+/** SQL run through a Prisma (transaction) client: same transaction as the caller's model queries. */
+export function prismaSql(client: PrismaRawQueries, provider: DatabaseProvider): Sql {
+  const text = provider === "postgresql" ? numberedPlaceholders : (sql: string) => sql;
+  return {
+    provider,
+    all: <T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) => client.$queryRawUnsafe<T[]>(text(sql), ...params),
+    run: (sql, params = []) => client.$executeRawUnsafe(text(sql), ...params),
+  };
+}
+
+const numbered = new Map<string, string>();
+
+/** `?` → `$1, $2…` for PostgreSQL. The SQL given to Sql never has a `?` inside a literal. */
+function numberedPlaceholders(sql: string): string {
+  let converted = numbered.get(sql);
+  if (converted === undefined) {
+    let n = 0;
+    converted = sql.replace(/\?/g, () => `$${++n}`);
+    numbered.set(sql, converted);
+  }
+  return converted;
+}
+
+const sqliteSqls = new WeakMap<Database, Sql>();
+
+/** SQL run directly on a better-sqlite3 connection (statements prepared once per connection); the caller owns the transaction. */
+export function sqliteSql(db: Database): Sql {
+  let sql = sqliteSqls.get(db);
+  if (!sql) sqliteSqls.set(db, (sql = preparingSql(db)));
+  return sql;
+}
+
+function preparingSql(db: Database): Sql {
+  const statements = new Map<string, Statement<unknown[]>>();
+  const prepared = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      // The adapter turns safe integers on for the whole connection; this app's integers are all small.
+      statement = db.prepare<unknown[]>(sql).safeIntegers(false);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  return {
+    provider: "sqlite",
+    async all<T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) {
+      const statement = prepared(sql);
+      const values = params.map(sqliteValue);
+      if (statement.reader) return statement.all(...values) as T[];
+      statement.run(...values);
+      return [];
+    },
+    async run(sql, params = []) {
+      return prepared(sql).run(...params.map(sqliteValue)).changes;
+    },
+  };
+}
+
+/** As Prisma's better-sqlite3 adapter binds values: dates as ISO 8601 with "+00:00", booleans as 0/1. */
+function sqliteValue(value: SqlValue): string | number | null {
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value;
+}
+
+/** A DateTime column as either driver returns it (Date from Prisma, ISO text from better-sqlite3). */
+export function readDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value === "string" || typeof value === "number") {
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  throw new Error(`Expected a date from the database, got ${JSON.stringify(String(value))}`);
+}
+
+export function readRequiredDate(value: unknown): Date {
+  const date = readDate(value);
+  if (!date) throw new Error("Expected a date from the database, got null");
+  return date;
+}
+
+/** An INTEGER column as either driver returns it (number, or bigint with safe integers on). */
+export function readInt(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  throw new Error(`Expected an integer from the database, got ${JSON.stringify(String(value))}`);
+}
+
+/** A unique-constraint violation, as Prisma reports it (model or raw query) or as better-sqlite3 throws it. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return (
+    code === "P2002" ||
+    (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation") ||
+    code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||
+    code === "SQLITE_CONSTRAINT_UNIQUE"
+  );
+}
