@@ -23,6 +23,7 @@ export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$tra
 // imports the source next to the built app) shares globalThis.__prisma.
 const SQLITE_FACTORY = Symbol.for("sms-consent.sqlite-factory");
 type WithSqliteFactory = { [SQLITE_FACTORY]?: SerializedSqliteFactory };
+const sqliteFactoryOf = (prismaClient: PrismaClient) => (prismaClient as WithSqliteFactory)[SQLITE_FACTORY];
 
 export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
   if (providerOf(url) === "sqlite") {
@@ -68,7 +69,8 @@ const prisma = new Proxy({} as PrismaClient, {
 
 /** Plain SQL in the caller's transaction (or on the client itself). See app/db/sql.server.ts. */
 export function sqlOf(tx: DbTx | Sql): Sql {
-  return isSql(tx) ? tx : prismaSql(tx, databaseProvider());
+  if (isSql(tx)) return tx;
+  return prismaSql(tx, sqliteFactoryOf(client()) ? "sqlite" : "postgresql");
 }
 
 // Twilio waits 15 s for an answer. On SQLite every transaction queues for the
@@ -84,13 +86,10 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
  */
 export async function withSqlTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
   const current = client();
-  if (databaseProvider() === "postgresql") {
-    return current.$transaction((tx) => work(prismaSql(tx, "postgresql")), TRANSACTION_OPTIONS);
-  }
-  const sqlite = (current as WithSqliteFactory)[SQLITE_FACTORY];
-  if (!sqlite) throw new Error("The Prisma client was not made by createPrismaClient: its SQLite connection is unknown");
+  const sqlite = sqliteFactoryOf(current);
+  if (!sqlite) return current.$transaction((tx) => work(prismaSql(tx, "postgresql")), TRANSACTION_OPTIONS);
   return sqlite.exclusive(async (db) => {
-    const sql = sqliteSql(db);
+    const sql = sqliteSql(db, { exclusive: true });
     await sql.run("BEGIN IMMEDIATE");
     try {
       const result = await work(sql);

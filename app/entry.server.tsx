@@ -5,6 +5,9 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
+// For server/app-server.ts: webhooks it answers before Remix, inside this build.
+export { nodeRouteFor } from "./http/node-routes.server";
+
 const ABORT_DELAY = 5_000;
 
 export default async function handleRequest(

@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { BENCH_BODIES, signedInboundPool, WEBHOOK_PATH, type SignedRequest } from "./bench/signed-inbound-pool";
+import { BENCH_BODIES, BENCH_PUBLIC_URL, signedInboundPool, WEBHOOK_PATH, type SignedRequest } from "./bench/signed-inbound-pool";
 import { ensureBuilt } from "./ensure-built";
 
 const TARGET = { requestsPerSecond: 1_000, p99Ms: 50 };
@@ -33,7 +33,7 @@ const BENCH_ENV = {
   NODE_ENV: "production" as const,
   SHOPIFY_API_KEY: "bench-api-key",
   SHOPIFY_API_SECRET: "bench-api-secret",
-  SHOPIFY_APP_URL: "http://127.0.0.1", // replaced with the real port once the app listens
+  SHOPIFY_APP_URL: BENCH_PUBLIC_URL,
   ENCRYPTION_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
   SCOPES: "read_customers,write_customers,read_orders",
 };
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
   const profileDir = path.join(tmp, "profile");
   const appDb = path.join(tmp, "app.db");
   const app = await startChild("inbound-app-child.ts", appDb, args.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
-  const publicUrl = `http://127.0.0.1:${app.port}${WEBHOOK_PATH}`;
+  const publicUrl = `${BENCH_PUBLIC_URL}${WEBHOOK_PATH}`;
   const started = Date.now();
   const pool = signedInboundPool(poolSize + bodies.length, publicUrl, bodies);
   console.log(`signed ${pool.length} requests in ${Date.now() - started} ms`);

@@ -1,6 +1,7 @@
 /**
- * Serves the built Remix app (build/server) over HTTP: static assets with long
- * cache lifetimes, everything else through Remix. Used by `npm start`,
+ * Serves the built Remix app (build/server) over HTTP: the hot webhooks the
+ * build names (app/http/node-routes.server.ts) straight from node:http, static
+ * assets with long cache lifetimes, everything else through Remix. Used by `npm start`,
  * `npm run demo`, the benchmarks and the browser tests.
  */
 import http from "node:http";
@@ -9,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import type { NodeRouteFor } from "../app/http/node-routes.server";
 import compression from "compression";
 import express from "express";
 
@@ -30,7 +32,12 @@ export async function startAppServer(options: { port?: number; host?: string; ro
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
-  const server = http.createServer(app);
+  const { nodeRouteFor } = build.entry.module as { nodeRouteFor?: NodeRouteFor };
+  const server = http.createServer((req, res) => {
+    const route = nodeRouteFor?.(req);
+    if (route) route(req, res);
+    else app(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -24,7 +24,7 @@ import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import type { Sql } from "../db/sql.server";
 import { findRedactedSuppression } from "../compliance/redacted-phone.server";
 import { queueShopifyConsentSync } from "../shopify/consent-sync-queue.server";
-import { appendConsentEvent, lockConsentChain, type Evidence, type NewConsentEvent } from "./ledger.server";
+import { appendConsentEvent, lockConsentChain, type ChainHead, type Evidence, type NewConsentEvent } from "./ledger.server";
 import {
   cancelQueuedMarketing,
   createSubscriber,
@@ -94,10 +94,10 @@ export async function expireStalePending(now: Date = new Date(), limit = 500): P
   // One short transaction each: no shop's lock is held for the whole batch, and what expired stays expired if a later one fails.
   for (const { shop, phone } of stale) {
     const event = await withSqlTransaction(async (sql) => {
-      await lockConsentChain(sql, shop);
+      const head = await lockConsentChain(sql, shop);
       // Read again under the lock: it may have been confirmed or re-requested since the query above.
       const current = await findSubscriber(sql, shop, phone);
-      return current && hasLapsed(current, now) ? (await expireLapsed(sql, current, "job")).event : null;
+      return current && hasLapsed(current, now) ? (await expireLapsed(sql, head, current, "job")).event : null;
     });
     if (event) expired += 1;
   }
@@ -112,20 +112,21 @@ async function applyWithin(sql: Sql, change: ConsentChange): Promise<ConsentChan
     return unchangedResult(seen, seenStatus, transition(seenStatus, change.action, change.source), null);
   }
 
-  await lockConsentChain(sql, change.shop);
-  let current = await findSubscriber(sql, change.shop, change.phone); // may have changed while we waited
+  const head = await lockConsentChain(sql, change.shop);
+  // It may have changed while we waited for the lock, unless the transaction has held the write lock all along.
+  let current = sql.exclusive ? seen : await findSubscriber(sql, change.shop, change.phone);
   let expiredFirst: ConsentEvent | null = null;
   if (current && change.action !== "expire" && hasLapsed(current, at)) {
     // A late "Y" must not subscribe: the request is over, whatever arrives after it.
-    ({ subscriber: current, event: expiredFirst } = await expireLapsed(sql, current, change.action));
+    ({ subscriber: current, event: expiredFirst } = await expireLapsed(sql, head, current, change.action));
   }
 
-  const previousStatus = await priorStatus(sql, change, current);
+  const previousStatus = current === seen ? seenStatus : await priorStatus(sql, change, current);
   const outcome = transition(previousStatus, change.action, change.source);
   if (!outcome.changed) return unchangedResult(current, previousStatus, outcome, expiredFirst);
 
   const fields = await fieldsFor(sql, outcome, change, at);
-  const { subscriber, event } = await record(sql, current, change.shop, change.phone, fields, {
+  const { subscriber, event } = await record(sql, head, current, change.shop, change.phone, fields, {
     kind: outcome.kind,
     source: change.source,
     fromStatus: previousStatus,
@@ -178,9 +179,9 @@ export function hasLapsed(subscriber: Pick<Subscriber, "status" | "pendingExpire
   return subscriber.status === "pending" && subscriber.pendingExpiresAt !== null && subscriber.pendingExpiresAt <= at;
 }
 
-async function expireLapsed(sql: Sql, subscriber: Subscriber, detectedBy: ConsentAction | "job") {
+async function expireLapsed(sql: Sql, head: ChainHead, subscriber: Subscriber, detectedBy: ConsentAction | "job") {
   const closedAt = subscriber.pendingExpiresAt!;
-  return record(sql, subscriber, subscriber.shop, subscriber.phone, { status: "expired" }, {
+  return record(sql, head, subscriber, subscriber.shop, subscriber.phone, { status: "expired" }, {
     kind: "expired",
     source: "system",
     fromStatus: "pending",
@@ -227,6 +228,7 @@ async function defaultWindowEnd(sql: Sql, shop: string, at: Date): Promise<Date>
 /** Writes the subscriber (creating it for an unknown number) and its one event. */
 async function record(
   sql: Sql,
+  head: ChainHead,
   current: Subscriber | null,
   shop: string,
   phone: string,
@@ -237,7 +239,7 @@ async function record(
   const subscriber = current
     ? await updateSubscriber(sql, current.id, fields, now)
     : await createSubscriber(sql, shop, phone, fields, now);
-  const appended = await appendConsentEvent(sql, shop, { ...event, subscriberId: subscriber.id, phone });
+  const appended = await appendConsentEvent(sql, shop, { ...event, subscriberId: subscriber.id, phone }, head);
   await queueShopifyConsentSync(sql, subscriber, appended);
   return { subscriber, event: appended };
 }

@@ -6,10 +6,22 @@
 import { isPossiblePhoneNumber } from "libphonenumber-js";
 import { z } from "zod";
 
+// Numbers seen recently (a shop's own number on every text): libphonenumber's check is the costliest step of parsing.
+const possibleNumbers = new Set<string>();
+const MAX_REMEMBERED = 10_000;
+
+function isPossibleE164(value: string): boolean {
+  if (possibleNumbers.has(value)) return true;
+  if (!/^\+[1-9]\d{6,14}$/.test(value) || !isPossiblePhoneNumber(value)) return false;
+  if (possibleNumbers.size >= MAX_REMEMBERED) possibleNumbers.clear();
+  possibleNumbers.add(value);
+  return true;
+}
+
 const e164 = (field: string) =>
   z
     .string({ required_error: `${field} is required` })
-    .refine((value) => /^\+[1-9]\d{6,14}$/.test(value) && isPossiblePhoneNumber(value), {
+    .refine(isPossibleE164, {
       message: `${field} must be a phone number in E.164 format`,
     });
 

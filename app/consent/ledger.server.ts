@@ -73,35 +73,42 @@ export function eventHashOf(event: HashedFields): string {
   );
 }
 
-/**
- * Serialises consent changes per shop: locks the shop's chain head row (which
- * every append locks anyway), creating it as the empty chain (seq 0, genesis
- * hash) if the shop has none yet. The no-op update is what takes the row lock
- * on PostgreSQL; on SQLite any write takes the database's write lock.
- */
-export async function lockConsentChain(tx: DbTx | Sql, shop: string): Promise<void> {
-  await sqlOf(tx).run(
-    `INSERT INTO "ConsentChainHead" ("shop", "seq", "hash") VALUES (?, 0, ?)
-     ON CONFLICT ("shop") DO UPDATE SET "seq" = "ConsentChainHead"."seq"`,
-    [shop, GENESIS_HASH],
-  );
+/** The shop's chain as of its last event (seq 0 and the genesis hash for an empty chain). */
+export interface ChainHead {
+  seq: number;
+  hash: string;
 }
 
-/** Appends one event. Must run inside the transaction that changes the subscriber. */
-export async function appendConsentEvent(tx: DbTx | Sql, shop: string, event: NewConsentEvent): Promise<ConsentEvent> {
-  const sql = sqlOf(tx);
-  // Claims the next seq and reads the previous hash in one statement, under the head row's lock.
-  const [head] = await sql.all(
-    `INSERT INTO "ConsentChainHead" ("shop", "seq", "hash") VALUES (?, 1, ?)
-     ON CONFLICT ("shop") DO UPDATE SET "seq" = "ConsentChainHead"."seq" + 1
+/**
+ * Serialises consent changes per shop: locks the shop's chain head row (which
+ * every append locks anyway), creating it as the empty chain if the shop has
+ * none yet, and returns it. The no-op update is what takes the row lock on
+ * PostgreSQL; on SQLite any write takes the database's write lock.
+ */
+export async function lockConsentChain(tx: DbTx | Sql, shop: string): Promise<ChainHead> {
+  const [head] = await sqlOf(tx).all(
+    `INSERT INTO "ConsentChainHead" ("shop", "seq", "hash") VALUES (?, 0, ?)
+     ON CONFLICT ("shop") DO UPDATE SET "seq" = "ConsentChainHead"."seq"
      RETURNING "seq", "hash"`,
     [shop, GENESIS_HASH],
   );
+  return { seq: readInt(head!.seq), hash: String(head!.hash) };
+}
+
+/**
+ * Appends one event. Must run inside the transaction that changes the
+ * subscriber. `locked` is the head lockConsentChain returned in this same
+ * transaction, if the caller took the lock: it saves re-reading the head, and
+ * is advanced to the new event.
+ */
+export async function appendConsentEvent(tx: DbTx | Sql, shop: string, event: NewConsentEvent, locked?: ChainHead): Promise<ConsentEvent> {
+  const sql = sqlOf(tx);
+  const head = locked ?? (await claimNextSeq(sql, shop));
   const evidence = canonicalJson(event.evidence);
   const evidenceSalt = randomBytes(16).toString("hex");
   const fields: HashedFields = {
     shop,
-    seq: readInt(head!.seq),
+    seq: locked ? locked.seq + 1 : head.seq,
     subscriberId: event.subscriberId,
     kind: event.kind,
     source: event.source,
@@ -109,7 +116,7 @@ export async function appendConsentEvent(tx: DbTx | Sql, shop: string, event: Ne
     toStatus: event.toStatus,
     occurredAt: event.occurredAt,
     evidenceDigest: evidenceDigestOf(evidenceSalt, event.phone, evidence),
-    prevHash: String(head!.hash),
+    prevHash: head.hash,
   };
   const created: ConsentEvent = {
     ...fields,
@@ -131,8 +138,20 @@ export async function appendConsentEvent(tx: DbTx | Sql, shop: string, event: Ne
       created.prevHash, created.hash,
     ],
   );
-  await sql.run(`UPDATE "ConsentChainHead" SET "hash" = ? WHERE "shop" = ?`, [created.hash, shop]);
+  await sql.run(`UPDATE "ConsentChainHead" SET "seq" = ?, "hash" = ? WHERE "shop" = ?`, [created.seq, created.hash, shop]);
+  if (locked) Object.assign(locked, { seq: created.seq, hash: created.hash });
   return created;
+}
+
+/** Without the lock taken first: claims the next seq and reads the previous hash in one statement, locking the head row. */
+async function claimNextSeq(sql: Sql, shop: string): Promise<ChainHead> {
+  const [head] = await sql.all(
+    `INSERT INTO "ConsentChainHead" ("shop", "seq", "hash") VALUES (?, 1, ?)
+     ON CONFLICT ("shop") DO UPDATE SET "seq" = "ConsentChainHead"."seq" + 1
+     RETURNING "seq", "hash"`,
+    [shop, GENESIS_HASH],
+  );
+  return { seq: readInt(head!.seq), hash: String(head!.hash) };
 }
 
 export type ChainVerification =

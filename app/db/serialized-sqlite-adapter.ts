@@ -12,6 +12,7 @@
  * for one of its own transactions.
  */
 import type { Database } from "better-sqlite3";
+import { startWalCheckpointer } from "./sqlite-checkpointer";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory, Transaction } from "@prisma/driver-adapter-utils";
 
 class Lock {
@@ -76,6 +77,7 @@ function connectionOf(adapter: SqlDriverAdapter): Database {
 export function serializeSqliteAdapter(adapter: SqlDriverAdapter, onDispose: () => void = () => {}): SerializedSqliteAdapter {
   const lock = new Lock();
   const db = connectionOf(adapter);
+  const checkpointer = startWalCheckpointer(db);
   return {
     exclusive: (work) => lock.run(() => work(db)),
     provider: adapter.provider,
@@ -93,8 +95,9 @@ export function serializeSqliteAdapter(adapter: SqlDriverAdapter, onDispose: () 
         throw error;
       }
     },
-    dispose: () => {
+    dispose: async () => {
       onDispose();
+      await checkpointer.stop();
       return adapter.dispose();
     },
   };

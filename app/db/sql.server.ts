@@ -27,6 +27,13 @@ export type SqlRow = Record<string, unknown>;
 
 export interface Sql {
   readonly provider: DatabaseProvider;
+  /**
+   * True when the transaction has held the database's write lock since it
+   * began (SQLite's BEGIN IMMEDIATE): no other connection can change a row
+   * between two of its statements, so a read need not be repeated after
+   * taking a row lock.
+   */
+  readonly exclusive: boolean;
   /** Rows of a SELECT, or of a write with RETURNING. */
   all<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Runs a write; resolves to the number of rows it changed. */
@@ -48,6 +55,7 @@ export function prismaSql(client: PrismaRawQueries, provider: DatabaseProvider):
   const text = provider === "postgresql" ? numberedPlaceholders : (sql: string) => sql;
   return {
     provider,
+    exclusive: false,
     all: <T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) => client.$queryRawUnsafe<T[]>(text(sql), ...params),
     run: (sql, params = []) => client.$executeRawUnsafe(text(sql), ...params),
   };
@@ -66,13 +74,20 @@ function numberedPlaceholders(sql: string): string {
   return converted;
 }
 
-const sqliteSqls = new WeakMap<Database, Sql>();
+const sqliteSqls = new WeakMap<Database, { exclusive: Sql; shared: Sql }>();
 
-/** SQL run directly on a better-sqlite3 connection (statements prepared once per connection); the caller owns the transaction. */
-export function sqliteSql(db: Database): Sql {
-  let sql = sqliteSqls.get(db);
-  if (!sql) sqliteSqls.set(db, (sql = preparingSql(db)));
-  return sql;
+/**
+ * SQL run directly on a better-sqlite3 connection (statements prepared once
+ * per connection). The caller owns the transaction, and says whether it began
+ * it with BEGIN IMMEDIATE (`exclusive`).
+ */
+export function sqliteSql(db: Database, options: { exclusive: boolean }): Sql {
+  let pair = sqliteSqls.get(db);
+  if (!pair) {
+    const shared = preparingSql(db);
+    sqliteSqls.set(db, (pair = { shared, exclusive: { ...shared, exclusive: true } }));
+  }
+  return options.exclusive ? pair.exclusive : pair.shared;
 }
 
 function preparingSql(db: Database): Sql {
@@ -88,6 +103,7 @@ function preparingSql(db: Database): Sql {
   };
   return {
     provider: "sqlite",
+    exclusive: false,
     async all<T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) {
       const statement = prepared(sql);
       const values = params.map(sqliteValue);

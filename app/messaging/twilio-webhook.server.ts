@@ -10,28 +10,51 @@
  * Twilio, and a client cannot change it.
  *
  * Failures are thrown as plain-text Responses (400 / 403), which Remix returns
- * as they are from a resource route.
+ * as they are from a resource route (and twilio-webhook-node.server.ts writes
+ * out for the routes served by node:http directly).
  */
 import twilio from "twilio";
 import { env } from "../env.server";
 
 export const MAX_TWILIO_FORM_BYTES = 64 * 1024;
+export const TWIML_HEADERS = { "Content-Type": "text/xml; charset=utf-8" } as const;
 
 /** Every POST parameter as received, decoded. Twilio never repeats a name. */
 export type TwilioParams = Record<string, string>;
 
-export function publicUrlOf(request: Request, appUrl: string = env().SHOPIFY_APP_URL): string {
+/** What the signature check needs of a request, whichever server received it. */
+export interface SignedRequest {
+  /** The URL as received: absolute (a Fetch Request) or path and query (node:http). */
+  url: string;
+  /** The X-Twilio-Signature header, if any. */
+  signature: string | null;
+}
+
+export function signedRequestOf(request: Request): SignedRequest {
+  return { url: request.url, signature: request.headers.get("x-twilio-signature") };
+}
+
+export function publicUrlOf(request: Pick<SignedRequest, "url">, appUrl: string = env().SHOPIFY_APP_URL): string {
   // Slice the path and query off as they are, rather than re-serialising URL parts, so no byte Twilio signed changes here.
   const pathAndQuery = request.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").replace(/#.*$/, "");
   return appUrl.replace(/\/+$/, "") + (pathAndQuery.startsWith("/") ? pathAndQuery : `/${pathAndQuery}`);
 }
 
 export async function parseTwilioForm(request: Request, maxBytes = MAX_TWILIO_FORM_BYTES): Promise<TwilioParams> {
-  const mediaType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  requireFormContentType(request.headers.get("content-type"));
+  return parseTwilioFormText(await readBodyText(request, maxBytes));
+}
+
+/** Throws 400 unless the Content-Type is a form's: Twilio always posts application/x-www-form-urlencoded. */
+export function requireFormContentType(contentType: string | null | undefined): void {
+  const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (mediaType !== "application/x-www-form-urlencoded") {
     throw plainText(400, `Expected Content-Type application/x-www-form-urlencoded, got ${mediaType || "none"}`);
   }
-  const text = await readBodyText(request, maxBytes);
+}
+
+/** The decoded form body (UTF-8 already checked) as parameters; throws 400 on a repeated name. */
+export function parseTwilioFormText(text: string): TwilioParams {
   const params: TwilioParams = {};
   for (const [name, value] of new URLSearchParams(text)) {
     // A repeated name would make "which value did Twilio sign?" ambiguous; Twilio never sends one.
@@ -42,8 +65,9 @@ export async function parseTwilioForm(request: Request, maxBytes = MAX_TWILIO_FO
 }
 
 /** Throws 403 unless the request carries a valid Twilio signature for these params under this auth token. */
-export function requireValidTwilioSignature(request: Request, params: TwilioParams, authToken: string | null): void {
-  const signature = request.headers.get("x-twilio-signature");
+export function requireValidTwilioSignature(request: Request | SignedRequest, params: TwilioParams, authToken: string | null): void {
+  if (request instanceof Request) request = signedRequestOf(request);
+  const { signature } = request;
   if (!signature) throw plainText(403, "Missing X-Twilio-Signature");
   if (!authToken) throw plainText(403, "No Twilio auth token is configured for this shop, so the request cannot be verified");
   if (!twilio.validateRequest(authToken, signature, publicUrlOf(request), params)) {
@@ -55,9 +79,22 @@ export function plainText(status: number, body: string): Response {
   return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
+export const bodyTooLarge = (maxBytes: number) => plainText(400, `Request body is larger than ${maxBytes} bytes`);
+
+/** Strict UTF-8: a body that is not is refused rather than read with replacement characters. */
+export function decodeBody(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw plainText(400, "Request body is not valid UTF-8");
+  }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Reads at most `maxBytes` (the declared Content-Length is not trusted: it may be absent or wrong). */
 async function readBodyText(request: Request, maxBytes: number): Promise<string> {
-  const tooLarge = () => plainText(400, `Request body is larger than ${maxBytes} bytes`);
+  const tooLarge = () => bodyTooLarge(maxBytes);
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   if (!request.body) return "";
@@ -75,9 +112,5 @@ async function readBodyText(request: Request, maxBytes: number): Promise<string>
     }
     chunks.push(value);
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw plainText(400, "Request body is not valid UTF-8");
-  }
+  return decodeBody(Buffer.concat(chunks));
 }

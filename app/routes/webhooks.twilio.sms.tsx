@@ -1,45 +1,13 @@
 /**
- * POST /webhooks/twilio/sms: Twilio's "A message comes in" webhook for every
- * shop's number. Order matters: nothing is written before the request is
- * well-formed, belongs to a known shop and carries that shop's valid signature.
- * Refusals are plain-text Responses, thrown by the helpers and returned as is.
+ * POST /webhooks/twilio/sms, through Remix: `npm run dev`, tests, any server
+ * other than server/app-server.ts (which answers this path before Remix, see
+ * app/http/node-routes.server.ts). The work is in answerInboundSmsWebhook.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { MessageSidConflictError, receiveInboundSms } from "~/consent/inbound-sms.server";
-import { parseInboundSmsParams } from "~/consent/inbound-sms-params";
-import { parseTwilioForm, plainText, requireValidTwilioSignature, type TwilioParams } from "~/messaging/twilio-webhook.server";
-import { findInboundShop, type InboundShop } from "~/shops/inbound-shop-cache.server";
-
-// A cached shop older than this is read again once when its signature fails: the merchant may have rotated the token.
-const SIGNATURE_RECHECK_AFTER_MS = 2_000;
+import { answerInboundSmsWebhook } from "~/consent/inbound-sms-webhook.server";
+import { parseTwilioForm, signedRequestOf, TWIML_HEADERS } from "~/messaging/twilio-webhook.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  const params = await parseTwilioForm(request);
-  const parsed = parseInboundSmsParams(params);
-  if (!parsed.ok) throw plainText(400, parsed.reason);
-  const { sms } = parsed;
-
-  const shop = await requireSignedShop(request, params, sms.to, sms.messagingServiceSid);
-  try {
-    const { twiml } = await receiveInboundSms(shop, sms);
-    return new Response(twiml, { status: 200, headers: { "Content-Type": "text/xml; charset=utf-8" } });
-  } catch (error) {
-    if (error instanceof MessageSidConflictError) throw plainText(409, error.message);
-    throw error;
-  }
-}
-
-async function requireSignedShop(request: Request, params: TwilioParams, to: string, messagingServiceSid: string | null): Promise<InboundShop> {
-  const shop = await findInboundShop(to, messagingServiceSid);
-  if (!shop) throw plainText(404, "No shop receives texts on this number");
-  try {
-    requireValidTwilioSignature(request, params, shop.authToken);
-    return shop;
-  } catch (refusal) {
-    if (Date.now() - shop.loadedAt <= SIGNATURE_RECHECK_AFTER_MS) throw refusal;
-    const fresh = await findInboundShop(to, messagingServiceSid, 0);
-    if (!fresh) throw plainText(404, "No shop receives texts on this number");
-    requireValidTwilioSignature(request, params, fresh.authToken);
-    return fresh;
-  }
+  const twiml = await answerInboundSmsWebhook(signedRequestOf(request), await parseTwilioForm(request));
+  return new Response(twiml, { status: 200, headers: TWIML_HEADERS });
 }

@@ -26,10 +26,8 @@ await saveShopSettings("bench-shop.myshopify.com", {
   keywordMode: "app",
 });
 
+// SHOPIFY_APP_URL is the public URL the requests are signed for (BENCH_PUBLIC_URL), not this loopback address.
 const server = await startAppServer({ port: 0, host: "127.0.0.1" });
-// Twilio signs the public URL; here the public URL is this loopback address.
-// The app reads SHOPIFY_APP_URL lazily, on the first request, which comes after this.
-process.env.SHOPIFY_APP_URL = `http://127.0.0.1:${server.port}`;
 send({ ready: true, port: server.port });
 
 process.on("message", async (message: { stop?: boolean; cpu?: boolean }) => {

@@ -10,6 +10,12 @@ export const BENCH_ACCOUNT_SID = `AC${"b".repeat(32)}`;
 export const BENCH_AUTH_TOKEN = "bench-twilio-auth-token";
 export const BENCH_INBOUND_NUMBER = "+12025550100";
 export const WEBHOOK_PATH = "/webhooks/twilio/sms";
+/**
+ * The app's public URL, as in production: HTTPS on the default port, at a
+ * proxy that forwards to the app. Twilio signs this URL, whatever address the
+ * request finally reaches (here the app on loopback).
+ */
+export const BENCH_PUBLIC_URL = "https://sms-consent.bench.example";
 
 /** The default mix: a third opt-outs (a consent change each), a third HELP, a third free text. */
 export const BENCH_BODIES: readonly string[] = ["STOP", "HELP", "When does the sale end?"];
