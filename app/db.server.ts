@@ -10,26 +10,27 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { providerOf, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./db/database-url";
 import { pgConnectionConfig } from "./db/pg-config";
-import { serializedSqliteFactory, type SerializedSqliteFactory } from "./db/serialized-sqlite-adapter";
+import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
-import { isSql, prismaSql, sqliteSql, type Sql } from "./db/sql.server";
+import { SqliteGroupCommit } from "./db/sqlite-group-commit";
+import { isSql, prismaSql, type Sql } from "./db/sql.server";
 
 export type Db = PrismaClient;
 /** A client or the transaction client handed to `$transaction(async (tx) => …)`. */
 export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-// The SQLite connection behind a client, for withSqlTransaction. A registry
+// How withSqlTransaction reaches a SQLite client's connection. A registry
 // symbol rather than a WeakMap: a second copy of this module (a script that
 // imports the source next to the built app) shares globalThis.__prisma.
-const SQLITE_FACTORY = Symbol.for("sms-consent.sqlite-factory");
-type WithSqliteFactory = { [SQLITE_FACTORY]?: SerializedSqliteFactory };
-const sqliteFactoryOf = (prismaClient: PrismaClient) => (prismaClient as WithSqliteFactory)[SQLITE_FACTORY];
+const SQLITE_GROUP_COMMIT = Symbol.for("sms-consent.sqlite-group-commit");
+type WithGroupCommit = { [SQLITE_GROUP_COMMIT]?: SqliteGroupCommit };
+const groupCommitOf = (prismaClient: PrismaClient) => (prismaClient as WithGroupCommit)[SQLITE_GROUP_COMMIT];
 
 export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
   if (providerOf(url) === "sqlite") {
     const adapter = serializedSqliteFactory(new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }));
     const sqliteClient = new PrismaClient({ adapter });
-    (sqliteClient as WithSqliteFactory)[SQLITE_FACTORY] = adapter;
+    (sqliteClient as WithGroupCommit)[SQLITE_GROUP_COMMIT] = new SqliteGroupCommit(adapter.exclusive);
     return sqliteClient;
   }
   const { config, schema } = pgConnectionConfig(url);
@@ -70,7 +71,7 @@ const prisma = new Proxy({} as PrismaClient, {
 /** Plain SQL in the caller's transaction (or on the client itself). See app/db/sql.server.ts. */
 export function sqlOf(tx: DbTx | Sql): Sql {
   if (isSql(tx)) return tx;
-  return prismaSql(tx, sqliteFactoryOf(client()) ? "sqlite" : "postgresql");
+  return prismaSql(tx, groupCommitOf(client()) ? "sqlite" : "postgresql");
 }
 
 // Twilio waits 15 s for an answer. On SQLite every transaction queues for the
@@ -79,27 +80,17 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
 
 /**
  * Runs `work` in a transaction of its own, with plain SQL. On SQLite, directly
- * on the app's connection (BEGIN IMMEDIATE: take the write lock up front, so
- * another process holding it makes us wait rather than fail half-way); on
- * PostgreSQL, in a Prisma transaction. `work` must use only the Sql it is
- * given: on SQLite the Prisma client waits until it is done.
+ * on the app's connection, committed together with the other work that
+ * arrived at the same time (see sqlite-group-commit.ts); on PostgreSQL, in a
+ * Prisma transaction. Resolves only once the work is committed. `work` must
+ * use only the Sql it is given: on SQLite the Prisma client waits until the
+ * group is committed.
  */
 export async function withSqlTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
   const current = client();
-  const sqlite = sqliteFactoryOf(current);
-  if (!sqlite) return current.$transaction((tx) => work(prismaSql(tx, "postgresql")), TRANSACTION_OPTIONS);
-  return sqlite.exclusive(async (db) => {
-    const sql = sqliteSql(db, { exclusive: true });
-    await sql.run("BEGIN IMMEDIATE");
-    try {
-      const result = await work(sql);
-      await sql.run("COMMIT");
-      return result;
-    } catch (error) {
-      if (db.inTransaction) await sql.run("ROLLBACK");
-      throw error;
-    }
-  });
+  const groupCommit = groupCommitOf(current);
+  if (!groupCommit) return current.$transaction((tx) => work(prismaSql(tx, "postgresql")), TRANSACTION_OPTIONS);
+  return groupCommit.run(work);
 }
 
 export async function disconnectPrisma(): Promise<void> {
