@@ -33,8 +33,11 @@ export async function startAppServer(options: { port?: number; host?: string; ro
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
   const { nodeRouteFor } = build.entry.module as { nodeRouteFor?: NodeRouteFor };
+  if (typeof nodeRouteFor !== "function") {
+    throw new Error("build/server does not export nodeRouteFor (see app/entry.server.tsx): rebuild with `npm run build`");
+  }
   const server = http.createServer((req, res) => {
-    const route = nodeRouteFor?.(req);
+    const route = nodeRouteFor(req);
     if (route) route(req, res);
     else app(req, res);
   });

@@ -6,7 +6,8 @@ import { randomBytes } from "node:crypto";
 import twilio from "twilio";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { callAction } from "../../tests/support/call-route";
-import { createTestShop, TEST_TWILIO_ACCOUNT_SID } from "../../tests/support/shop-fixture";
+import { inboundParams, newPhone, type InboundParams as Params } from "../../tests/support/inbound-sms";
+import { createTestShop } from "../../tests/support/shop-fixture";
 import prisma from "../db.server";
 import { composeComplianceReply } from "../messaging/compose";
 import { action } from "../routes/webhooks.twilio.sms";
@@ -19,28 +20,6 @@ const INTERNAL_URL = "http://127.0.0.1:3000/webhooks/twilio/sms";
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 type TestShop = Awaited<ReturnType<typeof createTestShop>>;
-type Params = Record<string, string>;
-
-const newSid = () => `SM${randomBytes(16).toString("hex")}`;
-let phones = 0;
-const newPhone = () => `+1202555${String(++phones).padStart(4, "0")}`;
-
-function inboundParams(shop: TestShop, from: string, body: string, extra: Params = {}): Params {
-  const sid = newSid();
-  return {
-    ToCountry: "US",
-    SmsMessageSid: sid,
-    NumMedia: "0",
-    AccountSid: TEST_TWILIO_ACCOUNT_SID,
-    MessageSid: sid,
-    From: from,
-    To: shop.inboundNumber,
-    Body: body,
-    NumSegments: "1",
-    ApiVersion: "2010-04-01",
-    ...extra,
-  };
-}
 
 interface RequestOptions {
   authToken?: string;

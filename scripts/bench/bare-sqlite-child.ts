@@ -1,9 +1,10 @@
 /**
  * The baseline: bare node:http + better-sqlite3 doing the one write the
  * webhook must do (insert the InboundMessage row, same schema and indexes,
- * same journal settings, timestamps stored as Prisma stores them) and answering with fixed TwiML. No framework, no
- * signature check, no classification, no consent change: the floor the app's
- * figures can be compared with.
+ * same journal and sync settings, timestamps stored as Prisma stores them) and
+ * answering with fixed TwiML. No framework, no signature check, no
+ * classification, no consent change, and one commit (one disk sync) per
+ * request, where the app groups the commits of texts that arrive together.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +15,7 @@ import { migrate } from "../../app/db/migrator";
 const databaseUrl = process.env.DATABASE_URL!;
 await migrate(databaseUrl);
 const db = new Database(sqliteFilePath(databaseUrl));
+db.pragma("synchronous = FULL"); // as the app's connection: each answer waits for its write to reach the disk
 const insert = db.prepare(
   `INSERT INTO "InboundMessage" (messageSid, shop, fromPhone, toPhone, body, intent, subscriberId, replyTwiml, receivedAt)
    VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)`,

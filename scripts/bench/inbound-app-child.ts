@@ -16,8 +16,10 @@ await migrate(databaseUrl);
 const { saveShopSettings } = await import("../../app/shops/shop-settings.server");
 const { startAppServer } = await import("../../server/app-server");
 const { disconnectPrisma } = await import("../../app/db.server");
+const { verifyConsentChain } = await import("../../app/consent/ledger.server");
 
-await saveShopSettings("bench-shop.myshopify.com", {
+const BENCH_SHOP = "bench-shop.myshopify.com";
+await saveShopSettings(BENCH_SHOP, {
   brandName: "Bench Outfitters",
   supportContact: "help@bench.test",
   twilioAccountSid: BENCH_ACCOUNT_SID,
@@ -30,7 +32,8 @@ await saveShopSettings("bench-shop.myshopify.com", {
 const server = await startAppServer({ port: 0, host: "127.0.0.1" });
 send({ ready: true, port: server.port });
 
-process.on("message", async (message: { stop?: boolean; cpu?: boolean }) => {
+process.on("message", async (message: { stop?: boolean; cpu?: boolean; verify?: boolean }) => {
+  if (message.verify) send({ chain: await verifyConsentChain(BENCH_SHOP) });
   // CPU time is what the benchmark divides by requests: unlike req/s, it barely moves when other processes share the cores.
   if (message.cpu) send({ cpu: process.cpuUsage() });
   if (!message.stop) return;
