@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import prisma, { databaseProvider } from "../db.server";
+import prisma, { databaseProvider, withSqlTransaction } from "../db.server";
 
 describe("writes outside a transaction", () => {
   it("never land inside another request's transaction that then rolls back", async () => {
@@ -24,5 +24,38 @@ describe("writes outside a transaction", () => {
 
     const names = (await prisma.campaign.findMany({ where: { shop }, select: { name: true } })).map((c) => c.name).sort();
     expect(names).toEqual(["batch", "plain"]);
+  });
+});
+
+describe("plain-SQL transactions (withSqlTransaction)", () => {
+  it("never run inside another request's Prisma transaction, nor let it run inside theirs", async () => {
+    const shop = `isolation-sql-${databaseProvider()}.myshopify.com`;
+    let inside!: () => void;
+    const transactionOpen = new Promise<void>((resolve) => (inside = resolve));
+    const failing = prisma
+      .$transaction(async (tx) => {
+        await tx.campaign.create({ data: { shop, name: "rolled back", body: "x" } });
+        inside();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        throw new Error("abort");
+      })
+      .catch((error: Error) => error.message);
+
+    await transactionOpen;
+    const viaSql = withSqlTransaction((sql) =>
+      sql.run(`INSERT INTO "Campaign" ("id", "shop", "name", "body", "status", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, 'draft', ?, ?)`, [
+        `sql-${databaseProvider()}`,
+        shop,
+        "plain sql",
+        "x",
+        new Date(),
+        new Date(),
+      ]),
+    );
+    expect(await failing).toBe("abort");
+    expect(await viaSql).toBe(1);
+
+    const names = (await prisma.campaign.findMany({ where: { shop }, select: { name: true } })).map((c) => c.name);
+    expect(names).toEqual(["plain sql"]);
   });
 });
