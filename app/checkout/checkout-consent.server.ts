@@ -26,7 +26,7 @@ import type { Message, Shop, Subscriber } from "@prisma/client";
 import prisma, { type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import type { Evidence } from "../consent/ledger.server";
-import type { ConsentEventKind } from "../consent/transitions";
+import { REVOKED_SINCE, type ConsentEventKind } from "../consent/transitions";
 import { enqueueMessage } from "../messaging/outbox.server";
 import { composeConfirmation, confirmationKindFor, confirmationLanguage, supportedLanguagesOf } from "./confirmation-text";
 import { findDisclosureShown, type DisclosureRejection } from "./disclosure-shown.server";
@@ -108,10 +108,6 @@ async function decide(tx: DbTx, shop: string, input: CheckoutConsentInput, now: 
   if (!disclosure.ok) return disclosure;
 
   const consentTime = consentTimeOf(input, now);
-  const known = await tx.subscriber.findUnique({ where: { shop_phone: { shop, phone: number.phone } } });
-  if (known?.status === "unsubscribed" && known.unsubscribedAt && known.unsubscribedAt > consentTime) {
-    return { ok: false, reason: "revoked_since" };
-  }
   if (input.channel === "thank_you") {
     // A different number for the same order replaces the one given before it.
     await withdrawOrderConsents(tx, shop, input, now, (subscriber) => subscriber.phone !== number.phone);
@@ -153,6 +149,8 @@ async function decide(tx: DbTx, shop: string, input: CheckoutConsentInput, now: 
     tx,
   );
   const { subscriber, event } = change;
+  // The engine decides this under its lock, so a STOP that lands while this order is processed still counts.
+  if (!change.transition.changed && change.transition.reason === REVOKED_SINCE) return { ok: false, reason: "revoked_since" };
   if (!event) return { ok: true, status: subscriber.status === "pending" ? "already_pending" : "already_subscribed", subscriberId: subscriber.id };
 
   const kind = confirmationKindFor(event.kind as ConsentEventKind);

@@ -7,6 +7,7 @@ import { verifyConsentChain } from "./ledger.server";
 import { mayTextMarketing } from "./suppression.server";
 import {
   ACTION_OF_EVENT_KIND,
+  REVOKED_SINCE,
   transition,
   type ConsentAction,
   type ConsentEventKind,
@@ -141,6 +142,20 @@ describe("consent engine: rules that protect a revocation", () => {
 
     const start = await applyConsentChange(change("opt_in", { evidence: { messageSid: "SM2", body: "START" } }));
     expect(start.event).toMatchObject({ kind: "resubscribed", fromStatus: "unsubscribed" });
+    expect((await eventsOf(shopA)).map((e) => e.kind)).toEqual(["opted_out", "resubscribed"]);
+  });
+
+  it("a consent given before the latest STOP cannot undo it, however late it arrives; one given after can", async () => {
+    await applyConsentChange(change("opt_out", { occurredAt: T0 }));
+    const checkoutBefore = new Date(T0.getTime() - HOUR); // the order was placed before the STOP; its webhook comes after
+    for (const action of ["opt_in", "request_opt_in"] as const) {
+      const late = await applyConsentChange(change(action, { source: "checkout", occurredAt: checkoutBefore, evidence: { orderId: "1" } }));
+      expect(late).toMatchObject({ event: null, transition: { changed: false, reason: REVOKED_SINCE }, subscriber: { status: "unsubscribed" } });
+    }
+    expect(await mayTextMarketing(shopA, PHONE)).toMatchObject({ allowed: false });
+
+    const checkoutAfter = await applyConsentChange(change("opt_in", { source: "checkout", occurredAt: new Date(T0.getTime() + HOUR), evidence: { orderId: "2" } }));
+    expect(checkoutAfter.event).toMatchObject({ kind: "resubscribed", fromStatus: "unsubscribed" });
     expect((await eventsOf(shopA)).map((e) => e.kind)).toEqual(["opted_out", "resubscribed"]);
   });
 

@@ -33,6 +33,8 @@ import {
   type SubscriberChanges,
 } from "./subscriber-sql.server";
 import {
+  predatesOptOut,
+  REVOKED_SINCE,
   SUBSCRIBER_STATUSES,
   transition,
   type ConsentAction,
@@ -109,7 +111,7 @@ async function applyWithin(sql: Sql, change: ConsentChange): Promise<ConsentChan
   const seen = await findSubscriber(sql, change.shop, change.phone);
   const seenStatus = await priorStatus(sql, change, seen);
   if (!willWrite(seen, seenStatus, change, at)) {
-    return unchangedResult(seen, seenStatus, transition(seenStatus, change.action, change.source), null);
+    return unchangedResult(seen, seenStatus, outcomeFor(seen, seenStatus, change, at), null);
   }
 
   const head = await lockConsentChain(sql, change.shop);
@@ -122,7 +124,8 @@ async function applyWithin(sql: Sql, change: ConsentChange): Promise<ConsentChan
   }
 
   const previousStatus = current === seen ? seenStatus : await priorStatus(sql, change, current);
-  const outcome = transition(previousStatus, change.action, change.source);
+  // Decided here, under the lock: a STOP that landed since the first read counts.
+  const outcome = outcomeFor(current, previousStatus, change, at);
   if (!outcome.changed) return unchangedResult(current, previousStatus, outcome, expiredFirst);
 
   const fields = await fieldsFor(sql, outcome, change, at);
@@ -141,7 +144,14 @@ async function applyWithin(sql: Sql, change: ConsentChange): Promise<ConsentChan
 
 function willWrite(subscriber: Subscriber | null, status: SubscriberStatus | null, change: ConsentChange, at: Date): boolean {
   if (subscriber && change.action !== "expire" && hasLapsed(subscriber, at)) return true;
-  return transition(status, change.action, change.source).changed;
+  return outcomeFor(subscriber, status, change, at).changed;
+}
+
+function outcomeFor(subscriber: Subscriber | null, status: SubscriberStatus | null, change: ConsentChange, at: Date): Transition {
+  if (status === "unsubscribed" && predatesOptOut(change.action, at, subscriber?.unsubscribedAt ?? null)) {
+    return { changed: false, reason: REVOKED_SINCE };
+  }
+  return transition(status, change.action, change.source);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTION_OF_EVENT_KIND, CONSENT_SOURCES, SUBSCRIBER_STATUSES, transition, type ConsentAction } from "./transitions";
+import { ACTION_OF_EVENT_KIND, CONSENT_SOURCES, predatesOptOut, SUBSCRIBER_STATUSES, transition, type ConsentAction } from "./transitions";
 
 const ACTIONS: ConsentAction[] = ["request_opt_in", "opt_in", "confirm", "opt_out", "carrier_opt_out", "expire"];
 
@@ -25,5 +25,23 @@ describe("transition", () => {
         }
       }
     }
+  });
+});
+
+describe("predatesOptOut", () => {
+  const stop = new Date("2026-11-20T12:00:00Z");
+  const before = new Date(stop.getTime() - 1);
+  const after = new Date(stop.getTime() + 1);
+
+  it("holds a consent given before the latest opt-out to it, whatever time it arrives", () => {
+    expect(predatesOptOut("opt_in", before, stop)).toBe(true);
+    expect(predatesOptOut("request_opt_in", before, stop)).toBe(true);
+  });
+
+  it("lets a consent given at or after the opt-out through, and never blocks anything but an opt-in", () => {
+    expect(predatesOptOut("opt_in", after, stop)).toBe(false);
+    expect(predatesOptOut("opt_in", stop, stop)).toBe(false);
+    expect(predatesOptOut("opt_in", before, null)).toBe(false);
+    for (const action of ["confirm", "opt_out", "carrier_opt_out", "expire"] as const) expect(predatesOptOut(action, before, stop)).toBe(false);
   });
 });

@@ -85,6 +85,17 @@ export function transition(from: SubscriberStatus | null, action: ConsentAction,
   }
 }
 
+export const REVOKED_SINCE = "opted out after this consent was given";
+
+/**
+ * A consent given before the number's latest opt-out is revoked by it: it can
+ * never re-subscribe the number, however late it arrives (a checkout webhook
+ * delivered after the subscriber's STOP). Only a consent given after can.
+ */
+export function predatesOptOut(action: ConsentAction, givenAt: Date, unsubscribedAt: Date | null): boolean {
+  return (action === "opt_in" || action === "request_opt_in") && unsubscribedAt !== null && givenAt < unsubscribedAt;
+}
+
 /** The action behind each kind of event: replaying a subscriber's events through `transition` rebuilds their status. */
 export const ACTION_OF_EVENT_KIND: Record<ConsentEventKind, ConsentAction> = {
   opt_in_requested: "request_opt_in",
