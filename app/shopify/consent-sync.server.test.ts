@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redactCustomer } from "../compliance/customer-redaction.server";
 import prisma from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { createTestShop } from "../../tests/support/shop-fixture";
@@ -185,6 +187,29 @@ describe("runShopifySyncJobs", () => {
       ["SUBSCRIBED", "superseded"],
       ["UNSUBSCRIBED", "done"],
     ]);
+  });
+
+  it("leaves no customer id behind when the customer is erased while their job talks to Shopify", async () => {
+    const { shop, phone, customer } = await subscribedCustomer();
+    const { subscriber } = await applyConsentChange({ shop, phone, action: "opt_in", source: "checkout", evidence: { orderId: "1" } });
+    // customers/redact arrives after the job found the customer by phone, before Shopify answers the update.
+    admin.beforeNextAnswer("customerSmsMarketingConsentUpdate", async () => {
+      const outcome = await redactCustomer(shop, randomUUID(), {
+        shop_id: "1",
+        shop_domain: shop,
+        customer: { id: null, email: null, phone },
+        orders_to_redact: [],
+      });
+      expect(outcome).toMatchObject({ replayed: false, result: { subscribers: 1, deletedSyncJobs: 2 } }); // this job and the opt-out's
+    });
+
+    expect(await runShopifySyncJobs({ now: new Date(Date.now() + SECOND) })).toMatchObject({ claimed: 1, done: 1 });
+
+    const erased = await prisma.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } });
+    expect(erased.phone).toMatch(/^redacted:/);
+    expect(erased.shopifyCustomerId).toBeNull();
+    expect(await jobsOf(shop)).toEqual([]);
+    expect(JSON.stringify(await prisma.subscriber.findMany({ where: { shop } }))).not.toContain(customer.id);
   });
 
   it("updates nothing when no Shopify customer has the number, even if an order linked another customer", async () => {

@@ -152,10 +152,15 @@ async function customerIdByPhone(shop: string, phone: string): Promise<string | 
   return data.customerByIdentifier?.id ?? null;
 }
 
-/** Links the subscriber to the customer found (if not linked yet), so privacy requests by customer id find them. */
+/**
+ * Links the subscriber to the customer found (if not linked yet), so privacy
+ * requests by customer id find them. Only while the row still holds the
+ * job's number: a customer erased while this job talked to Shopify keeps no
+ * customer id.
+ */
 async function rememberCustomer(job: ShopifySyncJob, customerId: string): Promise<void> {
   await prisma.subscriber.updateMany({
-    where: { id: job.subscriberId, shop: job.shop, shopifyCustomerId: null },
+    where: { id: job.subscriberId, shop: job.shop, phone: job.phone, shopifyCustomerId: null },
     data: { shopifyCustomerId: customerId },
   });
 }
@@ -166,7 +171,7 @@ async function handleFailure(job: ShopifySyncJob, error: unknown, now: Date): Pr
   const reason = error instanceof AdminApiError ? merchantMessage(error) : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
   if (retryable && job.attempts < SYNC_MAX_ATTEMPTS) {
     const delay = syncRetryDelayMs(job.attempts, error instanceof AdminApiError ? error.retryAfterMs : undefined);
-    await prisma.shopifySyncJob.update({
+    await prisma.shopifySyncJob.updateMany({
       where: { id: job.id },
       data: { status: "pending", lockedUntil: null, nextAttemptAt: new Date(now.getTime() + delay), lastError: `${reason} Will try again.` },
     });
@@ -182,7 +187,8 @@ function merchantMessage(error: AdminApiError): string {
   return error.message;
 }
 
+/** updateMany: an erasure may have deleted the job (and must not see the customer id written back) while it ran. */
 async function finish(job: ShopifySyncJob, status: "done" | "failed", note: string | null, extra: { shopifyCustomerId?: string } = {}): Promise<Outcome> {
-  await prisma.shopifySyncJob.update({ where: { id: job.id }, data: { status, lockedUntil: null, lastError: note, ...extra } });
+  await prisma.shopifySyncJob.updateMany({ where: { id: job.id }, data: { status, lockedUntil: null, lastError: note, ...extra } });
   return status;
 }

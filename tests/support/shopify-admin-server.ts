@@ -109,6 +109,8 @@ export interface ShopifyAdminServer {
   refuseConsentUpdates(shop: string, customerId: string, userErrors: Array<{ field: string[]; message: string; code: string }>): void;
   /** The next `count` requests (those touching `rootField`, when given) fail this way. */
   failNext(count: number, failure: InjectedFailure, rootField?: string): void;
+  /** The next request touching `rootField` waits for `hook` before it is answered: something else can happen meanwhile. */
+  beforeNextAnswer(rootField: string, hook: () => Promise<void>): void;
   /** Requests whose document touches this root field. */
   requestsFor(rootField: string): RecordedRequest[];
   close(): Promise<void>;
@@ -126,6 +128,7 @@ export async function startShopifyAdminServer(options: { apiVersion?: string } =
   const requests: RecordedRequest[] = [];
   const webhooks: FiredWebhook[] = [];
   const failures: Array<{ failure: InjectedFailure; rootField?: string }> = [];
+  const hooks: Array<{ rootField: string; hook: () => Promise<void> }> = [];
   let nextId = 1000;
 
   const shopOrThrow = (shop: string) => {
@@ -257,6 +260,9 @@ export async function startShopifyAdminServer(options: { apiVersion?: string } =
     if (match[1] !== apiVersion) return send(404, { errors: "Not Found" });
     if (accessToken !== store.accessToken) return send(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
 
+    const hookIndex = hooks.findIndex((entry) => recorded.rootFields.includes(entry.rootField));
+    if (hookIndex >= 0) await hooks.splice(hookIndex, 1)[0]!.hook();
+
     const index = failures.findIndex((entry) => !entry.rootField || recorded.rootFields.includes(entry.rootField));
     if (index >= 0) {
       const [{ failure }] = failures.splice(index, 1) as [{ failure: InjectedFailure }];
@@ -331,6 +337,9 @@ export async function startShopifyAdminServer(options: { apiVersion?: string } =
     },
     failNext(count, failure, rootField) {
       for (let i = 0; i < count; i += 1) failures.push({ failure, ...(rootField ? { rootField } : {}) });
+    },
+    beforeNextAnswer(rootField, hook) {
+      hooks.push({ rootField, hook });
     },
     requestsFor: (rootField) => requests.filter((request) => request.rootFields.includes(rootField)),
     async close() {
