@@ -2,8 +2,9 @@
  * POST /api/checkout-consent: the Thank-you block's answer (see
  * extensions/sms-consent-checkout/src/consent-api.ts). The checkout session
  * token (Authorization: Bearer, signed with the app secret) names the shop;
- * `authenticate.public.checkout` answers the CORS preflight and refuses a bad
- * token with 401. Every answer carries the CORS headers the block needs.
+ * `requireCheckoutSession` answers the CORS preflight and refuses a bad token
+ * with 401. Every answer, refusals included, carries the CORS headers the
+ * block needs to read it.
  *
  * Remix hands OPTIONS (the preflight) to the loader, not the action: the
  * loader authenticates too, so the preflight gets its 204 and CORS headers.
@@ -11,17 +12,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { recordThankYouConsent } from "~/checkout/thank-you-consent.server";
 import { clientIpOf, customerIdOfToken, parseThankYouConsent, shopOfTokenDest } from "~/checkout/thank-you-request";
-import { shopify } from "~/shopify.server";
+import { requireCheckoutSession } from "~/shopify/require-checkout.server";
 
 const MAX_BODY_BYTES = 4_096;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { cors } = await shopify().authenticate.public.checkout(request);
+  const { cors } = await requireCheckoutSession(request);
   return cors(Response.json({ ok: false, reason: "POST only" }, { status: 405, headers: { Allow: "POST, OPTIONS" } }));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { sessionToken, cors } = await shopify().authenticate.public.checkout(request);
+  const { sessionToken, cors } = await requireCheckoutSession(request);
   const refuse = (status: number, reason: string) => cors(Response.json({ ok: false, reason }, { status }));
   if (request.method !== "POST") return refuse(405, "POST only");
 

@@ -165,6 +165,8 @@ describe("POST /api/checkout-consent (Thank-you block)", () => {
     for (const token of tokens) {
       const response = await call(consentRequest({ token, body: granted(versionId) }));
       expect(response.status).toBe(401);
+      expectCors(response); // or the browser hides the refusal from the block
+      expect(await response.json()).toEqual({ ok: false, reason: "the checkout session token is missing, invalid or expired" });
     }
     const { subscribers, events, messages, syncJobs } = await effectsOf(shop);
     expect([subscribers.length, events.length, messages.length, syncJobs.length]).toEqual([0, 0, 0, 0]);
