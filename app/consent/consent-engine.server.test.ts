@@ -159,6 +159,20 @@ describe("consent engine: rules that protect a revocation", () => {
     expect((await eventsOf(shopA)).map((e) => e.kind)).toEqual(["opted_out", "resubscribed"]);
   });
 
+  it("a new opt-in from the person clears an earlier unreachable mark; an import does not", async () => {
+    const unreachable = { undeliverableCount: 3, unreachableAt: T0 };
+    await applyConsentChange(change("opt_in"));
+    await prisma.subscriber.update({ where: { shop_phone: { shop: shopA, phone: PHONE } }, data: unreachable });
+    await applyConsentChange(change("opt_out", { occurredAt: new Date(T0.getTime() + HOUR) }));
+
+    await applyConsentChange(change("opt_in", { source: "import", occurredAt: new Date(T0.getTime() + 2 * HOUR) }));
+    expect(await subscriberOf(shopA)).toMatchObject({ status: "unsubscribed", ...unreachable });
+
+    await applyConsentChange(change("opt_in", { occurredAt: new Date(T0.getTime() + 3 * HOUR), evidence: { body: "START" } }));
+    expect(await subscriberOf(shopA)).toMatchObject({ status: "subscribed", undeliverableCount: 0, unreachableAt: null });
+    expect(await mayTextMarketing(shopA, PHONE, new Date(T0.getTime() + 4 * HOUR))).toEqual({ allowed: true });
+  });
+
   it("a Y nobody asked for changes nothing and creates no record", async () => {
     const result = await applyConsentChange(change("confirm"));
     expect(result).toMatchObject({ subscriber: null, previousStatus: null, event: null, transition: { changed: false } });
@@ -368,6 +382,8 @@ interface ModelEntry {
   unreachable: boolean;
 }
 
+const USED_THE_NUMBER: ReadonlySet<ConsentSource> = new Set(["keyword", "checkout", "form"]);
+
 /** The reference model: the pure state machine plus the "a lapsed request is expired" rule. */
 class Model {
   readonly entries = new Map<string, ModelEntry>();
@@ -385,7 +401,8 @@ class Model {
       entry = {
         status: next.to,
         pendingExpiresAt: next.to === "pending" ? windowEnd : next.to === "expired" ? (entry?.pendingExpiresAt ?? null) : null,
-        unreachable: entry?.unreachable ?? false,
+        // A new consent the person gave with this number clears an earlier unreachable mark.
+        unreachable: (next.to === "pending" || next.to === "subscribed") && USED_THE_NUMBER.has(source) ? false : (entry?.unreachable ?? false),
       };
     }
     if (entry) this.entries.set(key, entry);

@@ -74,6 +74,7 @@ export interface ConsentChangeResult<A extends ConsentAction = ConsentAction> {
 }
 
 const HOUR_MS = 60 * 60 * 1000;
+const PERSON_USED_THE_NUMBER: ReadonlySet<ConsentSource> = new Set(["keyword", "checkout", "form"]);
 const DEFAULT_PENDING_EXPIRY_HOURS = 72; // the Shop model's default, for a shop row that does not exist (yet)
 
 export async function applyConsentChange<A extends ConsentAction>(
@@ -211,12 +212,16 @@ async function fieldsFor(
     ...(change.locale != null ? { locale: change.locale } : {}),
     ...(change.shopifyCustomerId != null ? { shopifyCustomerId: change.shopifyCustomerId } : {}),
   };
+  // The person just used this number (texted us from it, typed it in at checkout or in a form): earlier delivery
+  // failures, perhaps from before it was ported or reassigned, no longer stand in its way. A list or a sync proves nothing.
+  const reachable: SubscriberChanges = PERSON_USED_THE_NUMBER.has(change.source) ? { undeliverableCount: 0, unreachableAt: null } : {};
   switch (outcome.to) {
     case "pending":
-      return { ...identity, status: "pending", pendingExpiresAt: change.pendingExpiresAt ?? (await defaultWindowEnd(sql, change.shop, at)) };
+      return { ...identity, ...reachable, status: "pending", pendingExpiresAt: change.pendingExpiresAt ?? (await defaultWindowEnd(sql, change.shop, at)) };
     case "subscribed":
       return {
         ...identity,
+        ...reachable,
         status: "subscribed",
         optInLevel: outcome.kind === "confirmed" ? "confirmed" : (change.optInLevel ?? "single"),
         subscribedAt: at,

@@ -9,7 +9,18 @@ import { readDate, readInt, readRequiredDate, type Sql, type SqlRow, type SqlVal
 
 /** What a consent change may set on a subscriber. */
 export type SubscriberChanges = Partial<
-  Pick<Subscriber, "status" | "optInLevel" | "subscribedAt" | "unsubscribedAt" | "pendingExpiresAt" | "locale" | "shopifyCustomerId">
+  Pick<
+    Subscriber,
+    | "status"
+    | "optInLevel"
+    | "subscribedAt"
+    | "unsubscribedAt"
+    | "pendingExpiresAt"
+    | "locale"
+    | "shopifyCustomerId"
+    | "undeliverableCount"
+    | "unreachableAt"
+  >
 >;
 type ChangedColumn = keyof SubscriberChanges;
 
