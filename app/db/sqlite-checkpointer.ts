@@ -49,7 +49,6 @@ export function startWalCheckpointer(db: Database, intervalMs = CHECKPOINT_INTER
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: db.name, intervalMs } });
-  worker.unref(); // never what keeps a process alive
   let reported = false;
   worker.on("message", (message: { error?: string }) => {
     if (message.error && !reported) {
@@ -58,9 +57,11 @@ export function startWalCheckpointer(db: Database, intervalMs = CHECKPOINT_INTER
     }
   });
   worker.on("error", (error) => console.error("SQLite checkpoint worker stopped:", error));
+  worker.unref(); // never what keeps a process alive: after the listeners, which would ref it again
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   return {
     stop: async () => {
+      worker.ref(); // whoever awaits the stop keeps the process up until the last checkpoint is done
       worker.postMessage("stop");
       await exited;
     },
