@@ -9,7 +9,8 @@ import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/db.server";
-import { DEMO_SHOP } from "../../app/demo/demo-mode.server";
+import twilio from "twilio";
+import { DEFAULT_DEMO_TWILIO_AUTH_TOKEN, DEMO_INBOUND_NUMBER, DEMO_SHOP } from "../../app/demo/demo-mode.server";
 import { freePort } from "../support/free-port";
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -62,7 +63,38 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  demo?.kill("SIGTERM");
+  if (!demo || demo.exitCode !== null) return;
+  const exited = new Promise<number | null>((resolve) => demo!.once("exit", (code) => resolve(code)));
+  demo.kill("SIGTERM");
+  const code = await Promise.race([exited, new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 15_000))]);
+  if (code === "hung") demo.kill("SIGKILL");
+  expect(code, "the demo stops cleanly on SIGTERM").toBe(0);
+});
+
+describe("the demo server (the one `npm start` runs)", () => {
+  it("answers a signed inbound text the way Twilio will see it", async () => {
+    const webhook = `${new URL(adminLink).origin}/webhooks/twilio/sms`;
+    // Twilio signs the app's public URL (SHOPIFY_APP_URL, as the demo was given it), whatever address the request reaches.
+    const signedUrl = `${process.env.SHOPIFY_APP_URL || new URL(adminLink).origin}/webhooks/twilio/sms`;
+    const params = {
+      MessageSid: `SM${"e2e".padEnd(32, "0")}`,
+      From: "+15551230042",
+      To: DEMO_INBOUND_NUMBER,
+      Body: "HELP",
+    };
+    const token = process.env.DEMO_TWILIO_AUTH_TOKEN || DEFAULT_DEMO_TWILIO_AUTH_TOKEN;
+    const response = await fetch(webhook, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": twilio.getExpectedTwilioSignature(token, signedUrl, params),
+      },
+      body: new URLSearchParams(params),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/xml; charset=utf-8");
+    expect(await response.text()).toMatch(/^<\?xml[^>]*><Response><Message>[^<]*Msg &amp; data rates may apply[^<]*STOP[^<]*<\/Message><\/Response>$/);
+  });
 });
 
 describe("demo admin in a real browser", () => {
