@@ -38,6 +38,8 @@ const ERASERS: Record<Prisma.ModelName, Eraser> = {
   PrivacyRequest: (tx, shop) => count(tx.privacyRequest.deleteMany({ where: { shop } })),
   ProcessedWebhook: (tx, shop) => count(tx.processedWebhook.deleteMany({ where: { shop } })),
   Session: (tx, shop) => count(tx.session.deleteMany({ where: { shop } })),
+  // Rate-limit keys name their shop between bars (app/security/rate-limit.server.ts), so no shop's key contains another's.
+  RateLimitWindow: (tx, shop) => count(tx.rateLimitWindow.deleteMany({ where: { key: { contains: `|${shop}|` } } })),
   Shop: (tx, shop) => count(tx.shop.deleteMany({ where: { shop } })),
 };
 

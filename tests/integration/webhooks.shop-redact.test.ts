@@ -28,6 +28,10 @@ async function populatedShop() {
   await publishDisclosure(shop, { locale: "en", text: "Acme: up to 6 msgs/month. Msg & data rates may apply. Reply HELP for help, STOP to cancel." });
   await prisma.session.create({ data: { id: `offline_${shop}`, shop, state: "", accessToken: "shpat_test" } });
   await prisma.campaign.create({ data: { shop, name: "Spring sale", body: "Acme: 20% off this weekend. Reply STOP to cancel." } });
+  const now = new Date();
+  await prisma.rateLimitWindow.create({
+    data: { key: `checkout-consent|${shop}|client`, windowStart: now, count: 1, expiresAt: new Date(now.getTime() + 60_000) },
+  });
   const asked = await call(
     dataRequestAction,
     shopifyWebhookRequest({
