@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import prisma from "../db.server";
+import { hashedKey, hitRateLimits, purgeExpiredRateLimitWindows, type RateLimitRule } from "./rate-limit.server";
+
+const MINUTE_MS = 60_000;
+const rule = (key: string, max: number, extra: Partial<RateLimitRule> = {}): RateLimitRule => ({ name: "per test", key, max, windowMs: MINUTE_MS, ...extra });
+const at = (iso: string) => new Date(iso);
+
+describe("hitRateLimits", () => {
+  it("allows max requests in a window, then refuses with the rule and the seconds until the window ends", async () => {
+    const limit = rule("t:allow", 3);
+    for (let i = 0; i < 3; i += 1) expect(await hitRateLimits([limit], { now: at("2026-11-27T12:00:10Z") })).toEqual({ ok: true });
+    expect(await hitRateLimits([limit], { now: at("2026-11-27T12:00:45.200Z") })).toEqual({ ok: false, rule: "per test", retryAfterSeconds: 15 });
+    // The next window starts again from zero.
+    expect(await hitRateLimits([limit], { now: at("2026-11-27T12:01:00Z") })).toEqual({ ok: true });
+  });
+
+  it("counts every rule and reports the first one reached", async () => {
+    const wide = rule("t:wide", 100, { name: "per shop" });
+    const narrow = rule("t:narrow", 1, { name: "per client" });
+    const now = at("2026-11-27T12:00:00Z");
+    expect(await hitRateLimits([wide, narrow], { now })).toEqual({ ok: true });
+    expect(await hitRateLimits([wide, narrow], { now })).toMatchObject({ ok: false, rule: "per client" });
+    const rows = await prisma.rateLimitWindow.findMany({ where: { key: { in: ["t:wide", "t:narrow"] } }, orderBy: { key: "asc" } });
+    expect(rows.map((row) => [row.key, row.count])).toEqual([
+      ["t:narrow", 2],
+      ["t:wide", 2],
+    ]);
+  });
+
+  it("counts concurrent requests exactly: no lost increments, exactly max allowed", async () => {
+    const limit = rule("t:concurrent", 10);
+    const now = at("2026-11-27T12:00:00Z");
+    const verdicts = await Promise.all(Array.from({ length: 40 }, () => hitRateLimits([limit], { now })));
+    expect(verdicts.filter((verdict) => verdict.ok)).toHaveLength(10);
+    const row = await prisma.rateLimitWindow.findFirstOrThrow({ where: { key: "t:concurrent" } });
+    expect(row.count).toBe(40);
+    expect(row.windowStart).toEqual(now);
+    expect(row.expiresAt).toEqual(new Date(now.getTime() + MINUTE_MS));
+  });
+
+  it("a purging key's first request of a window deletes every expired window, of any key", async () => {
+    await hitRateLimits([rule("t:old-client", 5)], { now: at("2026-11-27T11:00:00Z") });
+    await hitRateLimits([rule("t:current", 5)], { now: at("2026-11-27T12:00:30Z") });
+    await hitRateLimits([rule("t:shop", 5, { purgesExpired: true })], { now: at("2026-11-27T12:00:31Z") });
+    const keys = (await prisma.rateLimitWindow.findMany({ select: { key: true } })).map((row) => row.key);
+    expect(keys).not.toContain("t:old-client");
+    expect(keys).toEqual(expect.arrayContaining(["t:current", "t:shop"]));
+  });
+});
+
+describe("purgeExpiredRateLimitWindows", () => {
+  it("deletes windows that have ended and keeps the current ones", async () => {
+    await prisma.rateLimitWindow.deleteMany();
+    await hitRateLimits([rule("p:ended", 5)], { now: at("2026-11-27T10:00:00Z") });
+    await hitRateLimits([rule("p:current", 5)], { now: at("2026-11-27T12:00:00Z") });
+    expect(await purgeExpiredRateLimitWindows(at("2026-11-27T12:00:30Z"))).toBe(1);
+    expect((await prisma.rateLimitWindow.findMany()).map((row) => row.key)).toEqual(["p:current"]);
+  });
+});
+
+describe("hashedKey", () => {
+  it("keeps the client's identifiers out of the key, and tells clients apart", () => {
+    const key = hashedKey("checkout-consent:ip", "acme.myshopify.com", "198.51.100.23");
+    expect(key).toMatch(/^checkout-consent:ip:[0-9a-f]{64}$/);
+    expect(key).not.toContain("198.51.100.23");
+    expect(hashedKey("checkout-consent:ip", "acme.myshopify.com", "198.51.100.24")).not.toBe(key);
+    expect(hashedKey("checkout-consent:ip", "acme.myshopify.com", "198.51.100.23")).toBe(key);
+  });
+});

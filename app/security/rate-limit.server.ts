@@ -1,0 +1,66 @@
+/**
+ * Fixed-window request counters in the database (RateLimitWindow), so every
+ * app instance sharing it counts the same requests. One statement per counter,
+ * an insert that adds one on conflict and returns the new count: atomic on
+ * SQLite and PostgreSQL alike, however many instances count at once.
+ *
+ * Keys name what is counted and for whom; callers pass client identifiers
+ * (IPs, customer ids) through `hashedKey`, so no personal data is stored in
+ * clear. Expired windows are deleted opportunistically by the first request
+ * of each new window of a key the caller marks `purgesExpired` (a key hit
+ * steadily, such as a shop's), so the table stays small without a job.
+ */
+import { createHash } from "node:crypto";
+import prisma, { sqlOf, type DbTx } from "../db.server";
+import { readInt } from "../db/sql.server";
+
+export interface RateLimitRule {
+  /** Shown in the refusal, e.g. "per client": says which limit was reached. */
+  name: string;
+  key: string;
+  max: number;
+  windowMs: number;
+  /** The first request of each window of this key also deletes every expired window. */
+  purgesExpired?: boolean;
+}
+
+export type RateLimitVerdict = { ok: true } | { ok: false; rule: string; retryAfterSeconds: number };
+
+const INCREMENT_SQL = `INSERT INTO "RateLimitWindow" ("key", "windowStart", "count", "expiresAt") VALUES (?, ?, 1, ?)
+ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + 1
+RETURNING "count"`;
+
+const PURGE_SQL = `DELETE FROM "RateLimitWindow" WHERE "expiresAt" < ?`;
+
+/**
+ * Counts this request against every rule (each counter moves, even past its
+ * limit, so a client that keeps hammering stays refused until the window
+ * ends) and says whether all of them still allow it. Refused: the rule
+ * reached and how long until its window ends.
+ */
+export async function hitRateLimits(rules: readonly RateLimitRule[], options: { now?: Date; db?: DbTx } = {}): Promise<RateLimitVerdict> {
+  const now = options.now ?? new Date();
+  const sql = sqlOf(options.db ?? prisma);
+  let verdict: RateLimitVerdict = { ok: true };
+  for (const rule of rules) {
+    const windowStart = Math.floor(now.getTime() / rule.windowMs) * rule.windowMs;
+    const windowEnd = windowStart + rule.windowMs;
+    const [row] = await sql.all<{ count: unknown }>(INCREMENT_SQL, [rule.key, new Date(windowStart), new Date(windowEnd)]);
+    const count = readInt(row?.count);
+    if (count === 1 && rule.purgesExpired) await sql.run(PURGE_SQL, [now]);
+    if (count > rule.max && verdict.ok) {
+      verdict = { ok: false, rule: rule.name, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now.getTime()) / 1000)) };
+    }
+  }
+  return verdict;
+}
+
+/** Deletes every window that has ended (for a worker; requests also purge, see `purgesExpired`). */
+export async function purgeExpiredRateLimitWindows(now = new Date(), db: DbTx = prisma): Promise<number> {
+  return sqlOf(db).run(PURGE_SQL, [now]);
+}
+
+/** `<prefix>:<sha256 of the parts>`: a stable key that does not keep the client's IP or id in clear. */
+export function hashedKey(prefix: string, ...parts: string[]): string {
+  return `${prefix}:${createHash("sha256").update(parts.join("\u0000")).digest("hex")}`;
+}
