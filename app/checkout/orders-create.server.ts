@@ -6,11 +6,10 @@
  * Every delivery is recorded as processed, with or without consent in it; the
  * payload itself is never stored.
  */
-import prisma from "../db.server";
+import { claimKey, inIdempotentTransaction } from "../webhooks/idempotency.server";
 import { recordCheckoutConsent, type CheckoutConsentResult } from "./checkout-consent.server";
 import { parseOrdersCreate } from "./order-consent";
-import { isProcessed, markProcessed, orderKeyOf, ORDERS_CREATE_TOPIC } from "./processed-keys.server";
-import { isUniqueViolation } from "../db/sql.server";
+import { orderKeyOf, ORDERS_CREATE_TOPIC } from "./processed-keys.server";
 
 export type OrdersCreateOutcome =
   | { status: "duplicate_webhook" }
@@ -34,33 +33,25 @@ export async function handleOrdersCreate(
 
   // A concurrent duplicate fails on a key's insert and rolls back whole; once
   // more, it finds the keys the other delivery committed and stops there.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await prisma.$transaction(async (tx): Promise<OrdersCreateOutcome> => {
-        if (await isProcessed(tx, webhookId)) return { status: "duplicate_webhook" };
-        await markProcessed(tx, shop, webhookId, ORDERS_CREATE_TOPIC, now);
-        if (!parsed.ok) {
-          log(`orders/create ${webhookId} (shop ${shop}) ignored: ${parsed.reason}`);
-          return { status: "not_an_order", reason: parsed.reason };
-        }
-        if (!parsed.answer) {
-          if (parsed.problem) log(`orders/create for ${parsed.order.orderId} (shop ${shop}): ${parsed.problem}`);
-          return { status: "no_consent" };
-        }
-        const orderKey = orderKeyOf(shop, parsed.order.orderId);
-        if (await isProcessed(tx, orderKey)) return { status: "duplicate_order" };
-        await markProcessed(tx, shop, orderKey, ORDERS_CREATE_TOPIC, now);
-
-        const { orderId, createdAt, ip, userAgent, shopifyCustomerId } = parsed.order;
-        const consent = await recordCheckoutConsent(
-          shop,
-          { ...parsed.answer, orderId, orderCreatedAt: createdAt, ip, userAgent, shopifyCustomerId, channel: "contact_step" },
-          { tx, now, log },
-        );
-        return { status: "handled", consent };
-      }, TRANSACTION_OPTIONS);
-    } catch (error) {
-      if (!isUniqueViolation(error) || attempt >= 2) throw error;
+  return inIdempotentTransaction(async (tx): Promise<OrdersCreateOutcome> => {
+    if (!(await claimKey(tx, { key: webhookId, shop, topic: ORDERS_CREATE_TOPIC }, now))) return { status: "duplicate_webhook" };
+    if (!parsed.ok) {
+      log(`orders/create ${webhookId} (shop ${shop}) ignored: ${parsed.reason}`);
+      return { status: "not_an_order", reason: parsed.reason };
     }
-  }
+    if (!parsed.answer) {
+      if (parsed.problem) log(`orders/create for ${parsed.order.orderId} (shop ${shop}): ${parsed.problem}`);
+      return { status: "no_consent" };
+    }
+    const orderKey = { key: orderKeyOf(shop, parsed.order.orderId), shop, topic: ORDERS_CREATE_TOPIC };
+    if (!(await claimKey(tx, orderKey, now))) return { status: "duplicate_order" };
+
+    const { orderId, createdAt, ip, userAgent, shopifyCustomerId } = parsed.order;
+    const consent = await recordCheckoutConsent(
+      shop,
+      { ...parsed.answer, orderId, orderCreatedAt: createdAt, ip, userAgent, shopifyCustomerId, channel: "contact_step" },
+      { tx, now, log },
+    );
+    return { status: "handled", consent };
+  }, TRANSACTION_OPTIONS);
 }

@@ -1,6 +1,6 @@
 /**
- * Idempotency keys for checkout consent, kept in ProcessedWebhook (its primary
- * key is unique across shops, its shop column lets shop/redact delete them).
+ * Idempotency keys for checkout consent (claimed through
+ * app/webhooks/idempotency.server.ts, kept in ProcessedWebhook).
  * Webhook deliveries are keyed by X-Shopify-Webhook-Id as the model intends;
  * the other keys carry a prefix no webhook id (a UUID) can have:
  * - `order:<shop>:<order gid>`: an order's consent is acted on once, whichever
@@ -10,19 +10,9 @@
  *   repeated request cannot undo a STOP sent since.
  * None of them contains personal data.
  */
-import type { DbTx } from "../db.server";
-
 export const ORDERS_CREATE_TOPIC = "orders/create";
 export const THANK_YOU_TOPIC = "checkout-consent";
 
 export const orderKeyOf = (shop: string, orderId: string) => `order:${shop}:${orderId}`;
 export const thankYouKeyOf = (shop: string, orderId: string, status: string, at: string) =>
   `thank-you:${shop}:${orderId}:${status}:${at}`;
-
-export async function isProcessed(tx: DbTx, key: string): Promise<boolean> {
-  return (await tx.processedWebhook.findUnique({ where: { webhookId: key }, select: { webhookId: true } })) !== null;
-}
-
-export async function markProcessed(tx: DbTx, shop: string, key: string, topic: string, now: Date): Promise<void> {
-  await tx.processedWebhook.create({ data: { webhookId: key, shop, topic, processedAt: now } });
-}

@@ -9,10 +9,9 @@
  * API call per request): the session token proves the shop and that the
  * request came from its checkout, and the order id is kept as evidence.
  */
-import prisma from "../db.server";
+import { inIdempotentTransaction, isProcessed, markProcessed } from "../webhooks/idempotency.server";
 import { recordCheckoutConsent, type CheckoutConsentRejection, type CheckoutConsentResult } from "./checkout-consent.server";
-import { isProcessed, markProcessed, THANK_YOU_TOPIC, thankYouKeyOf } from "./processed-keys.server";
-import { isUniqueViolation } from "../db/sql.server";
+import { THANK_YOU_TOPIC, thankYouKeyOf } from "./processed-keys.server";
 import type { CheckoutAnswer } from "./order-consent";
 
 export interface ThankYouAnswer {
@@ -42,21 +41,15 @@ export async function recordThankYouConsent(
 ): Promise<ThankYouOutcome> {
   const now = options.now ?? new Date();
   const key = thankYouKeyOf(shop, request.orderId, request.answer.status, request.at);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await prisma.$transaction(async (tx): Promise<ThankYouOutcome> => {
-        if (await isProcessed(tx, key)) return { ok: true, status: "duplicate" };
-        const result = await recordCheckoutConsent(
-          shop,
-          { ...request.answer, ...context, orderId: request.orderId, channel: "thank_you" },
-          { tx, now, log: options.log },
-        );
-        if (!result.ok) return result; // nothing was written
-        await markProcessed(tx, shop, key, THANK_YOU_TOPIC, now);
-        return { ok: true, status: result.status };
-      }, TRANSACTION_OPTIONS);
-    } catch (error) {
-      if (!isUniqueViolation(error) || attempt >= 2) throw error;
-    }
-  }
+  return inIdempotentTransaction(async (tx): Promise<ThankYouOutcome> => {
+    if (await isProcessed(tx, key)) return { ok: true, status: "duplicate" };
+    const result = await recordCheckoutConsent(
+      shop,
+      { ...request.answer, ...context, orderId: request.orderId, channel: "thank_you" },
+      { tx, now, log: options.log },
+    );
+    if (!result.ok) return result; // nothing was written
+    await markProcessed(tx, { key, shop, topic: THANK_YOU_TOPIC }, now);
+    return { ok: true, status: result.status };
+  }, TRANSACTION_OPTIONS);
 }

@@ -5,6 +5,7 @@
  * (app/routes/app.privacy.tsx) whenever they answer the customer.
  */
 import type { DbTx } from "../db.server";
+import { oncePerWebhook, type OnceResult } from "../webhooks/idempotency.server";
 import {
   customerConsentEvents,
   customerInboundMessages,
@@ -12,7 +13,6 @@ import {
   customerSyncJobs,
   findCustomerRecords,
 } from "./customer-records.server";
-import { oncePerWebhook, type OnceResult } from "./once-per-webhook.server";
 import { customerIdentityOf, PRIVACY_TOPICS, type CustomerIdentity, type PrivacyPayload } from "./privacy-webhooks";
 import { findRedactedSuppression } from "./redacted-phone.server";
 

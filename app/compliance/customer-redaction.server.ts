@@ -24,6 +24,7 @@ import type { Subscriber } from "@prisma/client";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { lockConsentChain } from "../consent/ledger.server";
 import type { DbTx } from "../db.server";
+import { oncePerWebhook, type OnceResult } from "../webhooks/idempotency.server";
 import {
   customerConsentEvents,
   customerInboundMessages,
@@ -32,7 +33,6 @@ import {
   findCustomerRecords,
   type CustomerRecords,
 } from "./customer-records.server";
-import { oncePerWebhook, type OnceResult } from "./once-per-webhook.server";
 import { customerIdentityOf, PRIVACY_TOPICS, type CustomerIdentity, type PrivacyPayload } from "./privacy-webhooks";
 import { redactedPhoneKey, redactedRowPlaceholder } from "./redacted-phone.server";
 

@@ -16,9 +16,9 @@
  * that failed half-way is processed again and one that succeeded changes nothing.
  */
 import type { ConsentEvent } from "@prisma/client";
-import { oncePerWebhook } from "../compliance/once-per-webhook.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import type { DbTx } from "../db.server";
+import { oncePerWebhook } from "../webhooks/idempotency.server";
 import { decideShopifyConsentChange, isOlderThan, marketingConsentWebhookSchema } from "./shopify-consent-change";
 
 export const MARKETING_CONSENT_TOPIC = "customers_marketing_consent/update";
