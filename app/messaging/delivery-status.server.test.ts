@@ -115,7 +115,7 @@ describe("POST /webhooks/twilio/status: refusals", () => {
     expect([json.status, await json.text()]).toEqual([400, "Expected Content-Type application/x-www-form-urlencoded, got application/json"]);
 
     const huge = await post(signedRequest({ ...params, Body: "x".repeat(70_000) }));
-    expect([huge.status, await huge.text()]).toEqual([400, "Request body is larger than 65536 bytes"]);
+    expect([huge.status, await huge.text()]).toEqual([413, "Request body is larger than 65536 bytes"]);
 
     const { MessageStatus: _omitted, ...withoutStatus } = params;
     const missing = await post(signedRequest(withoutStatus));
@@ -144,6 +144,18 @@ describe("POST /webhooks/twilio/status: applying callbacks", () => {
     expect((await deliver(message, "some_future_status")).status).toBe(204);
     expect(await reload(message.id)).toEqual(delivered);
     expect((await subscriberRow(message.phone)).undeliverableCount).toBe(0);
+  });
+
+  it("moves on rows an earlier worker left 'accepted', and acts on their failures", async () => {
+    const delivered = await sentMessage({ status: "accepted" });
+    expect((await deliver(delivered, "sent")).status).toBe(204);
+    expect((await deliver(delivered, "delivered")).status).toBe(204);
+    expect(await reload(delivered.id)).toMatchObject({ status: "delivered", errorCode: null });
+
+    const blocked = await sentMessage({ status: "accepted" });
+    expect((await deliver(blocked, "failed", 21610)).status).toBe(204);
+    expect(await reload(blocked.id)).toMatchObject({ status: "failed", errorCode: 21610 });
+    expect((await subscriberRow(blocked.phone)).status).toBe("unsubscribed");
   });
 
   it("records an error code and the time it was sent", async () => {

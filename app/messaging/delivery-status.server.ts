@@ -17,7 +17,8 @@ import { applyConsentChange } from "../consent/consent-engine.server";
 import prisma, { type DbTx } from "../db.server";
 import { env } from "../env.server";
 import { getShopSettings, twilioAuthTokenOf } from "../shops/shop-settings.server";
-import { planDeliveryUpdate, UNREACHABLE_AFTER_REPEATS, type DeliveryUpdate, type OutboxStatus, type StatusCallback } from "./delivery-status";
+import { planDeliveryUpdate, UNREACHABLE_AFTER_REPEATS, type DeliveryUpdate, type StatusCallback } from "./delivery-status";
+import type { MessageStatus } from "./message-status";
 
 export const STATUS_CALLBACK_PATH = "/webhooks/twilio/status";
 
@@ -39,7 +40,7 @@ export async function findStatusCallbackTarget(messageSid: string): Promise<Stat
   return { message, authToken: settings ? twilioAuthTokenOf(settings) : null };
 }
 
-export type DeliveryStatusOutcome = { changed: false } | { changed: true; status: OutboxStatus; effect: DeliveryUpdate["effect"]["kind"] };
+export type DeliveryStatusOutcome = { changed: false } | { changed: true; status: MessageStatus; effect: DeliveryUpdate["effect"]["kind"] };
 
 class LostRace extends Error {}
 

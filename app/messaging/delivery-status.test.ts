@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { OUTBOX_STATUSES, planDeliveryUpdate, statusCallbackSchema, type OutboxStatus } from "./delivery-status";
+import { planDeliveryUpdate, statusCallbackSchema } from "./delivery-status";
+import { MESSAGE_STATUSES, type MessageStatus } from "./message-status";
 
-const message = (status: OutboxStatus, extra: Partial<{ errorCode: number | null; sentAt: Date | null; deliveredAt: Date | null }> = {}) => ({
+const message = (status: MessageStatus | "accepted", extra: Partial<{ errorCode: number | null; sentAt: Date | null; deliveredAt: Date | null }> = {}) => ({
   status,
   errorCode: null,
   sentAt: null,
@@ -13,7 +14,7 @@ const callback = (MessageStatus: string, ErrorCode: number | null = null) => ({ 
 describe("planDeliveryUpdate", () => {
   it("moves forward through queued < sending < sent < final, never back", () => {
     const order = ["queued", "accepted", "sending", "sent", "delivered"];
-    const reached = (from: OutboxStatus, twilioStatus: string) => planDeliveryUpdate(message(from), callback(twilioStatus))?.status ?? null;
+    const reached = (from: MessageStatus, twilioStatus: string) => planDeliveryUpdate(message(from), callback(twilioStatus))?.status ?? null;
     expect(reached("queued", "queued")).toBe("sending");
     expect(reached("sending", "accepted")).toBeNull();
     expect(reached("sending", "sent")).toBe("sent");
@@ -24,13 +25,31 @@ describe("planDeliveryUpdate", () => {
   });
 
   it("keeps every final status: no failure after delivery, no delivery after failure", () => {
-    const finals: OutboxStatus[] = ["delivered", "undelivered", "failed", "cancelled", "suppressed"];
+    const finals: MessageStatus[] = ["delivered", "undelivered", "failed", "cancelled", "suppressed"];
     for (const from of finals) {
       for (const twilioStatus of ["delivered", "undelivered", "failed", "canceled", "sent"]) {
         expect(planDeliveryUpdate(message(from), callback(twilioStatus, 30003))).toBeNull();
       }
     }
-    expect(OUTBOX_STATUSES).toEqual(expect.arrayContaining(finals));
+    expect(MESSAGE_STATUSES).toEqual(expect.arrayContaining(finals));
+  });
+
+  it("moves on from every status a worker leaves behind, so no callback after a send is lost", () => {
+    // The worker leaves "sending" once Twilio accepts; before November 2026 it wrote "accepted".
+    for (const left of ["sending", "accepted"] as const) {
+      expect(planDeliveryUpdate(message(left), callback("sent"))?.status).toBe("sent");
+      expect(planDeliveryUpdate(message(left), callback("delivered"))?.status).toBe("delivered");
+      expect(planDeliveryUpdate(message(left), callback("undelivered", 30005))).toMatchObject({ status: "undelivered", effect: { kind: "undeliverable", permanent: true } });
+      expect(planDeliveryUpdate(message(left), callback("failed", 21610))).toMatchObject({ status: "failed", effect: { kind: "carrier_opt_out" } });
+      expect(planDeliveryUpdate(message(left), callback("accepted"))).toBeNull();
+    }
+  });
+
+  it("ignores a status no version of the app wrote, and Twilio statuses named like object properties", () => {
+    expect(planDeliveryUpdate(message("sending"), callback("constructor"))).toBeNull();
+    expect(planDeliveryUpdate(message("sending"), callback("__proto__"))).toBeNull();
+    expect(planDeliveryUpdate({ ...message("sending"), status: "toString" }, callback("delivered"))).toBeNull();
+    expect(planDeliveryUpdate({ ...message("sending"), status: "in_flight" }, callback("delivered"))).toBeNull();
   });
 
   it("ignores statuses it does not know rather than failing on them", () => {

@@ -8,35 +8,23 @@
  * late "sent" never undoes "delivered", and a failure after delivery is ignored.
  */
 import { z } from "zod";
-
-export const OUTBOX_STATUSES = ["queued", "sending", "sent", "delivered", "undelivered", "failed", "cancelled", "suppressed"] as const;
-export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
-
-const RANK: Record<OutboxStatus, number> = {
-  queued: 0, // still in our outbox
-  sending: 1, // handed to Twilio, not yet out to the carrier
-  sent: 2,
-  delivered: 3,
-  undelivered: 3,
-  failed: 3,
-  cancelled: 3,
-  suppressed: 3,
-};
+import { movesForward, readMessageStatus, type MessageStatus } from "./message-status";
 
 // Twilio's MessageStatus values onto ours. Any other value (e.g. "receiving", or
-// one Twilio adds later) is acknowledged and ignored.
-const FROM_TWILIO: Record<string, OutboxStatus> = {
-  queued: "sending", // queued at Twilio: it has left our outbox, which must never send it again
-  accepted: "sending",
-  scheduled: "sending",
-  sending: "sending",
-  sent: "sent",
-  delivered: "delivered",
-  read: "delivered",
-  undelivered: "undelivered",
-  failed: "failed",
-  canceled: "cancelled",
-};
+// one Twilio adds later) is acknowledged and ignored. A Map, so that a name like
+// "constructor" is unknown rather than a property of every object.
+const FROM_TWILIO: ReadonlyMap<string, MessageStatus> = new Map([
+  ["queued", "sending"], // queued at Twilio: it has left our outbox, which must never send it again
+  ["accepted", "sending"],
+  ["scheduled", "sending"],
+  ["sending", "sending"],
+  ["sent", "sent"],
+  ["delivered", "delivered"],
+  ["read", "delivered"],
+  ["undelivered", "undelivered"],
+  ["failed", "failed"],
+  ["canceled", "cancelled"],
+]);
 
 export const statusCallbackSchema = z.object({
   MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-f]{32}$/i, "must be SM followed by 32 hex digits"),
@@ -65,7 +53,7 @@ export type SubscriberEffect =
   | { kind: "none" };
 
 export interface DeliveryUpdate {
-  status: OutboxStatus;
+  status: MessageStatus;
   errorCode: number | null;
   setSentAt: boolean;
   setDeliveredAt: boolean;
@@ -77,9 +65,10 @@ export function planDeliveryUpdate(
   message: { status: string; errorCode: number | null; sentAt: Date | null; deliveredAt: Date | null },
   callback: Pick<StatusCallback, "MessageStatus" | "ErrorCode">,
 ): DeliveryUpdate | null {
-  const next = FROM_TWILIO[callback.MessageStatus.toLowerCase()];
-  const current = message.status as OutboxStatus;
-  if (!next || !(current in RANK) || RANK[next] <= RANK[current]) return null;
+  const next = FROM_TWILIO.get(callback.MessageStatus.toLowerCase());
+  // Rows an earlier version wrote (e.g. "accepted") are read as what they meant, so their callbacks still count.
+  const current = readMessageStatus(message.status);
+  if (!next || !current || !movesForward(current, next)) return null;
 
   const failed = next === "undelivered" || next === "failed";
   return {

@@ -5,7 +5,9 @@
  * so no code path can text a number that is not subscribed right now.
  *
  * Claiming is a conditional update (status queued → sending) per row, so any
- * number of workers on one database never send the same row twice.
+ * number of workers on one database never send the same row twice. A row
+ * Twilio accepted stays "sending" (with its MessageSid) until Twilio's status
+ * callbacks move it on (delivery-status.server.ts).
  */
 import type { Message, Shop } from "@prisma/client";
 import type twilio from "twilio";
@@ -15,6 +17,7 @@ import { mayTextMarketing } from "../consent/suppression.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
 import { countSegments } from "./compose";
 import { statusCallbackUrl } from "./delivery-status.server";
+import type { MessageStatus } from "./message-status";
 import { createTwilioClient, sendSms, type SendSmsFailure } from "./twilio-client.server";
 
 export const MESSAGE_KINDS = ["marketing", "transactional", "compliance"] as const;
@@ -61,13 +64,17 @@ export interface DispatchReport {
   failed: number;
 }
 
+const QUEUED: MessageStatus = "queued";
+const SENDING: MessageStatus = "sending";
+
 async function claimDue(now: Date, limit: number): Promise<Message[]> {
   const due = await prisma.message.findMany({
     where: {
       OR: [
-        { status: "queued", nextAttemptAt: { lte: now } },
-        // A worker that died mid-send left its lease behind: take the row back.
-        { status: "sending", lockedUntil: { lt: now } },
+        { status: QUEUED, nextAttemptAt: { lte: now } },
+        // A worker that died mid-send left its lease behind: take the row back. (A row
+        // Twilio accepted has no lease, so it is never sent again.)
+        { status: SENDING, lockedUntil: { lt: now } },
       ],
     },
     orderBy: { nextAttemptAt: "asc" },
@@ -77,8 +84,8 @@ async function claimDue(now: Date, limit: number): Promise<Message[]> {
   const claimed: Message[] = [];
   for (const row of due) {
     const { count } = await prisma.message.updateMany({
-      where: { id: row.id, status: row.status, ...(row.status === "sending" ? { lockedUntil: { lt: now } } : {}) },
-      data: { status: "sending", lockedUntil: new Date(now.getTime() + CLAIM_LEASE_MS), attempts: { increment: 1 } },
+      where: { id: row.id, status: row.status, ...(row.status === SENDING ? { lockedUntil: { lt: now } } : {}) },
+      data: { status: SENDING, lockedUntil: new Date(now.getTime() + CLAIM_LEASE_MS), attempts: { increment: 1 } },
     });
     if (count === 1) claimed.push(await prisma.message.findUniqueOrThrow({ where: { id: row.id } }));
   }
@@ -98,8 +105,19 @@ function clientFor(settings: Shop): twilio.Twilio | null {
   return client;
 }
 
-async function finish(message: Message, data: Partial<Message>) {
-  await prisma.message.update({ where: { id: message.id }, data: { lockedUntil: null, ...data } });
+/** What a worker records when it is done with a claimed row: always a status the callbacks can rank. */
+type Outcome = Omit<Partial<Message>, "status"> & { status: MessageStatus };
+
+/**
+ * Ends this worker's claim. Conditional on the claim (status and attempt), so a
+ * worker whose lease ran out and was taken over never overwrites the newer claim.
+ */
+async function finish(message: Message, outcome: Outcome) {
+  const { count } = await prisma.message.updateMany({
+    where: { id: message.id, status: SENDING, attempts: message.attempts },
+    data: { ...outcome, lockedUntil: null },
+  });
+  if (count === 0) console.warn(`outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${outcome.status}) is not recorded`);
 }
 
 async function handleFailure(message: Message, failure: SendSmsFailure, now: Date): Promise<"retried" | "failed"> {
@@ -158,7 +176,8 @@ export async function dispatchDueMessages(options: { now?: Date; limit?: number 
       statusCallback,
     });
     if (result.ok) {
-      await finish(message, { status: "accepted", twilioSid: result.sid, sentAt: now, errorCode: null, errorMessage: null });
+      // Still "sending" for us: Twilio's callbacks say when it reaches the carrier and the handset.
+      await finish(message, { status: SENDING, twilioSid: result.sid, sentAt: now, errorCode: null, errorMessage: null });
       report.accepted += 1;
     } else {
       report[await handleFailure(message, result, now)] += 1;
