@@ -16,6 +16,8 @@ import twilio from "twilio";
  * | +15005550002                     | 400 21612 cannot route                       |
  * | +15005550003                     | 400 21408 region not enabled                 |
  * | +15005550004, optOut()/options   | 400 21610 unsubscribed recipient             |
+ * | optOut()/options, sent through a | 201 accepted, then failed 21610 (a Messaging |
+ * |   Messaging Service (no From)    | Service reports the block by callback)       |
  * | +15005550009                     | 400 21614 not a mobile number                |
  * | …0003 (not +1500555…)            | 201, then sent → undelivered 30003           |
  * | …0005 (not +1500555…)            | 201, then sent → undelivered 30005           |
@@ -295,7 +297,9 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
     if (from && from === to) throw new TwilioApiError(400, 21266, "'To' and 'From' numbers cannot be the same");
     const recipientError = REJECTED_RECIPIENTS[to];
     if (recipientError) throw new TwilioApiError(400, ...recipientError);
-    if (optedOut.has(to)) throw new TwilioApiError(400, 21610, "Attempt to send to unsubscribed recipient");
+    // A Messaging Service accepts first and reports the block by callback; a plain sender refuses at once.
+    const blocked = optedOut.has(to);
+    if (blocked && !messagingServiceSid) throw new TwilioApiError(400, 21610, "Attempt to send to unsubscribed recipient");
 
     const now = new Date();
     const message: SandboxMessage = {
@@ -315,7 +319,7 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
       numSegments: countSegments(body),
     };
     messages.push(message);
-    const progress = deliver(message)
+    const progress = (blocked ? failBlocked(message) : deliver(message))
       .catch((error: unknown) => log(`[twilio-sandbox] delivering ${message.sid} failed: ${String(error)}`))
       .finally(() => running.delete(progress));
     running.add(progress);
@@ -335,6 +339,14 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
     const failure = message.to.startsWith("+1500555") ? undefined : UNDELIVERED_SUFFIXES[message.to.slice(-4)];
     message.status = failure ? "undelivered" : "delivered";
     message.errorCode = failure?.[0] ?? null;
+    message.updatedAt = new Date();
+    await notify(message);
+  }
+
+  async function failBlocked(message: SandboxMessage) {
+    if (!(await sleep(stepDelayMs))) return;
+    message.status = "failed";
+    message.errorCode = 21610;
     message.updatedAt = new Date();
     await notify(message);
   }
@@ -506,6 +518,7 @@ function toResource(message: SandboxMessage) {
 }
 
 function errorMessageFor(code: number): string | null {
+  if (code === 21610) return REJECTED_RECIPIENTS["+15005550004"]![1];
   return Object.values(UNDELIVERED_SUFFIXES).find(([c]) => c === code)?.[1] ?? null;
 }
 

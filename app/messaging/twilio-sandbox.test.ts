@@ -337,6 +337,31 @@ describe("Twilio sandbox through the real SDK", () => {
       }
     });
 
+    it("accepts a Messaging Service send to an opted-out number, then reports failed 21610 by callback", async () => {
+      const receiver = await startReceiver();
+      try {
+        sandbox.optOut("+15552223333");
+        const start = sandbox.callbacks.length;
+        const result = await sendSms(client, {
+          to: "+15552223333",
+          messagingServiceSid: SERVICE_SID,
+          body: "Acme: hi",
+          statusCallback: `${receiver.base}/status`,
+        });
+        expect(result).toMatchObject({ ok: true, status: "accepted" });
+        if (!result.ok) throw new Error(result.message);
+        await sandbox.waitForCallbacks(start + 1);
+
+        const mine = receiver.received.filter((r) => r.params.MessageSid === result.sid);
+        expect(mine.map((r) => [r.params.MessageStatus, r.params.ErrorCode])).toEqual([["failed", "21610"]]);
+        expect(twilio.validateRequest(ACCOUNT.authToken, mine[0]?.signature ?? "", mine[0]?.url ?? "", mine[0]?.params ?? {})).toBe(true);
+        expect(await client.messages(result.sid).fetch()).toMatchObject({ status: "failed", errorCode: 21610 });
+      } finally {
+        sandbox.optIn("+15552223333");
+        await receiver.close();
+      }
+    });
+
     it("delivers to the shop's own magic number +15005550006 (no 30006 there)", async () => {
       const result = await sendSms(client, { to: SHOP_NUMBER, from: "+15005550005", body: "x" });
       if (!result.ok) throw new Error(result.message);
