@@ -1,4 +1,5 @@
 import prisma from "../db.server";
+import { FAILED_DELIVERY_STATUSES, type MessageStatus } from "../messaging/message-status";
 
 export interface CampaignSummary {
   id: string;
@@ -22,9 +23,9 @@ export async function listCampaigns(shop: string, options: { take?: number } = {
     where: { shop, campaignId: { in: campaigns.map((campaign) => campaign.id) } },
     _count: { _all: true },
   });
-  const countOf = (campaignId: string, statuses?: string[]) =>
+  const countOf = (campaignId: string, statuses?: readonly MessageStatus[]) =>
     counts
-      .filter((row) => row.campaignId === campaignId && (!statuses || statuses.includes(row.status)))
+      .filter((row) => row.campaignId === campaignId && (!statuses || statuses.some((status) => status === row.status)))
       .reduce((sum, row) => sum + row._count._all, 0);
   return campaigns.map((campaign) => ({
     id: campaign.id,
@@ -33,6 +34,6 @@ export async function listCampaigns(shop: string, options: { take?: number } = {
     scheduledAt: campaign.scheduledAt,
     recipients: countOf(campaign.id),
     delivered: countOf(campaign.id, ["delivered"]),
-    failed: countOf(campaign.id, ["undelivered", "failed"]),
+    failed: countOf(campaign.id, FAILED_DELIVERY_STATUSES),
   }));
 }

@@ -24,6 +24,7 @@ import type { Subscriber } from "@prisma/client";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { lockConsentChain } from "../consent/ledger.server";
 import type { DbTx } from "../db.server";
+import type { MessageStatus } from "../messaging/message-status";
 import { oncePerWebhook, type OnceResult } from "../webhooks/idempotency.server";
 import {
   customerConsentEvents,
@@ -73,8 +74,8 @@ async function eraseCustomer(tx: DbTx, shop: string, identity: CustomerIdentity,
   const records = await findCustomerRecords(tx, shop, identity);
 
   const cancelled = await tx.message.updateMany({
-    where: { ...customerMessages(shop, records), status: "queued" },
-    data: { status: "cancelled", errorMessage: "customer data erased" },
+    where: { ...customerMessages(shop, records), status: "queued" satisfies MessageStatus },
+    data: { status: "cancelled" satisfies MessageStatus, errorMessage: "customer data erased" },
   });
   let consentEnded = 0;
   for (const subscriber of records.subscribers) {

@@ -1,5 +1,6 @@
 import { listCampaigns, type CampaignSummary } from "../campaigns/campaigns.server";
 import prisma from "../db.server";
+import type { MessageStatus } from "../messaging/message-status";
 
 export interface DashboardSummary {
   brandName: string;
@@ -22,7 +23,7 @@ export async function getDashboardSummary(shop: string, now = new Date()): Promi
     prisma.consentEvent.count({ where: { shop, kind: { in: OPT_IN_KINDS }, occurredAt: { gte: since } } }),
     prisma.consentEvent.count({ where: { shop, kind: { in: OPT_OUT_KINDS }, occurredAt: { gte: since } } }),
     prisma.message.count({ where: { shop, sentAt: { gte: since } } }),
-    prisma.message.count({ where: { shop, status: "delivered", deliveredAt: { gte: since } } }),
+    prisma.message.count({ where: { shop, status: "delivered" satisfies MessageStatus, deliveredAt: { gte: since } } }),
     listCampaigns(shop, { take: 5 }),
   ]);
 

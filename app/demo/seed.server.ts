@@ -9,6 +9,7 @@ import prisma from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import type { ConsentAction, ConsentSource } from "../consent/transitions";
 import type { Evidence } from "../consent/ledger.server";
+import type { MessageStatus } from "../messaging/message-status";
 import { saveShopSettings } from "../shops/shop-settings.server";
 import { DEMO_INBOUND_NUMBER, DEMO_SHOP, DEMO_TWILIO_ACCOUNT_SID } from "./demo-mode.server";
 
@@ -209,7 +210,7 @@ async function seedCampaigns(now: Date) {
         phone: subscriber.phone,
         body: sent.body,
         kind: "marketing",
-        status: undelivered ? "undelivered" : "delivered",
+        status: (undelivered ? "undelivered" : "delivered") satisfies MessageStatus,
         attempts: 1,
         twilioSid: `SM${randomBytes(16).toString("hex")}`,
         errorCode: undelivered ? 30003 : null,

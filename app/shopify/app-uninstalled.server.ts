@@ -1,4 +1,5 @@
 import prisma from "../db.server";
+import type { MessageStatus } from "../messaging/message-status";
 
 /**
  * The merchant removed the app: stop sending at once (queued texts are
@@ -9,8 +10,8 @@ export async function handleAppUninstalled(shop: string, now = new Date()) {
   return prisma.$transaction(async (tx) => {
     await tx.shop.updateMany({ where: { shop }, data: { uninstalledAt: now } });
     const cancelled = await tx.message.updateMany({
-      where: { shop, status: "queued" },
-      data: { status: "cancelled", errorMessage: "app uninstalled" },
+      where: { shop, status: "queued" satisfies MessageStatus },
+      data: { status: "cancelled" satisfies MessageStatus, errorMessage: "app uninstalled" },
     });
     const sessions = await tx.session.deleteMany({ where: { shop } });
     return { cancelledMessages: cancelled.count, deletedSessions: sessions.count };
