@@ -27,6 +27,7 @@ import prisma, { type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import type { Evidence } from "../consent/ledger.server";
 import { REVOKED_SINCE, type ConsentEventKind } from "../consent/transitions";
+import type { MessageStatus } from "../messaging/message-status";
 import { enqueueMessage } from "../messaging/outbox.server";
 import { composeConfirmation, confirmationKindFor, confirmationLanguage, supportedLanguagesOf } from "./confirmation-text";
 import { findDisclosureShown, type DisclosureRejection } from "./disclosure-shown.server";
@@ -244,8 +245,8 @@ async function withdrawOrderConsents(
     );
     if (!event) continue;
     await tx.message.updateMany({
-      where: { shop, subscriberId: subscriber.id, kind: "compliance", status: "queued", createdAt: { gte: grant.recordedAt } },
-      data: { status: "cancelled", errorMessage: "consent withdrawn at checkout" },
+      where: { shop, subscriberId: subscriber.id, kind: "compliance", status: "queued" satisfies MessageStatus, createdAt: { gte: grant.recordedAt } },
+      data: { status: "cancelled" satisfies MessageStatus, errorMessage: "consent withdrawn at checkout" },
     });
     withdrawn += 1;
   }
