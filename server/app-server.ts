@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import { bodyLimitFor, limitRequestBody } from "../app/http/body-limit.server";
 import type { NodeRouteFor } from "../app/http/node-routes.server";
 import compression from "compression";
 import express from "express";
@@ -20,10 +21,18 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-export async function startAppServer(options: { port?: number; host?: string; root?: string } = {}): Promise<AppServer> {
+export interface AppServerOptions {
+  port?: number;
+  host?: string;
+  root?: string;
+  /** The Remix build to serve; by default the one `npm run build` wrote to build/server (tests pass one Vite compiled). */
+  build?: ServerBuild;
+}
+
+export async function startAppServer(options: AppServerOptions = {}): Promise<AppServer> {
   const root = options.root ?? process.cwd();
   const buildDir = path.join(root, "build");
-  const build = (await import(pathToFileURL(path.join(buildDir, "server", "index.js")).href)) as ServerBuild;
+  const build = options.build ?? ((await import(pathToFileURL(path.join(buildDir, "server", "index.js")).href)) as ServerBuild);
 
   const app = express();
   app.disable("x-powered-by");
@@ -37,6 +46,8 @@ export async function startAppServer(options: { port?: number; host?: string; ro
     throw new Error("build/server does not export nodeRouteFor (see app/entry.server.tsx): rebuild with `npm run build`");
   }
   const server = http.createServer((req, res) => {
+    // Before anything reads the body, so no handler ever holds more than its route's cap (app/http/body-limit.server.ts).
+    if (!limitRequestBody(req, res, bodyLimitFor(req.url))) return;
     const route = nodeRouteFor(req);
     if (route) route(req, res);
     else app(req, res);

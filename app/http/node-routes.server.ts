@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { answerInboundSmsWebhook } from "../consent/inbound-sms-webhook.server";
-import { twilioWebhookRoute, type NodeRoute } from "../messaging/twilio-webhook-node.server";
+import { twilioWebhookRoute, type NodeRoute } from "./twilio-webhook-node.server";
 
 const NODE_ROUTES: ReadonlyMap<string, NodeRoute> = new Map([["/webhooks/twilio/sms", twilioWebhookRoute(answerInboundSmsWebhook)]]);
 

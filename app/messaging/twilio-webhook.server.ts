@@ -10,7 +10,7 @@
  * Twilio, and a client cannot change it.
  *
  * Failures are thrown as plain-text Responses (400 / 403), which Remix returns
- * as they are from a resource route (and twilio-webhook-node.server.ts writes
+ * as they are from a resource route (and app/http/twilio-webhook-node.server.ts writes
  * out for the routes served by node:http directly).
  */
 import twilio from "twilio";
@@ -79,7 +79,7 @@ export function plainText(status: number, body: string): Response {
   return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
-export const bodyTooLarge = (maxBytes: number) => plainText(400, `Request body is larger than ${maxBytes} bytes`);
+export const bodyTooLarge = (maxBytes: number) => plainText(413, `Request body is larger than ${maxBytes} bytes`);
 
 /** Strict UTF-8: a body that is not is refused rather than read with replacement characters. */
 export function decodeBody(bytes: Uint8Array): string {

@@ -43,7 +43,7 @@ describe("parseTwilioForm", () => {
     expect(await refusal(parseTwilioForm(post("https://x.test/", "A=1&A=2")))).toEqual([400, "Parameter A appears more than once"]);
     expect(await refusal(parseTwilioForm(post("https://x.test/", new Uint8Array([0x41, 0x3d, 0xff]))))).toEqual([400, "Request body is not valid UTF-8"]);
 
-    const tooLarge = [400, `Request body is larger than ${MAX_TWILIO_FORM_BYTES} bytes`];
+    const tooLarge = [413, `Request body is larger than ${MAX_TWILIO_FORM_BYTES} bytes`];
     expect(await refusal(parseTwilioForm(post("https://x.test/", `Body=${"x".repeat(MAX_TWILIO_FORM_BYTES)}`)))).toEqual(tooLarge);
     // Chunked, with no Content-Length to go by: counted while reading.
     const chunk = new TextEncoder().encode("x".repeat(16 * 1024));

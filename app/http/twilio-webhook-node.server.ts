@@ -6,8 +6,8 @@
  * webhook's own work (see scripts/bench-inbound.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody } from "./body-limit.server";
 import {
-  bodyTooLarge,
   decodeBody,
   MAX_TWILIO_FORM_BYTES,
   parseTwilioFormText,
@@ -15,7 +15,7 @@ import {
   TWIML_HEADERS,
   type SignedRequest,
   type TwilioParams,
-} from "./twilio-webhook.server";
+} from "../messaging/twilio-webhook.server";
 
 export type NodeRoute = (req: IncomingMessage, res: ServerResponse) => void;
 export type TwimlAnswer = (request: SignedRequest, params: TwilioParams) => Promise<string>;
@@ -24,32 +24,16 @@ export function twilioWebhookRoute(answer: TwimlAnswer, maxBytes = MAX_TWILIO_FO
   return (req, res) => {
     try {
       requireFormContentType(req.headers["content-type"]);
-      if (Number(req.headers["content-length"]) > maxBytes) throw bodyTooLarge(maxBytes);
     } catch (refusal) {
       return void refuse(res, refusal, { close: true });
     }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let refused = false;
-    req.on("data", (chunk: Buffer) => {
-      if (refused) return;
-      total += chunk.length;
-      if (total > maxBytes) {
-        refused = true;
-        // The rest of the body is not read: answer, then drop the connection.
-        void refuse(res, bodyTooLarge(maxBytes), { close: true });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("error", () => res.destroy());
-    req.on("end", () => {
-      if (refused) return;
+    void readBody(req, res, maxBytes).then((body) => {
+      if (body === null) return; // refused as too large (413), or the client went away
       const signature = req.headers["x-twilio-signature"];
       const request: SignedRequest = { url: req.url ?? "/", signature: typeof signature === "string" ? signature : null };
       let params: TwilioParams;
       try {
-        params = parseTwilioFormText(decodeBody(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+        params = parseTwilioFormText(decodeBody(body));
       } catch (refusal) {
         return void refuse(res, refusal);
       }

@@ -1,0 +1,98 @@
+/**
+ * Request bodies are capped per route in the HTTP server, before any handler
+ * (node route, Express, Remix) reads a byte: Remix would otherwise read a whole
+ * body into memory before the route could check a signature, so one unsigned
+ * 100 MB POST cost the process 360 MB.
+ *
+ * A declared Content-Length over the cap is refused before the body is read; a
+ * body that grows past it (chunked, or a Content-Length that lies) is refused
+ * as soon as it does, and nothing more of it reaches the handler. Either way
+ * the answer is 413 with `Connection: close`: the unread rest of the body would
+ * otherwise be taken for the next request on a keep-alive connection, so the
+ * connection ends after the answer and the client's next request opens a new one.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_TWILIO_FORM_BYTES } from "../messaging/twilio-webhook.server";
+
+/**
+ * Shopify's largest webhook payloads (an order with hundreds of lines) stay
+ * under 1 MB; 5 MB leaves room for that to grow while keeping what one
+ * unauthenticated request can make the server hold small.
+ */
+export const MAX_SHOPIFY_WEBHOOK_BYTES = 5 * 1024 * 1024;
+/** Everything else: the admin's forms and the checkout consent API send a few KB. */
+export const MAX_OTHER_BODY_BYTES = 64 * 1024;
+
+/** The cap for a request's path: Twilio's form webhooks, Shopify's JSON webhooks, or anything else. */
+export function bodyLimitFor(url: string | undefined): number {
+  const path = pathOf(url ?? "/");
+  if (path.startsWith("/webhooks/twilio/")) return MAX_TWILIO_FORM_BYTES;
+  if (path.startsWith("/webhooks/")) return MAX_SHOPIFY_WEBHOOK_BYTES;
+  return MAX_OTHER_BODY_BYTES;
+}
+
+/**
+ * Holds `req`'s body to `maxBytes` for whichever handler reads it, without
+ * reading it here. Returns false when the request was refused at once (its
+ * declared length is over the cap): the caller must not handle it.
+ */
+export function limitRequestBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): boolean {
+  if (declaredLength(req) > maxBytes) {
+    refuseTooLarge(req, res, maxBytes);
+    return false;
+  }
+  let received = 0;
+  const count = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > maxBytes) refuseTooLarge(req, res, maxBytes);
+  };
+  // Registered first, so it sees each chunk before the handler's own listener does.
+  req.on("data", count);
+  // Listening must not start the flow: the body moves when the handler reads it.
+  req.pause();
+  return true;
+}
+
+/** Reads `req`'s whole body, at most `maxBytes` of it, for a handler that needs it in one piece (the node:http routes). */
+export function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    if (!limitRequestBody(req, res, maxBytes)) return resolve(null);
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    // Refused (the connection is ended after the 413) or the client went away: there is no body to act on.
+    req.once("error", () => resolve(null));
+    req.once("close", () => resolve(null));
+    req.resume();
+  });
+}
+
+export function tooLargeMessage(maxBytes: number): string {
+  return `Request body is larger than ${maxBytes} bytes`;
+}
+
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+  // The handler must never see a body that stops short: it gets an error, not an early end.
+  req.removeAllListeners("data");
+  req.pause();
+  req.once("error", () => {}); // the abort that follows is expected
+  if (!res.headersSent) {
+    res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+    res.end(tooLargeMessage(maxBytes));
+  }
+  res.once("finish", () => req.destroy(new Error(tooLargeMessage(maxBytes))));
+  if (res.writableFinished) req.destroy(new Error(tooLargeMessage(maxBytes)));
+}
+
+function declaredLength(req: IncomingMessage): number {
+  const header = req.headers["content-length"];
+  return header === undefined ? 0 : Number(header);
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url, "http://server.invalid").pathname;
+  } catch {
+    return "/";
+  }
+}
