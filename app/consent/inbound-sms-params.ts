@@ -5,6 +5,7 @@
  */
 import { isPossiblePhoneNumber } from "libphonenumber-js";
 import { z } from "zod";
+import { storableText } from "../db/storable-text";
 
 // Numbers seen recently (a shop's own number on every text): libphonenumber's check is the costliest step of parsing.
 const possibleNumbers = new Set<string>();
@@ -31,7 +32,8 @@ export const inboundSmsParamsSchema = z.object({
     .regex(/^(SM|MM)[0-9a-f]{32}$/, "MessageSid must be SM or MM followed by 32 hex digits"),
   From: e164("From"),
   To: e164("To"),
-  Body: z.string({ required_error: "Body is required (it may be empty)" }),
+  // The signature is checked over the params as Twilio sent them; what is classified and stored is this cleaned text.
+  Body: z.string({ required_error: "Body is required (it may be empty)" }).transform(storableText),
   MessagingServiceSid: z
     .string()
     .regex(/^MG[0-9a-f]{32}$/i, "MessagingServiceSid must be MG followed by 32 hex digits")

@@ -108,6 +108,22 @@ describe("inbound SMS webhook: opt-out", () => {
     expect(inbound!.subscriberId).toBe(events[1]!.subscriberId);
   });
 
+  it("a STOP ending in a NUL byte (which PostgreSQL cannot store) unsubscribes, with the text recorded without it", async () => {
+    const shop = await createTestShop();
+    const phone = newPhone();
+    await subscribed(shop, phone);
+
+    const reply = await text(shop, phone, "STOP\u0000");
+
+    expect(reply.status).toBe(200);
+    expect(messagesOf(reply.body)).toEqual([composeComplianceReply("opt_out_confirmation", program(shop), "en")]);
+    expect((await subscriberOf(shop, phone))?.status).toBe("unsubscribed");
+    const events = await eventsOf(shop, phone);
+    expect(events.map((e) => e.kind)).toEqual(["opted_in", "opted_out"]);
+    expect(JSON.parse(events[1]!.evidence)).toMatchObject({ messageSid: reply.params.MessageSid, body: "STOP", matched: "stop" });
+    expect((await inboundOf(shop, phone)).map((m) => [m.intent, m.body])).toEqual([["opt_out", "STOP"]]);
+  });
+
   it("STOP from a number never seen still records the revocation", async () => {
     const shop = await createTestShop();
     const phone = newPhone();

@@ -144,6 +144,19 @@ describe("inbound SMS over node:http: answers", () => {
     expect(inbound[0]).toMatchObject({ messageSid: reply.params.MessageSid, intent: "opt_out", body: "STOP", replyTwiml: reply.body });
   });
 
+  it("a signed STOP ending in a NUL byte unsubscribes the number and records the text without the NUL", async () => {
+    const shop = await createTestShop();
+    const phone = newPhone();
+
+    const reply = await text(shop, phone, "STOP\u0000");
+
+    expect(reply.status).toBe(200);
+    expect(messagesOf(reply.body)).toEqual([composeComplianceReply("opt_out_confirmation", program(shop), "en")]);
+    expect((await subscriberOf(shop, phone))?.status).toBe("unsubscribed");
+    expect((await eventsOf(shop, phone)).map((e) => [e.kind, e.source])).toEqual([["opted_out", "keyword"]]);
+    expect((await inboundOf(shop, phone)).map((m) => [m.intent, m.body])).toEqual([["opt_out", "STOP"]]);
+  });
+
   it("five concurrent copies of one signed STOP get one answer and one record", async () => {
     const shop = await createTestShop();
     const phone = newPhone();
@@ -225,24 +238,24 @@ describe("inbound SMS over node:http: refusals", () => {
     await expectNothingWritten(params);
   });
 
-  it(`400 for a body larger than ${MAX_TWILIO_FORM_BYTES} bytes, with nothing written`, async () => {
+  it(`413 for a body larger than ${MAX_TWILIO_FORM_BYTES} bytes, with nothing written`, async () => {
     const shop = await createTestShop();
     const params = { ...inboundParams(shop, newPhone(), "STOP"), Padding: "x".repeat(MAX_TWILIO_FORM_BYTES) };
 
     const reply = await postSigned(shop, params);
 
-    expect(reply.status).toBe(400);
+    expect(reply.status).toBe(413);
     expect(reply.body).toBe(`Request body is larger than ${MAX_TWILIO_FORM_BYTES} bytes`);
     await expectNothingWritten(params);
   });
 
-  it("400 for an oversized body sent in chunks without a Content-Length, with nothing written", async () => {
+  it("413 for an oversized body sent in chunks without a Content-Length, with nothing written", async () => {
     const shop = await createTestShop();
     const params = { ...inboundParams(shop, newPhone(), "STOP"), Padding: "x".repeat(MAX_TWILIO_FORM_BYTES) };
 
     const reply = await postChunked(params, sign(shop, params));
 
-    expect(reply.status).toBe(400);
+    expect(reply.status).toBe(413);
     expect(reply.body).toBe(`Request body is larger than ${MAX_TWILIO_FORM_BYTES} bytes`);
     await expectNothingWritten(params);
   });
