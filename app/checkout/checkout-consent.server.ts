@@ -3,8 +3,10 @@
  * answered with the one text the rules require.
  *
  * A granted answer becomes consent only when the number can receive texts
- * (libphonenumber-js, full metadata) and the disclosure version the shopper
- * read exists for this shop: otherwise nothing is written and the reason is
+ * (app/phone/phone-number.ts: a mobile number), is of a country the shop
+ * texts (its `smsCountries` setting: texts abroad cost the merchant more and
+ * are where SMS pumping pays) and the disclosure version the shopper read
+ * exists for this shop: otherwise nothing is written and the reason is
  * returned and logged. Then, through the consent engine (source "checkout"):
  * - double opt-in shop → request_opt_in and the "Reply Y" request;
  * - otherwise → opt_in (single) and the opt-in confirmation, or for a number
@@ -31,7 +33,7 @@ import type { MessageStatus } from "../messaging/message-status";
 import { enqueueMessage } from "../messaging/outbox.server";
 import { composeConfirmation, confirmationKindFor, confirmationLanguage, supportedLanguagesOf } from "./confirmation-text";
 import { findDisclosureShown, type DisclosureRejection } from "./disclosure-shown.server";
-import { checkMobileNumber, type PhoneRejection } from "./mobile-phone";
+import { countryListOf, toE164, type PhoneRejection } from "../phone/phone-number";
 import type { CheckoutAnswer } from "./order-consent";
 
 export type ConsentChannel = "contact_step" | "thank_you";
@@ -74,8 +76,8 @@ export interface CheckoutConsentOptions {
  * then corrects a typo withdraws the first number before a stranger is texted.
  */
 export const THANK_YOU_SEND_DELAY_MS = 60_000;
-/** How far back a Thank-you withdrawal looks for the grant it takes back (the page is one visit). */
-const THANK_YOU_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** How long after its order a Thank-you answer is taken, and how far back its withdrawal looks (the page is one visit). */
+export const THANK_YOU_WINDOW_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 const GRANT_KINDS: ConsentEventKind[] = ["opt_in_requested", "opted_in", "resubscribed"];
 
@@ -103,7 +105,7 @@ async function decide(tx: DbTx, shop: string, input: CheckoutConsentInput, now: 
 
   const settings = await tx.shop.findUnique({ where: { shop } });
   if (!settings || settings.uninstalledAt) return { ok: false, reason: "shop_not_set_up" };
-  const number = checkMobileNumber(input.phone);
+  const number = toE164(input.phone, { mustBeMobile: true, allowedCountries: countryListOf(settings.smsCountries) });
   if (!number.ok) return number;
   const disclosure = await findDisclosureShown(tx, shop, input.disclosureVersionId, input.disclosureLocale);
   if (!disclosure.ok) return disclosure;

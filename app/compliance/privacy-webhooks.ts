@@ -7,7 +7,7 @@
  * matched. Phones are matched in E.164 only: a number without its country code
  * is not guessed at (a wrong guess would erase a stranger's data).
  */
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { e164OrNull } from "../phone/phone-number";
 import { z } from "zod";
 
 export const PRIVACY_TOPICS = {
@@ -105,10 +105,8 @@ export function customerIdentityOf(request: {
 
 /** "+1 (415) 555-0123", "+14155550123", "0014155550123" → "+14155550123"; national-only numbers → null. */
 export function e164Of(phone: string | null | undefined): string | null {
-  const text = phone?.trim().replace(/^00/, "+") ?? "";
-  if (!text.startsWith("+")) return null;
-  const parsed = parsePhoneNumberFromString(text);
-  return parsed?.isPossible() ? parsed.number : null;
+  // Possible rather than valid: the request must find every number we may hold.
+  return e164OrNull(phone, { strictness: "possible" });
 }
 
 /** The fragment by which canonical evidence JSON names an order (see app/consent/ledger.server.ts canonicalJson). */

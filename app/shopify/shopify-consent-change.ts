@@ -16,7 +16,7 @@
  *   redacted        → nothing: erasure is handled by the customers/redact webhook, and recording
  *                     an event here would write the number back into the ledger.
  */
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { e164OrNull } from "../phone/phone-number";
 import { z } from "zod";
 import type { Evidence } from "../consent/ledger.server";
 
@@ -53,7 +53,9 @@ export function decideShopifyConsentChange(
 ): ShopifyConsentDecision {
   const consent = payload.sms_marketing_consent;
   if (!consent) return { apply: false, reason: "the webhook carries no SMS consent" };
-  const phone = e164(payload.phone);
+  // Shopify keeps phones in E.164; anything else is not a number we could have texted. Possible
+  // rather than valid: a withdrawal must find the number we hold, whatever range it is in.
+  const phone = e164OrNull(payload.phone, { strictness: "possible" });
   if (!phone) return { apply: false, reason: "the customer has no usable phone number" };
 
   const state = consent.state.toLowerCase();
@@ -88,13 +90,6 @@ export function decideShopifyConsentChange(
     default:
       return { apply: false, reason: `unknown SMS consent state "${consent.state}"` };
   }
-}
-
-/** Shopify keeps customers' phones in E.164; anything else is not a number we could have texted. */
-function e164(raw: string | null | undefined): string | null {
-  if (!raw) return null;
-  const parsed = parsePhoneNumberFromString(raw.trim());
-  return parsed?.isPossible() ? parsed.number : null;
 }
 
 /** Shopify's times have whole seconds: compare ours at that precision, or our own change would look newer than its echo. */

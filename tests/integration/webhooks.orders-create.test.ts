@@ -272,6 +272,17 @@ describe("POST /webhooks/orders/create", () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("phone_not_mobile"));
   });
 
+  it("records nothing for a mobile number of a country the shop does not text, and says why", async () => {
+    const { shop, versionId } = await shopWithDisclosure(); // smsCountries: "US", the default
+    expect((await call(delivery(shop, orderPayload(shop, consentAttributes({ versionId, phone: "+33612345678" }))))).status).toBe(200);
+    await expectNothingRecorded(shop);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("phone_country_not_allowed"));
+
+    await prisma.shop.update({ where: { shop }, data: { smsCountries: "US,FR" } });
+    expect((await call(delivery(shop, orderPayload(shop, consentAttributes({ versionId, phone: "+33612345678" }), 1002)))).status).toBe(200);
+    expect((await effectsOf(shop)).subscribers).toMatchObject([{ phone: "+33612345678", status: "subscribed" }]);
+  });
+
   it("records nothing when the shopper unticked the box", async () => {
     const { shop, versionId } = await shopWithDisclosure();
     expect((await call(delivery(shop, orderPayload(shop, consentAttributes({ versionId, status: "withdrawn" }))))).status).toBe(200);
