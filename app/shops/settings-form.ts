@@ -3,7 +3,7 @@
  * token field keeps the saved token, lists are comma-separated, phone numbers
  * may be typed the way people type them.
  */
-import { parsePhoneNumberWithError } from "libphonenumber-js";
+import { toE164 } from "../phone/phone-number";
 import type { ZodIssue } from "zod";
 import { shopSettingsSchema, type ShopSettingsInput } from "./shop-settings.server";
 
@@ -26,11 +26,9 @@ const number = (form: FormData, name: string) => {
 
 function phone(value: string | null): string | null {
   if (value === null) return null;
-  try {
-    return parsePhoneNumberWithError(value, "US").number;
-  } catch {
-    return value; // let the schema explain what is wrong with it
-  }
+  // The merchant's own sender line: typed the way people type it, read as a US number when it has no country code.
+  const parsed = toE164(value, { defaultCountry: "US", strictness: "possible" });
+  return parsed.ok ? parsed.phone : value; // let the schema explain what is wrong with it
 }
 
 function toErrors(issues: ZodIssue[]): FieldErrors {
