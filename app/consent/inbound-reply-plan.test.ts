@@ -39,6 +39,9 @@ describe("planInbound", () => {
     ["unsubscribed", "start", true, "opt_in/resubscribed"],
     ["unsubscribed", "unstop", true, "opt_in/resubscribed"],
     ["unsubscribed", "yes", false, "opt_in/resubscribed"],
+    // Coming back in one's own words is the person's own act, like START.
+    ["unsubscribed", "sign me back up", true, "opt_in/resubscribed"],
+    ["none", "sign me back up", true, "request_opt_in/double_opt_in_request"],
     ["unsubscribed", "DEALS", true, "request_opt_in/double_opt_in_request"],
     ["unsubscribed", "deals", false, "opt_in/opt_in_confirmation"],
   ];

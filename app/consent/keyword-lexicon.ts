@@ -12,6 +12,11 @@
  * - Repeated letters never matter ("stoppp", "yesss", "stoop" match "stop", "yes").
  * - The same word in two languages' lists (PARAR: es + pt) gives language null,
  *   unless a filler word elsewhere in the message settles it ("parar obrigado").
+ * - Chinese is written without spaces: each Han character is its own token, so
+ *   "停止" is the two-token phrase 停 止 and is found inside "请停止发送".
+ * - RECOGNISED_ONLY languages are understood (their STOP and HELP words are
+ *   always honoured) but replies are never composed in them: a match reports
+ *   language null and the reply goes out in the shop's language.
  *
  * Whole-body tables match only when the entry is the entire message, ignoring
  * punctuation, emoji, repeated words and FILLERS ("Stop please!!" = "stop").
@@ -20,7 +25,14 @@
  */
 import type { Language } from "./keywords";
 
-export type LanguageTable = Readonly<Partial<Record<Language | "neutral", readonly string[]>>>;
+/**
+ * Languages US shoppers text in that the app has no reply templates for:
+ * Chinese, Tagalog, Vietnamese, Arabic, Korean, Russian.
+ */
+export const RECOGNISED_ONLY = ["zh", "tl", "vi", "ar", "ko", "ru"] as const;
+export type LexiconLanguage = Language | (typeof RECOGNISED_ONLY)[number];
+
+export type LanguageTable = Readonly<Partial<Record<LexiconLanguage | "neutral", readonly string[]>>>;
 
 /** Expands `{a|b|}` alternation into every spelled-out phrase. */
 export function expandAlternatives(pattern: string): string[] {
@@ -91,6 +103,29 @@ export const OPT_OUT_WHOLE_BODY: LanguageTable = {
     "no grazie", "non mi interessa", "non interessato", "non interessata",
     "numero sbagliato",
   ],
+  // "TD" (退订) is the opt-out reply Chinese carriers and senders use.
+  zh: ["停止", "停", "退订", "退訂", "取消订阅", "取消訂閱", "取消", "退出", "td", "{不要|别|別}再{发|發}了", "{不要|别|別}再{发|發}"],
+  tl: [
+    "tigil", "itigil", "tumigil", "tigil na", "hinto", "ihinto", "huminto", "hinto na", "tama na", "ayoko na",
+    "ayaw ko na", "wag na", "huwag na",
+  ],
+  // Written with and without diacritics: many phones send Vietnamese unaccented.
+  vi: [
+    "dừng", "dung", "dừng lại", "dung lai", "ngừng", "ngung", "hủy", "huy", "hủy bỏ", "huy bo",
+    "hủy đăng ký", "huy dang ky", "hủy đăng kí", "huy dang ki", "ngừng gửi", "ngung gui", "đừng gửi nữa", "dung gui nua",
+  ],
+  ar: [
+    "توقف", "قف", "إيقاف", "ايقاف", "أوقف", "اوقف", "إلغاء", "الغاء", "إلغاء الاشتراك", "الغاء الاشتراك",
+    "لا ترسل", "لا ترسلوا", "لا ترسل لي",
+  ],
+  ko: [
+    "중지", "중단", "그만", "그만해", "그만해요", "그만하세요", "그만 보내", "그만 보내세요", "수신거부", "수신 거부",
+    "수신거절", "수신 거절", "거부", "취소", "구독취소", "구독 취소", "해지", "탈퇴", "스톱", "스탑",
+  ],
+  ru: [
+    "стоп", "отписаться", "отписка", "отпишите", "отпишите меня", "отписать", "отменить", "отмена", "прекратить",
+    "прекратите", "хватит", "удалите меня", "не пишите", "не пишите мне", "не присылайте",
+  ],
   neutral: ["🛑", "⛔", "🚫", "✋", "🤚", "🔕"],
 };
 
@@ -126,6 +161,14 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{reported|reporting|report|block|blocked|blocking} {you|u|this number|your number}",
     "{reported|reporting} {this|as spam}", "{block|blocked|blocking} this",
     "{want|wanna|would like} {to be removed|out}", "{be|get} removed",
+    // Formal withdrawals of consent.
+    "{withdraw|withdrawing|withdrew|revoke|revoking|rescind|rescinding|retract|retracting|remove|removing|pull|cancel|cancelling|canceling} {my|all|any|the|} {consent|permission}",
+    "{consent|permission} {is|has been|hereby|} {withdrawn|revoked|rescinded|retracted|removed|cancelled|canceled|denied|terminated}",
+    "{no longer|do not|dont|did not|didnt} {consent|give consent|give my consent|give permission|give you permission}",
+    "{do not|dont|no longer} agree to {receive|receiving|get|getting|be|being|these|this|texts|messages|marketing}",
+    "{do not|dont|no longer} wish to {receive|get|be contacted|be texted|be messaged|hear from you}",
+    "{you|u} {do not|dont|no longer} have my {consent|permission}",
+    "hereby {withdraw|revoke|rescind}", "revocation", "opting out",
   ],
   es: [
     "cancelar", "desuscribir", "desuscribirme", "desuscribanme", "desuscribeme",
@@ -139,6 +182,7 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{cancelar|cancela} {la|mi|} suscripcion",
     "nunca me {suscribi|inscribi|registre}",
     "{numero equivocado|dejenme en paz|dejame en paz}",
+    "{retiro|revoco|retirar|revocar|cancelo} mi {consentimiento|autorizacion|permiso}",
   ],
   fr: [
     "arret", "arrêt", "arrete", "arrêter", "arretez", "arrêtez", "annuler",
@@ -148,6 +192,7 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{arretez|arrete|cessez|stop} de {menvoyer|mecrire|me contacter|menvoyer des sms}",
     "{retirez|supprimez|enlevez} {moi|mon numero}",
     "{laissez moi tranquille|mauvais numero|faux numero}",
+    "{je retire|retirer|je revoque|revoquer|jannule} mon consentement",
   ],
   de: [
     "stopp", "abmelden", "abbestellen", "austragen", "widerrufe", "widerrufen",
@@ -157,6 +202,7 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{meine|die|diese} nummer {löschen|entfernen}",
     "{hör|hört|hören sie} auf",
     "{lasst|lass|lassen sie} mich in ruhe", "falsche nummer",
+    "{ziehe|entziehe} {meine|die} {einwilligung|zustimmung}",
   ],
   pt: [
     "cancelar", "descadastrar", "descadastre", "descadastra", "descadastro",
@@ -167,6 +213,7 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{pare|parem|para} de {enviar|mandar|me enviar|me mandar}",
     "nunca me {cadastrei|inscrevi}",
     "{número errado|me deixe em paz|me deixa em paz}",
+    "{retiro|revogo|retirar|revogar} {o|} meu consentimento",
   ],
   it: [
     "annulla", "disiscrivimi", "disiscrivere", "disiscrivermi", "disiscrizione", "cancellami", "rimuovimi",
@@ -175,6 +222,23 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "niente più {messaggi|sms}", "basta {messaggi|sms}",
     "{toglietemi|toglimi|rimuovetemi|cancellatemi} {dalla lista|}",
     "{numero sbagliato|lasciatemi in pace|lasciami in pace}",
+    "{revoco|ritiro|revocare|ritirare} il {mio|} consenso",
+  ],
+  // Only words that cannot mean anything else inside a sentence: 取消 alone
+  // is also "cancel my order" (取消订单), dùng/đúng fold to "dung".
+  zh: ["停止", "退订", "退訂", "取消订阅", "取消訂閱", "{不要|别|別}再{发|發|传|傳}", "{不要|别|別}{发|發}{短信|簡訊|信息|訊息|消息}"],
+  tl: ["tigil", "itigil", "tumigil", "ihinto", "huminto", "tigilan {nyo|niyo|mo} na"],
+  vi: [
+    "{dừng|ngừng|đừng|dung|ngung} {gửi|nhắn|gui|nhan}", "{hủy|huy} {đăng ký|đăng kí|dang ky|dang ki}",
+    "{đừng|dung} {liên lạc|lien lac}",
+  ],
+  ar: ["توقف", "إيقاف", "ايقاف", "{إلغاء|الغاء} الاشتراك", "لا {ترسل|ترسلوا|ترسلي}"],
+  ko: ["수신거부", "수신 거부", "수신거절", "구독취소", "구독 취소", "그만 {보내|보내세요|보내주세요|보내요}"],
+  ru: [
+    "стоп", "отписаться", "отписка", "отпишите", "отписать", "отпишись",
+    "{прекратите|прекрати|перестаньте|перестань} {писать|присылать|слать|рассылку|отправлять}",
+    "не {пишите|присылайте|отправляйте|пиши|присылай} {мне|} {больше|}",
+    "удалите {меня|мой номер}", "{отказаться|отказываюсь} от {рассылки|сообщений|смс}",
   ],
   // Unmistakable stop signs; ✋/🤚 only count on their own (a raised hand can be a greeting).
   neutral: ["🛑", "⛔", "🔕"],
@@ -205,7 +269,8 @@ export const AMBIGUOUS_IN_TEXT: LanguageTable = {
   en: [
     `{too|so} many {${MESSAGE_WORDS}|${PROMO_WORDS}}`, "{less|fewer} {texts|messages|msgs}", "{text|message|msg} me less",
     "why {do|does|are|r} {you|u|yall|they} {keep|} {texting|txting|messaging|msging|sending|spamming|contacting|text|message}",
-    "why {am i|do i keep|do i|am i still} {getting|receiving|get} {these|this|your|texts|messages}",
+    // "why am I getting these" asks what they are (help); "still"/"keep" is a complaint.
+    "why {do i keep|am i still|do i still} {getting|receiving|get} {these|this|your|texts|messages}",
     "{how|where} did {you|u} get my {number|phone|phone number|info}", "who gave {you|u} my {number|info}",
     "{not|no longer} interested", "is this {a scam|spam}",
   ],
@@ -235,16 +300,32 @@ export const AMBIGUOUS_IN_TEXT: LanguageTable = {
 
 // ───────────────────────────── help ─────────────────────────────
 
-/** Whole-body only: "help, where is my order?" is a customer-service question. */
+/**
+ * Whole-body only: "help, where is my order?" is a customer-service question.
+ * A message made only of such questions ("Hi. Who is this? Why am I getting
+ * these?") is a help request too: each sentence is matched on its own.
+ */
 export const HELP_WHOLE_BODY: LanguageTable = {
   en: [
-    "help", "help me", "need help", "i need help", "info", "more info", "information", "more information",
-    "support", "who is this", "whos this", "who this", "who dis", "who is dis", "who are you", "who r u",
-    "who is texting me", "who is messaging me", "what is this", "whats this", "what is this about",
+    "help", "help me", "need help", "info", "more info", "information", "more information", "support",
+    "{i need|need|i want|i would like|id like} {help|some help|assistance|support|info|more info|information}",
+    "{can|could|would|will} {you|u|someone|somebody|anyone} help {me|us|}",
+    "{can|could|may} i {get|have} {help|some help|more info|info|information|support}",
+    "{how|where} {do|can|could} i {get|find} {help|support|more info|info|information|assistance}",
+    "{who is|whos|who} {this|dis|that|it|this number|that number|this from|there}",
+    "{who is|whos|who} {texting|txting|messaging|msging|contacting|sending|sending me} {me|this number|} {these|this|texts|messages|}",
+    "{who are|who r} {you|u|yall|you guys|you people}", "{whose|who s} {number|phone} is this",
+    "who sent {me|} {this|these|that} {text|message|texts|messages|}",
+    "{what is|whats|what} this {number|about|for|text|message|from|}",
+    "{what|which} {number|company|store|shop|business|brand} is this", "what are these {texts|messages|}",
+    "why {am i|do i} {getting|receiving|get|receive} {these|this|your|} {texts|messages|text|message|msgs|} {from you|from u|}",
+    "why did i {get|receive} {this|these|that|a|your} {text|message|texts|messages|}",
   ],
   es: [
     "ayuda", "ayudame", "necesito ayuda", "información", "más información",
     "quién es", "quién eres", "quiénes son", "quién habla", "qué es esto",
+    "quién me {escribe|manda mensajes|envía mensajes|está escribiendo}", "{de quién|qué} es este número",
+    "por qué recibo {estos|este} {mensajes|mensaje}", "me {puedes|puede|pueden} ayudar", "cómo {obtengo|consigo} ayuda",
   ],
   fr: [
     "aide", "aidez moi", "besoin daide", "renseignements", "qui est ce", "cest qui", "c est qui",
@@ -259,6 +340,12 @@ export const HELP_WHOLE_BODY: LanguageTable = {
     "quem fala", "o que é isso",
   ],
   it: ["aiuto", "informazioni", "chi è", "chi sei", "chi siete", "chi parla"],
+  zh: ["帮助", "幫助", "帮忙", "幫忙", "求助", "帮帮我", "幫幫我", "你是谁", "你是誰", "这是谁", "這是誰", "这是什么", "這是什麼"],
+  tl: ["tulong", "tulungan", "tulungan mo ako", "tulungan niyo ako", "tulungan nyo ako", "saklolo", "sino ito", "sino to"],
+  vi: ["giúp", "giup", "giúp tôi", "giup toi", "giúp đỡ", "giup do", "trợ giúp", "tro giup", "hỗ trợ", "ho tro", "ai đây", "ai day"],
+  ar: ["مساعدة", "مساعده", "ساعدني", "ساعدوني", "معلومات", "من أنت", "من انت", "من هذا"],
+  ko: ["도움말", "도움", "도와주세요", "도와줘", "도움이 필요해요", "누구세요", "누구야"],
+  ru: ["помощь", "помогите", "помоги", "справка", "информация", "инфо", "кто это", "кто вы"],
 };
 
 // ───────────────────────────── opt-in ─────────────────────────────
@@ -272,10 +359,23 @@ export const OPT_IN_WHOLE_BODY: LanguageTable = {
     "start", "unstop", "yes", "y", "yeah", "yea", "yep", "yup", "subscribe", "resubscribe", "re subscribe",
     "sign me up", "sign up", "signup", "opt in", "optin", "opt me in", "start again", "subscribe me",
     "i want to subscribe", "count me in", "i agree", "yes i agree",
+    // Coming back after an opt-out, in the person's own words.
+    "{resubscribe|re subscribe|resub|rejoin|re join} me",
+    "{i want to|i would like to|id like to|i wanna|i wish to|let me|please let me} {resubscribe|re subscribe|rejoin|re join|subscribe again|sign up again|sign back up|opt back in|opt in again|come back|be added back|get back on the list}",
+    "{sign|put|add|opt|count|let} me back {up|in|on|on the list|on your list|to the list|}",
+    "{sign me up|subscribe me|add me|opt me in|put me on the list|count me in|sign up|subscribe|opt in|join} again",
+    "{subscribe|sign up|opt in|join} {back|me back}", "opt back in", "sign back up", "i want back in",
+    "{i want|i would like|id like|i wanna|i miss} {your|the} {texts|messages|text messages|texts and deals|deals|promos|offers|alerts} {again|back|}",
+    "{i want|i would like|id like|i wanna} to {get|receive} {your|the} {texts|messages|text messages|deals|promos|offers|alerts} again",
+    "{start|resume|restart|continue} {sending|texting|messaging} {me|} {texts|messages|text messages|your texts|deals|} {again|}",
+    "{send|text|message} me {texts|messages|deals|} again",
+    "{resume|unpause|unblock} {texts|messages|me|}",
   ],
   es: [
     "sí", "si", "comenzar", "empezar", "iniciar", "alta", "dar de alta", "darme de alta", "dame de alta",
     "suscribir", "suscribirme", "quiero suscribirme", "unirme", "acepto",
+    "{suscribeme|suscribirme|darme de alta|dame de alta} {de nuevo|otra vez}",
+    "quiero volver a {recibir mensajes|recibir sus mensajes|suscribirme}",
   ],
   fr: ["oui", "commencer", "démarrer", "abonner", "mabonner", "je mabonne", "inscrire", "minscrire"],
   de: ["ja", "starten", "anmelden", "abonnieren"],
@@ -301,26 +401,38 @@ export const FILLERS: LanguageTable = {
   de: ["bitte", "danke", "danke schön", "jetzt", "sofort", "hallo"],
   pt: ["por favor", "obrigado", "obrigada", "por gentileza", "agora", "olá"],
   it: ["per favore", "perfavore", "grazie", "grazie mille", "ora", "adesso", "subito"],
+  zh: ["请", "請", "谢谢", "謝謝", "你好", "麻烦", "麻煩"],
+  tl: ["po", "na po", "salamat", "pakiusap", "paki"],
+  vi: ["vui lòng", "làm ơn", "cảm ơn", "cám ơn", "xin"],
+  ar: ["من فضلك", "لو سمحت", "شكرا", "شكراً"],
+  ko: ["제발", "감사합니다", "고맙습니다", "안녕하세요"],
+  ru: ["пожалуйста", "спасибо", "здравствуйте"],
 };
 
 /** Keywords used across languages: a filler may override their default language ("stop por favor" → es). */
 export const INTERNATIONAL_KEYWORDS: readonly string[] = ["stop", "start", "info", "sms"];
 
 /** Words that negate a following keyword: "don't stop", "no quiero cancelar". */
-export const NEGATORS: Readonly<Record<Language, readonly string[]>> = {
+export const NEGATORS: Readonly<Record<LexiconLanguage, readonly string[]>> = {
   en: ["dont", "not", "never", "cant", "cannot", "wont", "shouldnt", "wouldnt", "doesnt", "didnt", "aint", "nor", "dnt"],
   es: ["no", "nunca", "jamas", "ni"],
   fr: ["ne", "pas", "jamais"],
   de: ["nicht", "nie", "niemals", "kein", "keine"],
   pt: ["nao", "nunca", "jamais", "nem"],
   it: ["non", "mai"],
+  zh: ["不", "别", "別", "勿", "没", "沒"],
+  tl: ["hindi", "huwag", "wag"],
+  vi: ["không", "khong", "chưa", "chua"],
+  ar: ["لا", "لم", "لن"],
+  ko: ["안", "못"],
+  ru: ["не", "нет", "никогда"],
 };
 
 /** Words that may sit between a negator and its keyword: "don't ever stop", "never gonna stop". */
 export const NEGATION_BRIDGES: readonly string[] = [
   "ever", "even", "you", "u", "ya", "please", "pls", "plz", "to", "want", "wanna", "gonna", "going", "really",
   "just", "need", "have", "i", "quiero", "queremos", "me", "te", "lo", "voy", "a", "veux", "vous", "will",
-  "mich", "quero", "vou", "voglio", "mi",
+  "mich", "quero", "vou", "voglio", "mi", "要", "想", "muốn", "muon",
 ];
 
 /** "why won't you stop" is a demand, not a negation ("por que" is handled as a pair). */
@@ -360,6 +472,25 @@ const MESSAGE_NOUNS = [
 /** …and the marketing they carry: "stop sending me promos for items I bought" is about the texts. */
 const SOLICITATION_NOUNS = [...MESSAGE_NOUNS, "ads", "promos", "promotions", "offers", "deals", "coupons", "emails", "marketing"];
 
+/** What a sender does to a phone: "quit bothering me", "quit blowing up my phone" are about the texts. */
+const CONTACTING = [
+  ...SOLICITATION_NOUNS, "sending", "spamming", "contacting", "emailing", "calling", "bothering", "harassing", "bugging",
+  "pestering", "hitting", "blowing", "phone", "me", "us", "number",
+];
+
+/** Things people quit that are not the texts: "quit smoking", "I quit my job". */
+const QUIT_OBJECTS = [
+  "job", "jobs", "work", "school", "college", "class", "gym", "team", "game", "games", "cigarettes", "cigs", "coffee",
+  "sugar", "alcohol", "booze", "weed", "caffeine", "soda", "carbs", "meat", "dairy", "gluten", "facebook", "instagram",
+  "tiktok", "twitter", "app", "drugs", "nicotine", "juul",
+];
+
+/** What "cancel my …" may name besides an order: an account or plan on the website, not the texts. */
+const ACCOUNT_NOUNS = [
+  "account", "accounts", "membership", "profile", "login", "password", "card", "plan", "trial", "website", "site",
+  "app", "warranty", "insurance", "policy", "loyalty", "rewards", "points", "wishlist",
+];
+
 export interface ContextRule {
   /** Canonical in-text keywords (as listed in OPT_OUT_IN_TEXT) the rule applies to. */
   readonly keywords: readonly string[];
@@ -369,6 +500,8 @@ export interface ContextRule {
   readonly previous?: readonly string[];
   /** Fires when the token right after the keyword is one of these. */
   readonly next?: readonly string[];
+  /** Fires when the token right after ends like this ("quit smoking"), unless an `unlessNear` word follows. */
+  readonly nextEndingIn?: readonly string[];
   /** Fires when one of these is within `window` tokens (same sentence)… */
   readonly near?: readonly string[];
   readonly window?: number;
@@ -416,6 +549,32 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
     why: "cancel my order / subscription box order is a customer-service request",
   },
   {
+    keywords: ["cancel", "cancle"],
+    effect: "unclear",
+    near: ACCOUNT_NOUNS,
+    window: 3,
+    afterOnly: true,
+    unlessNear: SOLICITATION_NOUNS,
+    why: "cancel my account on your website: probably the account, maybe everything; ask",
+  },
+  {
+    keywords: ["quit"],
+    effect: "veto",
+    near: QUIT_OBJECTS,
+    window: 3,
+    afterOnly: true,
+    unlessNear: CONTACTING,
+    why: "quit my job / quit coffee is about something else",
+  },
+  {
+    keywords: ["quit"],
+    effect: "veto",
+    nextEndingIn: ["ing"],
+    window: 4,
+    unlessNear: CONTACTING,
+    why: "quit smoking, quit vaping (but quit texting me, quit bothering me are about the texts)",
+  },
+  {
     keywords: ["end"],
     effect: "veto",
     previous: [
@@ -445,10 +604,10 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
   {
     keywords: ["end"],
     effect: "unclear",
-    near: ["when", "until", "till", "date", "long"],
+    near: ["when", "until", "till", "date", "long", "does", "did"],
     window: 4,
     unlessNear: MESSAGE_NOUNS,
-    why: "when does it end: probably about an offer, maybe about the texts",
+    why: "when / what time does it end: probably about an offer, maybe about the texts",
   },
 ];
 

@@ -12,7 +12,7 @@ import {
   OPT_OUT_WHOLE_BODY,
   TWILIO_KEYWORDS,
 } from "./keyword-lexicon";
-import { classifyInbound, type InboundIntent, type Language } from "./keywords";
+import { classifyInbound, type InboundIntent, type Language, normalizeInboundText } from "./keywords";
 
 /** [body, expected language] — null where the word is shared (PARAR: es + pt) or an emoji. */
 type Phrasing = [body: string, language: Language | null];
@@ -341,17 +341,19 @@ describe("the lexicon", () => {
 });
 
 describe("properties", () => {
-  // The test's own reading of a body, mirroring the classifier's tokeniser,
-  // so "contains no opt-out vocabulary" is decided independently of its rules.
-  const fold = (text: string) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/ß/g, "ss");
+  // The test's own reading of a body, mirroring the classifier's tokeniser
+  // (after the shared normalisation, tested above), so "contains no opt-out
+  // vocabulary" is decided independently of its rules.
+  const fold = (text: string) =>
+    text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/ß/g, "ss").replace(/đ/g, "d").normalize("NFC");
   const squeeze = (word: string) => word.replace(/(.)\1+/gu, "$1");
   const words = (text: string) =>
     (
-      text
-        .normalize("NFC")
+      normalizeInboundText(text)
         .toLowerCase()
         .replace(/['’‘ʼ`´′]/g, "")
         .replace(/#(?![\p{L}\p{N}])/gu, " number ")
+        .replace(/\p{Script=Han}/gu, " $& ")
         .match(/[\p{L}\p{N}\p{M}]+|[🛑⛔🚫✋🤚🔕👎🙅❌]/gu) ?? []
     )
       .map((word) => squeeze(fold(word)))
@@ -429,6 +431,226 @@ describe("properties", () => {
         expect(classifyInbound(before + text + after)).toEqual(classifyInbound(text));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("invisible and compatibility characters", () => {
+  const ZWSP = "\u200b";
+  const ZWJ = "\u200d";
+  const ZWNJ = "\u200c";
+  const BOM = "\ufeff";
+  const SOFT_HYPHEN = "\u00ad";
+  const WORD_JOINER = "\u2060";
+  const NBSP = "\u00a0";
+  const VS16 = "\ufe0f";
+
+  it.each([
+    `S${ZWSP}TOP`, `ST${ZWJ}OP`, `STO${ZWNJ}P`, `${BOM}STOP`, `ST${SOFT_HYPHEN}OP`, `S${WORD_JOINER}T${ZWSP}O${ZWJ}P`,
+    `un${SOFT_HYPHEN}sub${SOFT_HYPHEN}scribe`, `${ZWSP}cancel${ZWSP}`, `q${VS16}uit`, `\u202eSTOP\u202c`,
+    "ＳＴＯＰ", "ｓｔｏｐ ｐｌｅａｓｅ", "ＵＮＳＵＢＳＣＲＩＢＥ", `Ｓ${ZWSP}Ｔ${SOFT_HYPHEN}Ｏ${WORD_JOINER}Ｐ`, "ＳＴＯＰ！！",
+    "𝐒𝐓𝐎𝐏", "𝘴𝘵𝘰𝘱", "𝕊𝕋𝕆ℙ", "ⓈⓉⓄⓅ", "🅂🅃🄾🄿", "🆂🆃🅾🅿", "🅢🅣🅞🅟", "🇸🇹🇴🇵", "ꜱᴛᴏᴘ", "⒮⒯⒪⒫",
+    `opt${NBSP}out`, `stop${NBSP}texting${NBSP}me`, "stop\u3000texting me", `remove${NBSP}${NBSP}me`,
+    "🙄STOP🙄", "❤️unsubscribe❤️", "👉 stop 👈", "STOP🙏🏽", "sToP", "UnSuBsCrIbE", "STOP!!!!!!!", "...stop...",
+    "stop?!?!", "S-T-O-P", "s.t.o.p.", "stop‼️", "«stop»", "“STOP”", "تـوقـف", "ＳＴＯＰ\r\n",
+  ])("%j opts out", (body) => {
+    expect(intentOf(body)).toBe("opt_out");
+  });
+
+  it.each([
+    ["ＨＥＬＰ", "help"], [`HE${ZWSP}LP`, "help"], [`who${NBSP}is this？`, "help"], ["ｙｅｓ", "opt_in"], [`Y${ZWSP}ES`, "opt_in"],
+    ["ｗｈｅｎ ｄｏｅｓ ｔｈｅ ｓａｌｅ ｅｎｄ？", "other"], [`Don${ZWSP}'t stop the deals`, "other"], ["ｙｅｓ？", "other"],
+  ] as const)("%j → %s", (body, intent) => {
+    expect(intentOf(body)).toBe(intent);
+  });
+
+  it("normalises in one place: compatibility forms folded, format characters dropped, spaces folded, case kept", () => {
+    expect(normalizeInboundText(`Ｓ${ZWSP}ｔ${SOFT_HYPHEN}ＯＰ`)).toBe("StOP");
+    expect(normalizeInboundText(`${BOM}stop${NBSP}\t texting\u3000me`)).toBe("stop texting me");
+    expect(normalizeInboundText("line one\r\n\r\nline two")).toBe("line one\nline two");
+    expect(normalizeInboundText("🇸🇹🇴🇵 ꜱᴛᴏᴘ 🆂🆃🅾🅿")).toBe("stop stop stop");
+    expect(normalizeInboundText("ﬁne ①")).toBe("fine 1");
+  });
+
+  it("leaves Twilio's exact-keyword verdict to the raw body, as Twilio reads it", () => {
+    expect(classifyInbound(`S${ZWSP}TOP`)).toMatchObject({ intent: "opt_out", twilioKeyword: null });
+    expect(classifyInbound("ＳＴＯＰ")).toMatchObject({ intent: "opt_out", twilioKeyword: null });
+  });
+});
+
+describe("formal withdrawals of consent", () => {
+  it.each([
+    "I withdraw my consent to receive text messages from you", "I withdraw my consent", "I hereby withdraw my consent.",
+    "I no longer consent", "I no longer consent to these messages", "I revoke my consent", "I am revoking my consent",
+    "consent withdrawn", "Consent is withdrawn.", "Consent revoked", "I do not consent to receive texts",
+    "I don't consent to this", "remove my consent", "Please remove my consent for marketing",
+    "I rescind my consent to be contacted", "You do not have my permission to text me", "I withdraw permission",
+    "I do not agree to receive these messages", "I no longer wish to receive messages from your company",
+    "This is my revocation of consent under the TCPA", "I am opting out", "I did not consent to this",
+    "Retiro mi consentimiento", "je retire mon consentement", "Ich ziehe meine Einwilligung zurück",
+    "revogo o meu consentimento", "revoco il consenso",
+  ])("%j opts out", (body) => {
+    expect(intentOf(body)).toBe("opt_out");
+  });
+
+  it.each(["I consent", "I don't withdraw my consent", "I do not want to withdraw my consent"])("%j does not", (body) => {
+    expect(intentOf(body)).not.toBe("opt_out");
+  });
+});
+
+describe("questions about who is texting and what the texts are", () => {
+  it.each([
+    "who's texting me?", "Who is texting me", "who is this", "Who is this??", "whos this", "who are you?", "who dis",
+    "what is this number", "What's this number?", "what is this?", "what is this about?", "whose number is this?",
+    "who sent this?", "what company is this?", "why am I getting these", "Why am I getting these texts?",
+    "why am i receiving this message", "why did I get this text?", "how do I get help", "How can I get more info?",
+    "I need help", "need help!", "can you help me", "Can someone help me?", "could you help me please",
+    "Hi. Who is this? Why am I getting these?", "hello, who is this", "Who is this? What is this number?",
+    "¿Quién me escribe?", "¿De quién es este número?",
+  ])("%j gets the HELP reply", (body) => {
+    expect(intentOf(body)).toBe("help");
+  });
+
+  it.each([
+    ["Who is this? Where is my order?", "other"],
+    ["can you help me find my order", "other"],
+    ["help, where is my order?", "other"],
+    ["why do I keep getting these", "ambiguous_opt_out"],
+    ["why am I still getting these texts", "ambiguous_opt_out"],
+    ["who is this? stop", "opt_out"],
+    ["why am I getting these? unsubscribe me", "opt_out"],
+  ] as const)("%j → %s", (body, intent) => {
+    expect(intentOf(body)).toBe(intent);
+  });
+});
+
+describe("coming back in one's own words", () => {
+  it.each([
+    "sign me back up", "Sign me back up!", "please sign me back up", "I want your texts again", "i want your texts back",
+    "resubscribe me", "Resubscribe me please", "please add me back", "add me back", "opt me back in", "Opt back in",
+    "start sending me texts again", "start texting me again", "resume texts", "put me back on the list",
+    "I want to resubscribe", "I'd like to rejoin", "I would like to receive your messages again", "subscribe me again",
+    "count me back in", "text me again", "send me deals again", "I miss your texts",
+  ])("%j opts in", (body) => {
+    expect(classifyInbound(body)).toMatchObject({ intent: "opt_in", language: "en", twilioKeyword: null });
+  });
+
+  it.each([
+    ["don't sign me back up", "other"],
+    ["sign me back up?", "other"],
+    ["never text me again", "opt_out"],
+    ["don't text me again", "opt_out"],
+    ["sign me back up. actually no, stop", "opt_out"],
+  ] as const)("%j → %s", (body, intent) => {
+    expect(intentOf(body)).toBe(intent);
+  });
+});
+
+describe("end, quit and cancel about something else", () => {
+  it.each([
+    "when does the sale end?", "does the promo end tonight", "Does the promo end tonight?", "what time does it end",
+    "What time does the sale end", "when does it end", "did the sale end already?", "does the discount end soon",
+    "quit smoking", "I quit smoking last year!", "trying to quit vaping", "I just quit my job lol",
+    "my son quit the team", "cancel my order", "Please cancel my order #4411", "cancel my account on your website",
+    "how do I cancel my subscription box", "cancel my membership on the site", "can you cancel my appointment",
+    "I want to cancel my rewards account", "cancel the payment please",
+  ])("%j is never an opt-out (at most one clarifying question)", (body) => {
+    expect(["other", "ambiguous_opt_out"]).toContain(intentOf(body));
+  });
+
+  it.each([
+    "cancel", "end", "quit", "CANCEL", "End.", "Quit!", "cancel texts", "stop sending", "unsubscribe me",
+    "stop texting me please", "leave me alone", "remove me from this list", "quit texting me", "quit bothering me",
+    "quit blowing up my phone", "quit sending me promos", "cancel these texts", "end these texts", "end it",
+    "cancel my account and stop texting me", "when will these texts end", "cancel my subscription",
+    "I quit", "cancel all", "end all texts", "please cancel my text subscription",
+  ])("%j opts out", (body) => {
+    expect(intentOf(body)).toBe("opt_out");
+  });
+});
+
+describe("other languages and scripts", () => {
+  // Recognised for revocation and help whatever languages the shop replies in;
+  // language null because the app has no reply wording in them.
+  it.each([
+    // Chinese (simplified and traditional)
+    "停止", "退订", "退訂", "取消订阅", "取消訂閱", "TD", "td", "请停止", "停止，谢谢", "请停止发送短信", "不要再发了",
+    "别再发短信了", "我要退订", "取消", "停",
+    // Tagalog
+    "TIGIL", "tigil na po", "HINTO", "hinto na", "itigil", "Itigil nyo na po ang pag-text", "tama na", "ayoko na",
+    // Vietnamese, with and without diacritics
+    "DỪNG", "dừng", "DUNG", "dung lai", "HỦY", "huy", "Hủy đăng ký", "huy dang ky", "ngừng", "vui lòng dừng gửi tin nhắn",
+    "làm ơn đừng gửi nữa", "xin hủy đăng ký",
+    // Arabic, with and without hamza
+    "توقف", "إلغاء", "الغاء", "إيقاف", "ايقاف", "إلغاء الاشتراك", "الغاء الاشتراك من فضلك", "من فضلك توقف عن إرسال الرسائل",
+    "لا ترسل لي رسائل",
+    // Korean
+    "중지", "그만", "수신거부", "수신 거부", "구독취소", "문자 그만 보내세요", "제발 그만", "취소", "스톱",
+    // Russian
+    "СТОП", "стоп", "ОТПИСАТЬСЯ", "отписаться", "Отписка", "отпишите меня", "хватит", "Пожалуйста, не пишите мне больше",
+    "прекратите присылать сообщения", "хочу отказаться от рассылки",
+  ])("%j opts out", (body) => {
+    expect(classifyInbound(body)).toMatchObject({ intent: "opt_out", language: null });
+  });
+
+  it.each([
+    "帮助", "幫助", "求助", "你是谁？", "TULONG", "tulong po", "GIÚP", "giup", "trợ giúp", "tro giup", "مساعدة", "مساعده",
+    "도움말", "도와주세요", "ПОМОЩЬ", "помогите", "кто это?",
+  ])("%j gets the HELP reply", (body) => {
+    expect(classifyInbound(body)).toMatchObject({ intent: "help", language: null });
+  });
+
+  it.each([
+    ["不要停止发送优惠", "other"],
+    ["取消订单", "other"],
+    ["주문 취소", "other"],
+    ["đúng rồi", "other"],
+    ["dùng thử", "other"],
+    ["không dừng", "other"],
+    ["не отписывайте меня", "other"],
+    ["huwag itigil", "other"],
+    ["стоп, стоп, стоп!", "opt_out"],
+  ] as const)("%j → %s", (body, intent) => {
+    expect(intentOf(body)).toBe(intent);
+  });
+});
+
+describe("the STOP family survives any decoration (property)", () => {
+  const family = fc.constantFrom(...TWILIO_KEYWORDS.STOP, "opt out", "stop all", "opt-out");
+  const invisible = fc.constantFrom("\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u2060", "\u180e", "\u200e", "\ufe0f", "");
+  const around = fc.constantFrom(
+    "", " ", "  ", "\u00a0", "\u3000", "\n", "!", "!!!", "?", "...", ".", ",", "‼️", "🙏", "🛑", "😡", "🙄🙄", "👉 ", "\"", "“", "*",
+  );
+  const neutral = fc.constantFrom("please", "now", "i said", "hey", "ok", "thanks", "seriously", "already", "omg", "pls");
+
+  /** Random case per letter, optionally full-width, an invisible character between any two. */
+  const decorated = fc
+    .tuple(family, fc.array(fc.boolean(), { minLength: 1 }), fc.boolean(), fc.array(invisible, { minLength: 1 }))
+    .map(([word, upper, fullWidth, gaps]) =>
+      [...word]
+        .map((char, i) => (upper[i % upper.length] ? char.toUpperCase() : char.toLowerCase()))
+        .map((char) => (fullWidth && /[a-z]/i.test(char) ? String.fromCharCode(char.charCodeAt(0) + 0xfee0) : char))
+        .map((char, i) => char + gaps[i % gaps.length]!)
+        .join(""),
+    );
+
+  it("a decorated STOP-family word on its own opts out", () => {
+    fc.assert(
+      fc.property(fc.array(around, { maxLength: 3 }), decorated, fc.array(around, { maxLength: 3 }), (before, word, after) => {
+        expect(intentOf(before.join("") + word + after.join(""))).toBe("opt_out");
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("a decorated STOP-family word among neutral words opts out", () => {
+    const words = fc.array(fc.tuple(neutral, around), { maxLength: 3 });
+    fc.assert(
+      fc.property(words, around, decorated, around, words, (before, left, word, right, after) => {
+        const sentence = [...before.map(([w, p]) => `${w}${p} `), left, word, right, ...after.map(([w, p]) => ` ${w}${p}`)].join("");
+        expect(intentOf(sentence)).toBe("opt_out");
+      }),
+      { numRuns: 3000 },
     );
   });
 });

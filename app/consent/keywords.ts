@@ -8,10 +8,14 @@
  *   opt_out > ambiguous_opt_out > help > opt_in > other.
  *
  * How a body is read:
+ * 0. Normalised once (`normalizeInboundText`): compatibility forms folded
+ *    (full-width, math and circled letters), invisible format characters
+ *    dropped (zero-width spaces, BOM, soft hyphens), every space one space.
  * 1. Tokens: case-folded, accents stripped (kept aside for language), apostrophes
  *    dropped ("don't" → "dont"), punctuation splits words and . ! ? , ; end a clause.
  * 2. Whole-body tables (keyword-lexicon.ts): the entire message, ignoring fillers
- *    ("please", "por favor"), repeated words and repeated letters.
+ *    ("please", "por favor"), repeated words and repeated letters; a help
+ *    request may also be several sentences that are each one.
  * 3. In-text patterns: definitive words and free-text phrases anywhere, unless
  *    negated ("don't stop") or contradicted by context ("stop by", "cancel my
  *    order", "when does the sale end").
@@ -29,6 +33,7 @@ import {
   INTERNATIONAL_KEYWORDS,
   INVERTING_NEGATORS,
   type LanguageTable,
+  type LexiconLanguage,
   NEGATION_BRIDGES,
   NEGATORS,
   OPT_IN_WHOLE_BODY,
@@ -62,8 +67,10 @@ export interface ClassifyOptions {
 }
 
 export function classifyInbound(body: string, options: ClassifyOptions = {}): Classification {
+  // Twilio compares the raw body, so its verdict is read before normalising.
   const twilioKeyword = TWILIO_BY_BODY.get(body.trim().toLowerCase()) ?? null;
-  const slots = tokenize(body);
+  const text = normalizeInboundText(body);
+  const slots = tokenizeNormalized(text);
   const fillers = readFillers(slots);
   const decide = (intent: InboundIntent, found: Found | null): Classification => ({
     intent,
@@ -80,14 +87,58 @@ export function classifyInbound(body: string, options: ClassifyOptions = {}): Cl
   if (whole?.entry.intent === "ambiguous_opt_out") return decide("ambiguous_opt_out", whole);
   if (inText.ambiguous) return decide("ambiguous_opt_out", inText.ambiguous);
   if (whole?.entry.intent === "help") return decide("help", whole);
+  const helpQuestions = matchEverySentenceAsHelp(slots);
+  if (helpQuestions) return decide("help", helpQuestions);
 
   // Consent must be an unmistakable yes: a question ("yes?") is not one.
-  if (!/[?¿]/.test(body)) {
+  if (!/[?¿]/.test(text)) {
     const extra = matchExtraOptIn(slots, fillers.kept, options.extraOptInKeywords ?? []);
     if (extra) return { intent: "opt_in", language: null, matched: extra, twilioKeyword };
     if (whole?.entry.intent === "opt_in") return decide("opt_in", whole);
   }
   return decide("other", null);
+}
+
+// ───────────────────────────── normalising ─────────────────────────────
+
+/** Format characters (zero-width space/joiners, BOM, soft hyphen, bidi marks, tags), variation selectors, Arabic tatweel. */
+const INVISIBLE = /\p{Cf}|\u034f|\u0640|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}]/gu;
+const SPACES = /[\p{Zs}\t]+/gu;
+const LINE_BREAKS = /[\r\n\v\f\u2028\u2029\u0085]+/gu;
+/**
+ * Letters NFKC leaves alone but people use as letters: regional indicators
+ * (🇸🇹🇴🇵), negative circled and squared letters (🅢🅣🅞🅟, 🆂🆃🅾🅿), small capitals (ꜱᴛᴏᴘ).
+ */
+const SMALL_CAPITALS = "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ";
+const SMALL_CAPITAL_LETTERS = "abcdefghijklmnoprstuvwyz";
+/** Each range runs A to Z. */
+const LOOKALIKE_RANGES: ReadonlyArray<readonly [first: number, last: number]> = [
+  [0x1f1e6, 0x1f1ff],
+  [0x1f150, 0x1f169],
+  [0x1f170, 0x1f189],
+];
+const LOOKALIKE = new RegExp(`[\\u{1f150}-\\u{1f189}\\u{1f1e6}-\\u{1f1ff}${SMALL_CAPITALS}]`, "gu");
+
+function unLookalike(char: string): string {
+  const small = SMALL_CAPITALS.indexOf(char);
+  if (small >= 0) return SMALL_CAPITAL_LETTERS[small]!;
+  const code = char.codePointAt(0)!;
+  const range = LOOKALIKE_RANGES.find(([first, last]) => code >= first && code <= last);
+  return range ? String.fromCharCode(0x61 + code - range[0]) : char;
+}
+
+/**
+ * The one place an inbound body is made comparable: what a person sees as
+ * STOP reads as "stop" whatever compatibility forms or invisible characters
+ * their keyboard, a copy-paste or a forwarding app put in. Case is kept.
+ */
+export function normalizeInboundText(body: string): string {
+  return body
+    .normalize("NFKC")
+    .replace(INVISIBLE, "")
+    .replace(LOOKALIKE, unLookalike)
+    .replace(LINE_BREAKS, "\n")
+    .replace(SPACES, " ");
 }
 
 // ───────────────────────────── tokens ─────────────────────────────
@@ -108,13 +159,19 @@ const APOSTROPHES = /['’‘ʼ`´′]/g;
 const LONE_HASH = /#(?![\p{L}\p{N}])/gu;
 /** Emoji that carry meaning on their own (see the lexicon); other emoji are ignored like punctuation. */
 const MEANINGFUL_EMOJI = "🛑⛔🚫✋🤚🔕👎🙅❌";
+/** Chinese has no spaces between words: each Han character is a token of its own. */
+const HAN = /\p{Script=Han}/gu;
 const TOKEN = new RegExp(`[\\p{L}\\p{N}\\p{M}]+|[${MEANINGFUL_EMOJI}]|[.!?;,:…¡¿\\n]+`, "gu");
 const BOUNDARY = /^[.!?;,:…¡¿\n]/;
-/** Lower-case ASCII needs no folding (the common case, and the hot path). */
-const PLAIN_WORD = /^[a-z0-9]+$/;
+/** Lower-case ASCII and lone Han characters need no folding (the common cases, and the hot path). */
+const PLAIN_WORD = /^(?:[a-z0-9]+|\p{Script=Han})$/u;
 
 function tokenize(text: string): Slot[] {
-  const prepared = text.normalize("NFC").toLowerCase().replace(APOSTROPHES, "").replace(LONE_HASH, " number ");
+  return tokenizeNormalized(normalizeInboundText(text));
+}
+
+function tokenizeNormalized(text: string): Slot[] {
+  const prepared = text.toLowerCase().replace(APOSTROPHES, "").replace(LONE_HASH, " number ").replace(HAN, " $& ");
   const slots: Slot[] = [];
   for (const [piece] of prepared.matchAll(TOKEN)) {
     if (BOUNDARY.test(piece)) {
@@ -127,8 +184,9 @@ function tokenize(text: string): Slot[] {
   return slots;
 }
 
+/** Accents off; "đ" is written "d" on phones without Vietnamese input; Hangul recomposed into syllables. */
 function fold(text: string): string {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/ß/g, "ss");
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/ß/g, "ss").replace(/đ/g, "d").normalize("NFC");
 }
 
 function squeeze(text: string): string {
@@ -145,7 +203,7 @@ interface Entry {
   /** The lexicon phrase as written, reported as `matched`. */
   readonly display: string;
   /** Every language listing this phrase; empty for emoji. */
-  readonly languages: readonly Language[];
+  readonly languages: readonly LexiconLanguage[];
   /** The phrase with accents stripped, tokens joined by spaces. */
   readonly plain: string;
 }
@@ -155,9 +213,9 @@ interface Found {
   readonly matched: string;
 }
 
-function* phrasesOf(table: LanguageTable): Generator<{ phrase: string; languages: Language[] }> {
+function* phrasesOf(table: LanguageTable): Generator<{ phrase: string; languages: LexiconLanguage[] }> {
   for (const [key, patterns] of Object.entries(table)) {
-    const languages = key === "neutral" ? [] : [key as Language];
+    const languages = key === "neutral" ? [] : [key as LexiconLanguage];
     for (const pattern of patterns ?? []) {
       for (const phrase of expandAlternatives(pattern)) yield { phrase, languages };
     }
@@ -216,6 +274,7 @@ interface CompiledRule {
   readonly effect: ContextRule["effect"];
   readonly previous: ReadonlySet<string>;
   readonly next: ReadonlySet<string>;
+  readonly nextEndingIn: readonly string[];
   readonly near: ReadonlySet<string>;
   readonly unlessNear: ReadonlySet<string>;
   readonly window: number;
@@ -243,6 +302,7 @@ function compileRules(keyword: string): CompiledRule[] {
     effect: rule.effect,
     previous: new Set(rule.previous),
     next: new Set(rule.next),
+    nextEndingIn: rule.nextEndingIn ?? [],
     near: new Set(rule.near),
     unlessNear: new Set(rule.unlessNear),
     window: rule.window ?? 4,
@@ -250,7 +310,7 @@ function compileRules(keyword: string): CompiledRule[] {
   }));
 }
 
-function makePattern(intent: InboundIntent, display: string, languages: readonly Language[]): Pattern {
+function makePattern(intent: InboundIntent, display: string, languages: readonly LexiconLanguage[]): Pattern {
   const tokens = realTokens(tokenize(display));
   const plain = joinKey(tokens, "plain");
   return {
@@ -309,15 +369,15 @@ const IN_TEXT = (() => {
 
 /** Fillers, indexed by first squeezed token, each with the languages that use it. */
 const FILLER_INDEX = (() => {
-  const byPhrase = new Map<string, { tokens: string[]; languages: Set<Language> }>();
+  const byPhrase = new Map<string, { tokens: string[]; languages: Set<LexiconLanguage> }>();
   for (const { phrase, languages } of phrasesOf(FILLERS)) {
     const tokens = realTokens(tokenize(phrase)).map((token) => token.squeezed);
     const key = tokens.join(" ");
-    const existing = byPhrase.get(key) ?? { tokens, languages: new Set<Language>() };
+    const existing = byPhrase.get(key) ?? { tokens, languages: new Set<LexiconLanguage>() };
     for (const language of languages) existing.languages.add(language);
     byPhrase.set(key, existing);
   }
-  const index = new Map<string, Array<{ tokens: string[]; languages: Set<Language> }>>();
+  const index = new Map<string, Array<{ tokens: string[]; languages: Set<LexiconLanguage> }>>();
   for (const filler of byPhrase.values()) {
     const first = filler.tokens[0];
     if (first === undefined) continue;
@@ -339,7 +399,7 @@ const TWILIO_BY_BODY = new Map<string, Classification["twilioKeyword"]>(
 function readFillers(slots: readonly Slot[]): { kept: Token[]; hint: Language | null } {
   const tokens = realTokens(slots);
   const kept: Token[] = [];
-  const fillerLanguages: Array<ReadonlySet<Language>> = [];
+  const fillerLanguages: Array<ReadonlySet<LexiconLanguage>> = [];
   for (let i = 0; i < tokens.length; ) {
     const filler = FILLER_INDEX.get(tokens[i]!.squeezed)?.find((candidate) =>
       candidate.tokens.every((word, k) => tokens[i + k]?.squeezed === word),
@@ -356,11 +416,13 @@ function readFillers(slots: readonly Slot[]): { kept: Token[]; hint: Language | 
   return { kept, hint: shared.length === 1 ? shared[0]! : null };
 }
 
+/** The reply language the match points to; words of a language the app cannot reply in point nowhere. */
 function resolveLanguage(entry: Entry, hint: Language | null): Language | null {
-  const [only] = entry.languages;
-  if (entry.languages.length === 1 && only) return hint && INTERNATIONAL.has(entry.plain) ? hint : only;
   if (entry.languages.length === 0) return hint;
-  return hint && entry.languages.includes(hint) ? hint : null;
+  const replyable = entry.languages.filter(isLanguage);
+  const [only] = replyable;
+  if (replyable.length === 1 && only) return hint && INTERNATIONAL.has(entry.plain) ? hint : only;
+  return hint && replyable.includes(hint) ? hint : null;
 }
 
 // ───────────────────────────── whole body ─────────────────────────────
@@ -391,6 +453,31 @@ function matchWholeBody(slots: readonly Slot[], withoutFillers: readonly Token[]
     if (entry) return { entry, matched: entry.display };
   }
   return null;
+}
+
+/**
+ * "Hi. Who is this? Why am I getting these?": several sentences, each a help
+ * request on its own (or only fillers), make a help request. One sentence
+ * that is not ("help, where is my order?") makes it a question for the shop.
+ */
+function matchEverySentenceAsHelp(slots: readonly Slot[]): Found | null {
+  if (!slots.includes(null)) return null;
+  let found: Found | null = null;
+  let sentence: Slot[] = [];
+  for (const slot of [...slots, null]) {
+    if (slot) {
+      sentence.push(slot);
+      continue;
+    }
+    const { kept } = readFillers(sentence);
+    if (kept.length > 0) {
+      const match = matchWholeBody(sentence, kept);
+      if (match?.entry.intent !== "help") return null;
+      found ??= match;
+    }
+    sentence = [];
+  }
+  return found;
 }
 
 function matchExtraOptIn(slots: readonly Slot[], withoutFillers: readonly Token[], keywords: readonly string[]): string | null {
@@ -550,6 +637,9 @@ function fires(rule: CompiledRule, slots: readonly Slot[], start: number, end: n
   const next = slots[end];
   if (previous && rule.previous.has(previous.plain)) return true;
   if (next && rule.next.has(next.plain)) return true;
+  if (next && rule.nextEndingIn.some((ending) => next.plain.endsWith(ending))) {
+    return !clauseWindow(slots, start, end, rule.window, true).some((word) => rule.unlessNear.has(word));
+  }
   if (rule.near.size === 0) return false;
   const around = clauseWindow(slots, start, end, rule.window, rule.afterOnly);
   return around.some((word) => rule.near.has(word)) && !around.some((word) => rule.unlessNear.has(word));
