@@ -1,0 +1,143 @@
+/**
+ * The kinds of reply the classifier used to get wrong, end to end as Twilio
+ * delivers them: a real HTTP server answering POST /webhooks/twilio/sms with
+ * the production node route, real signatures, the real database (SQLite and
+ * PostgreSQL). Each text must change consent (or not) and get the one reply
+ * its meaning calls for, in the shop's language when the person wrote in one
+ * the app has no wording for.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import twilio from "twilio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyConsentChange } from "../../app/consent/consent-engine.server";
+import prisma from "../../app/db.server";
+import { nodeRouteFor } from "../../app/http/node-routes.server";
+import { composeComplianceReply, type ComplianceReplyKind } from "../../app/messaging/compose";
+import { inboundParams, newPhone } from "../support/inbound-sms";
+import { createTestShop } from "../support/shop-fixture";
+
+const PATH = "/webhooks/twilio/sms";
+// What Twilio signs: the app's public URL (SHOPIFY_APP_URL in tests/setup/test-env.ts).
+const PUBLIC_URL = `https://sms-consent.test${PATH}`;
+
+type TestShop = Awaited<ReturnType<typeof createTestShop>>;
+
+let server: http.Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const route = nodeRouteFor(req);
+    if (route) route(req, res);
+    else res.writeHead(404).end("not routed");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** Texts `body` from `from` to the shop's number, signed as Twilio signs; returns the messages of the TwiML reply. */
+async function text(shop: TestShop, from: string, body: string): Promise<string[]> {
+  const params = inboundParams(shop, from, body);
+  const response = await fetch(baseUrl + PATH, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "X-Twilio-Signature": twilio.getExpectedTwilioSignature(shop.authToken, PUBLIC_URL, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  expect(response.status).toBe(200);
+  const twiml = await response.text();
+  return [...twiml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((match) => decodeXml(match[1]!));
+}
+
+const decodeXml = (s: string) =>
+  s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+
+const reply = (shop: TestShop, kind: ComplianceReplyKind, language: "en" | "es" = "en") => {
+  const { brandName, supportContact, maxMessagesPerMonth } = shop.settings;
+  return composeComplianceReply(kind, { brandName, supportContact, maxMessagesPerMonth }, language);
+};
+
+const statusOf = async (shop: TestShop, phone: string) =>
+  (await prisma.subscriber.findUnique({ where: { shop_phone: { shop: shop.shop, phone } } }))?.status ?? null;
+
+async function subscribedNumber(shop: TestShop): Promise<string> {
+  const phone = newPhone();
+  await applyConsentChange({ shop: shop.shop, phone, action: "opt_in", source: "admin", evidence: { note: "test setup" } });
+  return phone;
+}
+
+describe("inbound replies by kind, over HTTP", () => {
+  it.each([
+    ["zero-width space inside STOP", "S\u200bTOP"],
+    ["soft hyphen and BOM", "\ufeffUN\u00adSUBSCRIBE"],
+    ["full-width letters", "ＳＴＯＰ"],
+    ["a formal withdrawal", "I withdraw my consent to receive text messages."],
+    ["I no longer consent", "I no longer consent"],
+    ["Chinese", "请停止发送短信"],
+    ["Vietnamese without diacritics", "huy dang ky"],
+    ["Korean", "수신거부"],
+    ["Russian", "ОТПИСАТЬСЯ"],
+  ])("%s unsubscribes a subscribed number and confirms once, in the shop's language", async (_kind, body) => {
+    const shop = await createTestShop();
+    const phone = await subscribedNumber(shop);
+
+    expect(await text(shop, phone, body)).toEqual([reply(shop, "opt_out_confirmation")]);
+    expect(await statusOf(shop, phone)).toBe("unsubscribed");
+  });
+
+  it("a revocation in a language the shop does not reply in is honoured and answered in the shop's first language", async () => {
+    const shop = await createTestShop({ supportedLanguages: ["es", "en"] });
+    const phone = await subscribedNumber(shop);
+
+    expect(await text(shop, phone, "Пожалуйста, не пишите мне больше")).toEqual([reply(shop, "opt_out_confirmation", "es")]);
+    expect(await statusOf(shop, phone)).toBe("unsubscribed");
+  });
+
+  it.each(["who's texting me?", "What is this number?", "Hi. Who is this? Why am I getting these?", "how do I get help", "帮助", "ПОМОЩЬ"])(
+    "%j gets the HELP reply and changes nothing",
+    async (body) => {
+      const shop = await createTestShop();
+      const phone = await subscribedNumber(shop);
+
+      expect(await text(shop, phone, body)).toEqual([reply(shop, "help")]);
+      expect(await statusOf(shop, phone)).toBe("subscribed");
+    },
+  );
+
+  it.each(["sign me back up", "I want your texts again", "please add me back", "opt me back in"])(
+    "%j from a number that opted out resubscribes it: the person's own act",
+    async (body) => {
+      const shop = await createTestShop();
+      const phone = await subscribedNumber(shop);
+      await text(shop, phone, "STOP");
+      expect(await statusOf(shop, phone)).toBe("unsubscribed");
+
+      expect(await text(shop, phone, body)).toEqual([reply(shop, "resubscribed")]);
+      expect(await statusOf(shop, phone)).toBe("subscribed");
+    },
+  );
+
+  it.each(["When does the sale end?", "what time does it end", "quit smoking", "cancel my account on your website"])(
+    "%j keeps the subscriber, with at most one clarifying reply",
+    async (body) => {
+      const shop = await createTestShop();
+      const phone = await subscribedNumber(shop);
+
+      const messages = await text(shop, phone, body);
+
+      expect([[], [reply(shop, "clarify_opt_out")]]).toContainEqual(messages);
+      expect(await statusOf(shop, phone)).toBe("subscribed");
+    },
+  );
+});
