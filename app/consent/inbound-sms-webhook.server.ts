@@ -7,7 +7,7 @@
  * plain-text Responses.
  */
 import { plainText, requireValidTwilioSignature, type SignedRequest, type TwilioParams } from "../messaging/twilio-webhook.server";
-import { findInboundShop, type InboundShop } from "../shops/inbound-shop-cache.server";
+import { findInboundShops, type InboundShop } from "../shops/inbound-shop-cache.server";
 import { MessageSidConflictError, receiveInboundSms } from "./inbound-sms.server";
 import { parseInboundSmsParams } from "./inbound-sms-params";
 
@@ -30,16 +30,33 @@ export async function answerInboundSmsWebhook(request: SignedRequest, params: Tw
 }
 
 async function requireSignedShop(request: SignedRequest, params: TwilioParams, to: string, messagingServiceSid: string | null): Promise<InboundShop> {
-  const shop = await findInboundShop(to, messagingServiceSid);
-  if (!shop) throw plainText(404, "No shop receives texts on this number");
+  const candidates = await findInboundShops(to, messagingServiceSid);
+  if (candidates.length === 0) throw plainText(404, "No shop receives texts on this number");
   try {
-    requireValidTwilioSignature(request, params, shop.authToken);
-    return shop;
+    return signedBy(request, params, candidates);
   } catch (refusal) {
-    if (Date.now() - shop.loadedAt <= SIGNATURE_RECHECK_AFTER_MS) throw refusal;
-    const fresh = await findInboundShop(to, messagingServiceSid, 0);
-    if (!fresh) throw plainText(404, "No shop receives texts on this number");
-    requireValidTwilioSignature(request, params, fresh.authToken);
-    return fresh;
+    if (candidates.every((shop) => Date.now() - shop.loadedAt <= SIGNATURE_RECHECK_AFTER_MS)) throw refusal;
+    const fresh = await findInboundShops(to, messagingServiceSid, 0);
+    if (fresh.length === 0) throw plainText(404, "No shop receives texts on this number");
+    return signedBy(request, params, fresh);
   }
+}
+
+/**
+ * The candidate whose auth token verifies the signature. With two candidates
+ * (the Messaging Service and the number configured in different shops), only
+ * the shop of the Twilio account that sent the text can pass, so the text is
+ * never handed to a shop that merely claims the number. Throws the first refusal.
+ */
+function signedBy(request: SignedRequest, params: TwilioParams, candidates: InboundShop[]): InboundShop {
+  let firstRefusal: unknown;
+  for (const shop of candidates) {
+    try {
+      requireValidTwilioSignature(request, params, shop.authToken);
+      return shop;
+    } catch (refusal) {
+      firstRefusal ??= refusal;
+    }
+  }
+  throw firstRefusal;
 }

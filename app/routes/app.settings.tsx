@@ -5,10 +5,9 @@ import { useState } from "react";
 import { FormTextField } from "~/components/form-text-field";
 import { currentDisclosures, disclosureInputSchema } from "~/disclosures/disclosures.server";
 import { publishDisclosureToCheckout } from "~/disclosures/publish-to-checkout.server";
-import { parseSettingsForm } from "~/shops/settings-form";
 import { KEYWORD_MODES } from "~/shops/keyword-modes";
-import { forgetInboundShops } from "~/shops/inbound-shop-cache.server";
-import { getShopSettings, saveShopSettings } from "~/shops/shop-settings.server";
+import { saveSettingsForm } from "~/shops/save-settings.server";
+import { getShopSettings } from "~/shops/shop-settings.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -30,11 +29,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const { message } = await publishDisclosureToCheckout(shop, parsed.data);
     return { intent: "disclosure" as const, message };
   }
-  const parsed = parseSettingsForm(form);
-  if (!parsed.ok) return { intent: "settings" as const, errors: parsed.errors };
-  await saveShopSettings(shop, parsed.input);
-  forgetInboundShops(shop); // inbound texts see the new settings at once on this instance
-  return { intent: "settings" as const, message: "Settings saved." };
+  const saved = await saveSettingsForm(shop, form);
+  if (!saved.ok) return { intent: "settings" as const, errors: saved.errors };
+  return { intent: "settings" as const, message: saved.message };
 }
 
 const KEYWORD_MODE_LABELS: Record<(typeof KEYWORD_MODES)[number], string> = {
@@ -77,6 +74,13 @@ export default function Settings() {
                   <FormTextField label="Marketing messages per 24 hours, at most" name="maxMessagesPerDay" type="number" defaultValue={settings?.maxMessagesPerDay} error={errors.maxMessagesPerDay} />
                   <FormTextField label="Extra opt-in keywords" name="extraOptInKeywords" defaultValue={settings?.extraOptInKeywords} error={errors.extraOptInKeywords} helpText="Comma-separated, e.g. JOIN, DEALS" />
                   <FormTextField label="Languages" name="supportedLanguages" defaultValue={settings?.supportedLanguages} error={errors.supportedLanguages} helpText="Replies in these: en, es, fr, de, pt, it" />
+                  <FormTextField
+                    label="Countries you text"
+                    name="smsCountries"
+                    defaultValue={settings?.smsCountries ?? "US"}
+                    error={errors.smsCountries}
+                    helpText="Comma-separated two-letter country codes, e.g. US, CA. Checkout consent from a number in any other country is refused. This guards against SMS pumping: fraudsters sign up foreign premium numbers to run up your texting bill. Usually just your shop's own country."
+                  />
                 </FormLayout>
               </Card>
               <Card>
@@ -112,7 +116,7 @@ export default function Settings() {
                   <FormTextField label="Confirmation window, hours" name="pendingExpiryHours" type="number" defaultValue={settings?.pendingExpiryHours} error={errors.pendingExpiryHours} />
                   <FormTextField label="Quiet hours start" name="quietHoursStart" defaultValue={settings?.quietHoursStart} error={errors.quietHoursStart} />
                   <FormTextField label="Quiet hours end" name="quietHoursEnd" defaultValue={settings?.quietHoursEnd} error={errors.quietHoursEnd} />
-                  <FormTextField label="Shop timezone" name="timezone" defaultValue={settings?.timezone} error={errors.timezone} />
+                  <FormTextField label="Shop timezone" name="timezone" defaultValue={settings?.timezone} error={errors.timezone} helpText="An IANA time zone name, e.g. America/New_York or Europe/London." />
                   <FormTextField label="HELP reply (optional)" name="helpText" multiline={2} defaultValue={settings?.helpText} error={errors.helpText} />
                   <FormTextField label="Opt-out confirmation (optional)" name="optOutText" multiline={2} defaultValue={settings?.optOutText} error={errors.optOutText} />
                   <FormTextField label="Opt-in confirmation (optional)" name="optInText" multiline={2} defaultValue={settings?.optInText} error={errors.optInText} />

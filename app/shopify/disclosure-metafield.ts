@@ -18,6 +18,7 @@ import {
   DISCLOSURE_METAFIELD_NAMESPACE,
   type DisclosureMetafieldValue,
 } from "../../extensions/sms-consent-checkout/src/contract";
+import { isHttpsUrl } from "../shops/https-url";
 
 export const DISCLOSURE_METAFIELD = { namespace: DISCLOSURE_METAFIELD_NAMESPACE, key: DISCLOSURE_METAFIELD_KEY, type: "json" } as const;
 const REQUIRED_LOCALE = "en";
@@ -40,8 +41,8 @@ export function buildDisclosureMetafield(
   }
 
   if (!byLocale.has(REQUIRED_LOCALE)) problems.push("Publish an English disclosure: checkout falls back to English when there is no text in the shopper's language.");
-  if (!isHttps(settings.termsUrl)) problems.push("Add the address of your SMS terms, starting with https://, in Settings.");
-  if (!isHttps(settings.privacyUrl)) problems.push("Add the address of your privacy policy, starting with https://, in Settings.");
+  if (!isHttpsUrl(settings.termsUrl)) problems.push("Add the address of your SMS terms, starting with https://, in Settings.");
+  if (!isHttpsUrl(settings.privacyUrl)) problems.push("Add the address of your privacy policy, starting with https://, in Settings.");
   const cap = String(settings.maxMessagesPerMonth);
   for (const [locale, { text }] of byLocale) {
     if (!text.includes(settings.brandName) || !text.includes(cap)) {
@@ -62,7 +63,7 @@ export function buildDisclosureMetafield(
       privacyUrl: settings.privacyUrl!,
       texts: Object.fromEntries(published.map(([locale, version]) => [locale, version.text])),
       // The Thank-you block posts consent here; the extension refuses a metafield with a non-https appUrl.
-      ...(isHttps(appUrl) ? { appUrl: appUrl.replace(/\/+$/, "") } : {}),
+      ...(isHttpsUrl(appUrl) ? { appUrl: appUrl.replace(/\/+$/, "") } : {}),
     },
   };
 }
@@ -81,13 +82,4 @@ export function disclosureVersionIdFor(versionId: string, locale: string | null 
   }
   const tag = (locale ?? REQUIRED_LOCALE).toLowerCase();
   return ids.get(tag) ?? ids.get(tag.split("-")[0] ?? tag) ?? ids.get(REQUIRED_LOCALE) ?? null;
-}
-
-function isHttps(value: string | null | undefined): value is string {
-  if (!value) return false;
-  try {
-    return new URL(value).protocol === "https:";
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,5 @@
 /**
- * The shop an inbound text belongs to, cached briefly in memory.
+ * The shops an inbound text may belong to, cached briefly in memory.
  *
  * Every inbound webhook needs the shop's settings and its decrypted Twilio
  * auth token before anything else; at webhook rates, reading and decrypting
@@ -8,10 +8,14 @@
  * `forgetInboundShops` (which the settings save can call to apply it at once
  * on this instance). Unknown numbers are not cached: a shop that has just
  * configured its number must not be told 404 for a while.
+ *
+ * There is normally one candidate; two when the webhook's Messaging Service and
+ * its number are configured in different shops (see findInboundShopCandidates):
+ * the webhook keeps the one whose auth token verifies the signature.
  */
 import type { Shop } from "@prisma/client";
 import { LANGUAGES, type Language } from "../consent/keywords";
-import { findShopByInboundNumber, listSetting, twilioAuthTokenOf } from "./shop-settings.server";
+import { findInboundShopCandidates, listSetting, twilioAuthTokenOf } from "./shop-settings.server";
 
 export const INBOUND_SHOP_TTL_MS = 10_000;
 const MAX_ENTRIES = 10_000; // keys include a caller-chosen MessagingServiceSid: bound the memory it can claim
@@ -29,9 +33,9 @@ export interface InboundShop {
 
 interface Entry {
   loadedAt: number;
-  value: Promise<InboundShop | null>;
+  value: Promise<InboundShop[]>;
   /** Set once loaded, so a shop's entries can be found without awaiting. */
-  shop?: string;
+  shops?: string[];
 }
 
 const entries = new Map<string, Entry>();
@@ -40,10 +44,10 @@ function keyOf(to: string, messagingServiceSid: string | null): string {
   return `${to}|${messagingServiceSid ?? ""}`;
 }
 
-async function load(to: string, messagingServiceSid: string | null): Promise<InboundShop | null> {
-  const settings = await findShopByInboundNumber(to, messagingServiceSid);
-  if (!settings) return null;
-  return {
+async function load(to: string, messagingServiceSid: string | null): Promise<InboundShop[]> {
+  const candidates = await findInboundShopCandidates(to, messagingServiceSid);
+  const loadedAt = Date.now();
+  return candidates.map((settings) => ({
     shop: settings.shop,
     settings,
     authToken: twilioAuthTokenOf(settings),
@@ -51,20 +55,21 @@ async function load(to: string, messagingServiceSid: string | null): Promise<Inb
     supportedLanguages: listSetting(settings.supportedLanguages).filter((code): code is Language =>
       LANGUAGES.includes(code as Language),
     ),
-    loadedAt: Date.now(),
-  };
+    loadedAt,
+  }));
 }
 
 /**
- * The shop that owns `to` (or the Messaging Service), from the cache when it is
- * fresh. `maxAgeMs` lets a caller insist on a newer entry, e.g. to re-check a
- * signature after a token rotation. Concurrent misses share one query.
+ * The shops that own the Messaging Service and `to`, most trusted first, from
+ * the cache when it is fresh. `maxAgeMs` lets a caller insist on a newer entry,
+ * e.g. to re-check a signature after a token rotation. Concurrent misses share
+ * one query.
  */
-export function findInboundShop(
+export function findInboundShops(
   to: string,
   messagingServiceSid: string | null,
   maxAgeMs = INBOUND_SHOP_TTL_MS,
-): Promise<InboundShop | null> {
+): Promise<InboundShop[]> {
   const key = keyOf(to, messagingServiceSid);
   const now = Date.now();
   const cached = entries.get(key);
@@ -77,7 +82,7 @@ export function findInboundShop(
   if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
   value.then(
     (found) => {
-      if (found) entry.shop = found.shop;
+      if (found.length > 0) entry.shops = found.map((candidate) => candidate.shop);
       else if (entries.get(key) === entry) entries.delete(key);
     },
     () => {
@@ -95,6 +100,6 @@ export function forgetInboundShops(shop?: string): void {
   }
   // An entry still loading may have read the settings before the save: drop it too.
   for (const [key, entry] of entries) {
-    if (entry.shop === undefined || entry.shop === shop) entries.delete(key);
+    if (entry.shops === undefined || entry.shops.includes(shop)) entries.delete(key);
   }
 }

@@ -18,6 +18,7 @@ const VALID = {
   maxMessagesPerMonth: "4",
   extraOptInKeywords: "join, deals",
   supportedLanguages: "en,es",
+  smsCountries: "us, ca",
 };
 
 describe("settings form", () => {
@@ -31,6 +32,7 @@ describe("settings form", () => {
         pendingExpiryHours: 48,
         extraOptInKeywords: ["join", "deals"],
         supportedLanguages: ["en", "es"],
+        smsCountries: ["us", "ca"],
         twilioAuthToken: null,
         termsUrl: null,
       },
@@ -48,5 +50,43 @@ describe("settings form", () => {
         maxMessagesPerMonth: "Allow at least 1 message a month",
       },
     });
+  });
+
+  it.each([
+    ["timezone", "A".repeat(10_000), "Choose a time zone from the IANA list, e.g. America/New_York"],
+    ["timezone", "Mars/Olympus", "Choose a time zone from the IANA list, e.g. America/New_York or Europe/Paris"],
+    ["timezone", "+01:00", "Choose a time zone from the IANA list, e.g. America/New_York or Europe/Paris"],
+    ["termsUrl", "javascript:alert(document.cookie)", "Enter the full address of your terms, starting with https://"],
+    ["termsUrl", "http://acme.test/terms", "Enter the full address of your terms, starting with https://"],
+    ["privacyUrl", "data:text/html,<script>alert(1)</script>", "Enter the full address of your privacy policy, starting with https://"],
+    ["privacyUrl", `https://acme.test/${"p".repeat(2_000)}`, "The address of your privacy policy is too long (at most 2,000 characters)"],
+    ["twilioAuthToken", "f".repeat(10_000), "A Twilio auth token is 32 characters, digits and the letters a to f: copy it from the Twilio console"],
+    ["twilioAuthToken", "not-a-twilio-token", "A Twilio auth token is 32 characters, digits and the letters a to f: copy it from the Twilio console"],
+    ["twilioAccountSid", `AC${"g".repeat(32)}`, "Twilio account SIDs start with AC and have 34 characters"],
+    ["messagingServiceSid", `MG${"a".repeat(31)}`, "Messaging Service SIDs start with MG and have 34 characters"],
+    ["messagingServiceSid", `MG${"z".repeat(32)}`, "Messaging Service SIDs start with MG and have 34 characters"],
+    ["brandName", "B".repeat(41), "At most 40 characters: it starts every text"],
+    ["supportContact", "s".repeat(81), "At most 80 characters"],
+    ["helpText", "h".repeat(321), "At most 320 characters (two text messages)"],
+    ["extraOptInKeywords", Array.from({ length: 21 }, (_, i) => `KEY${i}`).join(","), "At most 20 extra keywords"],
+    ["smsCountries", "US, XX", "Use two-letter country codes such as US, CA or GB"],
+    ["smsCountries", "", "Enter at least one country, usually your shop's own (e.g. US)"],
+  ])("refuses %s = %j in plain words on that field", (field, value, message) => {
+    expect(parseSettingsForm(form({ ...VALID, [field]: value }))).toEqual({ ok: false, errors: { [field]: message } });
+  });
+
+  it("accepts real time zones, https links, Twilio-shaped credentials and country codes", () => {
+    const result = parseSettingsForm(
+      form({
+        ...VALID,
+        timezone: "Europe/Paris",
+        termsUrl: "https://acme.test/terms",
+        privacyUrl: "https://acme.test/privacy",
+        twilioAuthToken: "0123456789abcdefABCDEF0123456789",
+        messagingServiceSid: `MG${"0f".repeat(16)}`,
+        smsCountries: "US,CA,GB",
+      }),
+    );
+    expect(result).toMatchObject({ ok: true, input: { timezone: "Europe/Paris", smsCountries: ["US", "CA", "GB"] } });
   });
 });

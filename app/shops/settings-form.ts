@@ -1,11 +1,20 @@
 /**
  * The settings form, parsed: blank optional fields become null, an empty auth
  * token field keeps the saved token, lists are comma-separated, phone numbers
- * may be typed the way people type them.
+ * may be typed the way people type them. Every field is bounded and checked
+ * (see shopSettingsSchema); what a merchant types as an auth token must also
+ * look like one of Twilio's.
  */
 import { toE164 } from "../phone/phone-number";
-import type { ZodIssue } from "zod";
+import { z, type ZodIssue } from "zod";
 import { shopSettingsSchema, type ShopSettingsInput } from "./shop-settings.server";
+
+export const settingsFormSchema = shopSettingsSchema.extend({
+  twilioAuthToken: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/i, "A Twilio auth token is 32 characters, digits and the letters a to f: copy it from the Twilio console")
+    .nullish(),
+});
 
 export type FieldErrors = Record<string, string>;
 export type ParsedSettingsForm = { ok: true; input: ShopSettingsInput } | { ok: false; errors: FieldErrors };
@@ -63,8 +72,9 @@ export function parseSettingsForm(form: FormData): ParsedSettingsForm {
     timezone: text(form, "timezone") ?? undefined,
     extraOptInKeywords: list(form, "extraOptInKeywords"),
     supportedLanguages: list(form, "supportedLanguages"),
+    smsCountries: list(form, "smsCountries"),
   };
-  const parsed = shopSettingsSchema.safeParse(input);
+  const parsed = settingsFormSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: toErrors(parsed.error.issues) };
   // The token is write-only: an empty field means "keep the one saved".
   return { ok: true, input: input as ShopSettingsInput };

@@ -3,67 +3,157 @@
  * by it; the Twilio auth token is stored only encrypted.
  */
 import type { Shop } from "@prisma/client";
+import { getCountries } from "libphonenumber-js";
 import { z } from "zod";
 import prisma from "../db.server";
+import { isUniqueViolation } from "../db/sql.server";
 import { env } from "../env.server";
 import { decryptSecret, encryptSecret } from "../security/secret-box.server";
 
+import { isHttpsUrl } from "./https-url";
 import { KEYWORD_MODES } from "./keyword-modes";
 
 export { KEYWORD_MODES, type KeywordMode } from "./keyword-modes";
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "Enter a phone number in international format, e.g. +15551234567");
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Enter a time like 21:00");
+const httpsUrl = (what: string) =>
+  z
+    .string()
+    .max(2000, `The address of your ${what} is too long (at most 2,000 characters)`)
+    .refine(isHttpsUrl, `Enter the full address of your ${what}, starting with https://`);
+const reply = z.string().max(320, "At most 320 characters (two text messages)");
+const COUNTRY_CODES: ReadonlySet<string> = new Set(getCountries());
 
 export const shopSettingsSchema = z.object({
-  brandName: z.string().trim().min(1, "Enter the brand name subscribers will recognise").max(40),
-  supportContact: z.string().trim().min(3, "Enter an e-mail address, phone number or URL for HELP replies").max(80),
-  termsUrl: z.string().url("Enter the full address of your terms, starting with https://").nullish(),
-  privacyUrl: z.string().url("Enter the full address of your privacy policy, starting with https://").nullish(),
-  twilioAccountSid: z.string().regex(/^AC[0-9a-zA-Z]{32}$/, "Twilio account SIDs start with AC and have 34 characters").nullish(),
-  twilioAuthToken: z.string().min(8, "That is too short to be a Twilio auth token").nullish(),
+  brandName: z.string().trim().min(1, "Enter the brand name subscribers will recognise").max(40, "At most 40 characters: it starts every text"),
+  supportContact: z.string().trim().min(3, "Enter an e-mail address, phone number or URL for HELP replies").max(80, "At most 80 characters"),
+  termsUrl: httpsUrl("terms").nullish(),
+  privacyUrl: httpsUrl("privacy policy").nullish(),
+  twilioAccountSid: z.string().regex(/^AC[0-9a-f]{32}$/i, "Twilio account SIDs start with AC and have 34 characters").nullish(),
+  // Tokens entered in the settings form must look like Twilio's (settings-form.ts); this bound is for every other caller.
+  twilioAuthToken: z.string().min(8, "That is too short to be a Twilio auth token").max(128, "That is too long to be a Twilio auth token").nullish(),
   senderPhoneNumber: e164.nullish(),
-  messagingServiceSid: z.string().regex(/^MG[0-9a-zA-Z]{32}$/, "Messaging Service SIDs start with MG").nullish(),
+  messagingServiceSid: z.string().regex(/^MG[0-9a-f]{32}$/i, "Messaging Service SIDs start with MG and have 34 characters").nullish(),
   keywordMode: z.enum(KEYWORD_MODES).default("twilio_default"),
-  helpText: z.string().max(320).nullish(),
-  optOutText: z.string().max(320).nullish(),
-  optInText: z.string().max(320).nullish(),
+  helpText: reply.nullish(),
+  optOutText: reply.nullish(),
+  optInText: reply.nullish(),
   doubleOptIn: z.boolean().default(true),
   pendingExpiryHours: z.number({ invalid_type_error: "Enter a number of hours" }).int().min(1, "At least 1 hour").max(24 * 30, "At most 30 days (720 hours)").default(72),
   quietHoursStart: clock.default("21:00"),
   quietHoursEnd: clock.default("08:00"),
   maxMessagesPerMonth: z.number({ invalid_type_error: "Enter a number" }).int().min(1, "Allow at least 1 message a month").max(100, "At most 100 a month").default(6),
   maxMessagesPerDay: z.number({ invalid_type_error: "Enter a number" }).int().min(1, "Allow at least 1 message a day").max(10, "At most 10 a day").default(3),
-  timezone: z.string().default("America/New_York"),
-  extraOptInKeywords: z.array(z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,20}$/, "Keywords are single words of 2 to 20 letters or digits")).default(["JOIN"]),
+  timezone: z
+    .string()
+    .max(64, "Choose a time zone from the IANA list, e.g. America/New_York")
+    .transform((zone, context) => {
+      const canonical = ianaTimeZone(zone);
+      if (canonical) return canonical;
+      context.addIssue({ code: z.ZodIssueCode.custom, message: "Choose a time zone from the IANA list, e.g. America/New_York or Europe/Paris" });
+      return z.NEVER;
+    })
+    .default("America/New_York"),
+  extraOptInKeywords: z
+    .array(z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,20}$/, "Keywords are single words of 2 to 20 letters or digits"))
+    .max(20, "At most 20 extra keywords")
+    .default(["JOIN"]),
   supportedLanguages: z.array(z.enum(["en", "es", "fr", "de", "pt", "it"])).default(["en"]),
+  // Left out = keep what the shop has (its own country from install, or the database default).
+  smsCountries: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toUpperCase()
+        .refine((code) => COUNTRY_CODES.has(code), "Use two-letter country codes such as US, CA or GB"),
+    )
+    .min(1, "Enter at least one country, usually your shop's own (e.g. US)")
+    .max(COUNTRY_CODES.size)
+    .optional(),
 });
 export type ShopSettingsInput = z.input<typeof shopSettingsSchema>;
 
+export const SENDER_FIELDS = ["senderPhoneNumber", "messagingServiceSid"] as const;
+export type SenderField = (typeof SENDER_FIELDS)[number];
+
+const SENDER_IN_USE: Record<SenderField, string> = {
+  senderPhoneNumber: "Another shop already receives its texts on this number. A number can belong to one shop only: enter a number of your own Twilio account.",
+  messagingServiceSid: "Another shop already uses this Messaging Service. A Messaging Service can belong to one shop only: enter one of your own Twilio account.",
+};
+
+/** The sender number or Messaging Service belongs to another shop: inbound texts to it must keep reaching that shop. */
+export class SenderInUseError extends Error {
+  override readonly name = "SenderInUseError";
+  constructor(readonly field: SenderField) {
+    super(SENDER_IN_USE[field]);
+  }
+}
+
+/**
+ * Saves a shop's settings. Throws SenderInUseError when another shop owns the
+ * sender number or Messaging Service, also when two shops save the same one at
+ * the same moment (the unique index decides, and its violation becomes the same error).
+ */
 export async function saveShopSettings(shop: string, input: ShopSettingsInput, options: { demo?: boolean } = {}): Promise<Shop> {
-  const { twilioAuthToken, extraOptInKeywords, supportedLanguages, ...rest } = shopSettingsSchema.parse(input);
+  const { twilioAuthToken, extraOptInKeywords, supportedLanguages, smsCountries, ...rest } = shopSettingsSchema.parse(input);
   const data = {
     ...rest,
     extraOptInKeywords: extraOptInKeywords.join(","),
     supportedLanguages: supportedLanguages.join(","),
+    ...(smsCountries ? { smsCountries: [...new Set(smsCountries)].join(",") } : {}),
     ...(twilioAuthToken ? { twilioAuthTokenEncrypted: encryptSecret(twilioAuthToken, env().ENCRYPTION_KEY) } : {}),
   };
-  return prisma.shop.upsert({
-    where: { shop },
-    create: { shop, ...data, demo: options.demo ?? false },
-    update: data,
-  });
+  await requireSendersFree(shop, data);
+  try {
+    return await prisma.shop.upsert({
+      where: { shop },
+      create: { shop, ...data, demo: options.demo ?? false },
+      update: data,
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await requireSendersFree(shop, data); // the other shop's save won the race: say which field, as above
+    throw error;
+  }
+}
+
+async function requireSendersFree(shop: string, senders: { senderPhoneNumber?: string | null; messagingServiceSid?: string | null }): Promise<void> {
+  for (const field of SENDER_FIELDS) {
+    const value = senders[field];
+    if (!value) continue;
+    const owner = await prisma.shop.findFirst({ where: { [field]: value, NOT: { shop } }, select: { shop: true } });
+    if (owner) throw new SenderInUseError(field);
+  }
 }
 
 export function getShopSettings(shop: string): Promise<Shop | null> {
   return prisma.shop.findUnique({ where: { shop } });
 }
 
-/** The shop that owns an inbound number (or Messaging Service); null when none does. */
-export async function findShopByInboundNumber(to: string, messagingServiceSid?: string | null): Promise<Shop | null> {
-  const byNumber = await prisma.shop.findFirst({ where: { senderPhoneNumber: to, uninstalledAt: null } });
-  if (byNumber || !messagingServiceSid) return byNumber;
-  return prisma.shop.findFirst({ where: { messagingServiceSid, uninstalledAt: null } });
+/**
+ * The installed shops an inbound text may belong to, most trusted first: the
+ * one owning the webhook's Messaging Service, then the one owning the number it
+ * was sent to. Each is unique, so there are at most two, and two only when the
+ * Messaging Service and the number are configured in different shops. That
+ * should not happen, but one of them may have typed in the other's Messaging
+ * Service SID or number, and the lookup alone cannot tell which shop is right.
+ * The caller then keeps the candidate whose Twilio auth token verifies the
+ * signature: only the Twilio account that owns the number can produce it. So
+ * a misconfigured (or hostile) shop can neither take the texts nor make the
+ * real owner's STOP fail.
+ */
+export async function findInboundShopCandidates(to: string, messagingServiceSid?: string | null): Promise<Shop[]> {
+  const [byService, byNumber] = await Promise.all([
+    messagingServiceSid ? prisma.shop.findUnique({ where: { messagingServiceSid } }) : null,
+    prisma.shop.findUnique({ where: { senderPhoneNumber: to } }),
+  ]);
+  const candidates: Shop[] = [];
+  for (const found of [byService, byNumber]) {
+    if (found && found.uninstalledAt === null && !candidates.some((candidate) => candidate.shop === found.shop)) candidates.push(found);
+  }
+  return candidates;
 }
 
 export function twilioAuthTokenOf(settings: Pick<Shop, "twilioAuthTokenEncrypted">): string | null {
@@ -72,4 +162,15 @@ export function twilioAuthTokenOf(settings: Pick<Shop, "twilioAuthTokenEncrypted
 
 export function listSetting(value: string): string[] {
   return value.split(",").map((item) => item.trim()).filter(Boolean);
+}
+
+/** The canonical IANA name of a time zone ("asia/tokyo" → "Asia/Tokyo"); null for anything else. */
+export function ianaTimeZone(zone: string): string | null {
+  // Area/Location names and UTC only: Intl also accepts offsets, which do not follow daylight saving time.
+  if (!/^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2}|UTC)$/.test(zone)) return null;
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
 }

@@ -1,0 +1,36 @@
+/**
+ * Saving a shop's settings from the settings form: the one way the admin
+ * changes them. Validate, save (refusing a sender another shop owns), let
+ * inbound texts see the change at once, and, when the change is something
+ * checkout's disclosure shows (brand, monthly cap, links), publish the
+ * disclosure metafield again so checkout does not keep showing the old values.
+ */
+import type { Shop } from "@prisma/client";
+import { republishDisclosureToCheckout } from "../disclosures/publish-to-checkout.server";
+import { forgetInboundShops } from "./inbound-shop-cache.server";
+import { parseSettingsForm, type FieldErrors } from "./settings-form";
+import { getShopSettings, saveShopSettings, SenderInUseError } from "./shop-settings.server";
+
+export type SaveSettingsOutcome = { ok: true; message: string } | { ok: false; errors: FieldErrors };
+
+/** The settings checkout's disclosure shows (see buildDisclosureMetafield). */
+const SHOWN_AT_CHECKOUT = ["brandName", "maxMessagesPerMonth", "termsUrl", "privacyUrl"] as const satisfies ReadonlyArray<keyof Shop>;
+
+export async function saveSettingsForm(shop: string, form: FormData): Promise<SaveSettingsOutcome> {
+  const parsed = parseSettingsForm(form);
+  if (!parsed.ok) return parsed;
+
+  const before = await getShopSettings(shop);
+  let saved: Shop;
+  try {
+    saved = await saveShopSettings(shop, parsed.input);
+  } catch (error) {
+    if (error instanceof SenderInUseError) return { ok: false, errors: { [error.field]: error.message } };
+    throw error;
+  }
+  forgetInboundShops(shop); // inbound texts see the new settings at once on this instance (others within the cache TTL)
+
+  const checkoutChanged = SHOWN_AT_CHECKOUT.some((field) => before?.[field] !== saved[field]);
+  const republished = checkoutChanged ? await republishDisclosureToCheckout(shop) : null;
+  return { ok: true, message: republished ? `Settings saved. ${republished.message}` : "Settings saved." };
+}
