@@ -316,7 +316,7 @@ export const HELP_WHOLE_BODY: LanguageTable = {
     "{who is|whos|who} {texting|txting|messaging|msging|contacting|sending|sending me} {me|this number|} {these|this|texts|messages|}",
     "{who are|who r} {you|u|yall|you guys|you people}", "{whose|who s} {number|phone} is this",
     "who sent {me|} {this|these|that} {text|message|texts|messages|}",
-    "{what is|whats|what} this {number|about|for|text|message|from|}",
+    "{what is|whats|what} this {number|about|for|text|message|from|number for|text for|message for|}",
     "{what|which} {number|company|store|shop|business|brand} is this", "what are these {texts|messages|}",
     "why {am i|do i} {getting|receiving|get|receive} {these|this|your|} {texts|messages|text|message|msgs|} {from you|from u|}",
     "why did i {get|receive} {this|these|that|a|your} {text|message|texts|messages|}",
@@ -365,7 +365,8 @@ export const OPT_IN_WHOLE_BODY: LanguageTable = {
     "{sign|put|add|opt|count|let} me back {up|in|on|on the list|on your list|to the list|}",
     "{sign me up|subscribe me|add me|opt me in|put me on the list|count me in|sign up|subscribe|opt in|join} again",
     "{subscribe|sign up|opt in|join} {back|me back}", "opt back in", "sign back up", "i want back in",
-    "{i want|i would like|id like|i wanna|i miss} {your|the} {texts|messages|text messages|texts and deals|deals|promos|offers|alerts} {again|back|}",
+    "{i want|i would like|id like|i wanna} your {texts|messages|text messages|deals|promos|offers|alerts} {again|back|}",
+    "{i want|i would like|id like|i wanna} the {texts|messages|text messages|deals|promos|offers|alerts} {again|back}",
     "{i want|i would like|id like|i wanna} to {get|receive} {your|the} {texts|messages|text messages|deals|promos|offers|alerts} again",
     "{start|resume|restart|continue} {sending|texting|messaging} {me|} {texts|messages|text messages|your texts|deals|} {again|}",
     "{send|text|message} me {texts|messages|deals|} again",
@@ -402,7 +403,7 @@ export const FILLERS: LanguageTable = {
   pt: ["por favor", "obrigado", "obrigada", "por gentileza", "agora", "olá"],
   it: ["per favore", "perfavore", "grazie", "grazie mille", "ora", "adesso", "subito"],
   zh: ["请", "請", "谢谢", "謝謝", "你好", "麻烦", "麻煩"],
-  tl: ["po", "na po", "salamat", "pakiusap", "paki"],
+  tl: ["po", "salamat", "pakiusap", "paki"],
   vi: ["vui lòng", "làm ơn", "cảm ơn", "cám ơn", "xin"],
   ar: ["من فضلك", "لو سمحت", "شكرا", "شكراً"],
   ko: ["제발", "감사합니다", "고맙습니다", "안녕하세요"],
@@ -476,6 +477,8 @@ const SOLICITATION_NOUNS = [...MESSAGE_NOUNS, "ads", "promos", "promotions", "of
 const CONTACTING = [
   ...SOLICITATION_NOUNS, "sending", "spamming", "contacting", "emailing", "calling", "bothering", "harassing", "bugging",
   "pestering", "hitting", "blowing", "phone", "me", "us", "number",
+  // "quit everything" ends in -ing but includes the texts.
+  "everything", "anything",
 ];
 
 /** Things people quit that are not the texts: "quit smoking", "I quit my job". */

@@ -501,7 +501,7 @@ describe("formal withdrawals of consent", () => {
 describe("questions about who is texting and what the texts are", () => {
   it.each([
     "who's texting me?", "Who is texting me", "who is this", "Who is this??", "whos this", "who are you?", "who dis",
-    "what is this number", "What's this number?", "what is this?", "what is this about?", "whose number is this?",
+    "what is this number", "What's this number?", "what's this number for?", "what is this?", "what is this about?", "whose number is this?",
     "who sent this?", "what company is this?", "why am I getting these", "Why am I getting these texts?",
     "why am i receiving this message", "why did I get this text?", "how do I get help", "How can I get more info?",
     "I need help", "need help!", "can you help me", "Can someone help me?", "could you help me please",
@@ -530,13 +530,15 @@ describe("coming back in one's own words", () => {
     "resubscribe me", "Resubscribe me please", "please add me back", "add me back", "opt me back in", "Opt back in",
     "start sending me texts again", "start texting me again", "resume texts", "put me back on the list",
     "I want to resubscribe", "I'd like to rejoin", "I would like to receive your messages again", "subscribe me again",
-    "count me back in", "text me again", "send me deals again", "I miss your texts",
+    "count me back in", "text me again", "send me deals again", "I want the texts back",
   ])("%j opts in", (body) => {
     expect(classifyInbound(body)).toMatchObject({ intent: "opt_in", language: "en", twilioKeyword: null });
   });
 
   it.each([
     ["don't sign me back up", "other"],
+    ["I miss your texts", "other"],
+    ["I want the deals", "other"],
     ["sign me back up?", "other"],
     ["never text me again", "opt_out"],
     ["don't text me again", "opt_out"],
@@ -561,7 +563,7 @@ describe("end, quit and cancel about something else", () => {
   it.each([
     "cancel", "end", "quit", "CANCEL", "End.", "Quit!", "cancel texts", "stop sending", "unsubscribe me",
     "stop texting me please", "leave me alone", "remove me from this list", "quit texting me", "quit bothering me",
-    "quit blowing up my phone", "quit sending me promos", "cancel these texts", "end these texts", "end it",
+    "quit blowing up my phone", "quit sending me promos", "quit everything", "cancel these texts", "end these texts", "end it",
     "cancel my account and stop texting me", "when will these texts end", "cancel my subscription",
     "I quit", "cancel all", "end all texts", "please cancel my text subscription",
   ])("%j opts out", (body) => {
@@ -577,7 +579,7 @@ describe("other languages and scripts", () => {
     "停止", "退订", "退訂", "取消订阅", "取消訂閱", "TD", "td", "请停止", "停止，谢谢", "请停止发送短信", "不要再发了",
     "别再发短信了", "我要退订", "取消", "停",
     // Tagalog
-    "TIGIL", "tigil na po", "HINTO", "hinto na", "itigil", "Itigil nyo na po ang pag-text", "tama na", "ayoko na",
+    "TIGIL", "tigil na po", "HINTO", "hinto na", "itigil", "Itigil nyo na po ang pag-text", "tama na", "Tama na po", "ayoko na",
     // Vietnamese, with and without diacritics
     "DỪNG", "dừng", "DUNG", "dung lai", "HỦY", "huy", "Hủy đăng ký", "huy dang ky", "ngừng", "vui lòng dừng gửi tin nhắn",
     "làm ơn đừng gửi nữa", "xin hủy đăng ký",
