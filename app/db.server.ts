@@ -8,11 +8,13 @@ import { createRequire } from "node:module";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { providerOf, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./db/database-url";
 import { pgConnectionConfig } from "./db/pg-config";
 import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
 import { SqliteGroupCommit } from "./db/sqlite-group-commit";
+import { storableTextFactory } from "./db/storable-text-adapter";
 import { isSql, prismaSql, type Sql } from "./db/sql.server";
 
 export type Db = PrismaClient;
@@ -29,20 +31,20 @@ const groupCommitOf = (prismaClient: PrismaClient) => (prismaClient as WithGroup
 export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
   if (providerOf(url) === "sqlite") {
     const adapter = serializedSqliteFactory(new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }));
-    const sqliteClient = new PrismaClient({ adapter });
+    const sqliteClient = new PrismaClient({ adapter: storableTextFactory(adapter) });
     (sqliteClient as WithGroupCommit)[SQLITE_GROUP_COMMIT] = new SqliteGroupCommit(adapter.exclusive);
     return sqliteClient;
   }
   const { config, schema } = pgConnectionConfig(url);
   const require = createRequire(import.meta.url);
   const { PrismaClient: PostgresPrismaClient } = require(POSTGRES_CLIENT_MODULE) as {
-    PrismaClient: new (options: { adapter: PrismaPg }) => PrismaClient;
+    PrismaClient: new (options: { adapter: SqlDriverAdapterFactory }) => PrismaClient;
   };
   const adapter = new PrismaPg(
     { ...config, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
     schema ? { schema } : undefined,
   );
-  return new PostgresPrismaClient({ adapter });
+  return new PostgresPrismaClient({ adapter: storableTextFactory(adapter) });
 }
 
 export function databaseProvider(): DatabaseProvider {

@@ -21,6 +21,7 @@
  */
 import type { Database, Statement } from "better-sqlite3";
 import type { DatabaseProvider } from "./database-url";
+import { storableText } from "./storable-text";
 
 export type SqlValue = string | number | boolean | Date | null;
 export type SqlRow = Record<string, unknown>;
@@ -121,6 +122,7 @@ function preparingSql(db: Database): Sql {
 function sqliteValue(value: SqlValue): string | number | null {
   if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
   if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "string") return storableText(value); // as on PostgreSQL, so both databases store the same text
   return value;
 }
 
