@@ -5,17 +5,22 @@
  * same order (unticked, ticked again, another number) is acted on. Only an
  * accepted answer is remembered; a refused one writes nothing at all.
  *
- * The order cannot be checked against the shop here (that would need an Admin
- * API call per request): the session token proves the shop and that the
- * request came from its checkout, and the order id is kept as evidence.
+ * The session token proves only the shop (and a logged-in buyer), so before
+ * anything else the order is proved to be this checkout's, through Shopify
+ * (see thank-you-order.server.ts): an answer for an order the request cannot
+ * prove is refused and writes nothing. A withdrawal therefore only ever
+ * touches consents given on the Thank-you page of that same checkout.
  */
 import { inIdempotentTransaction, isProcessed, markProcessed } from "../webhooks/idempotency.server";
+import { proveThankYouOrder, type OrderProof } from "./thank-you-order.server";
 import { recordCheckoutConsent, type CheckoutConsentRejection, type CheckoutConsentResult } from "./checkout-consent.server";
 import { THANK_YOU_TOPIC, thankYouKeyOf } from "./processed-keys.server";
 import type { CheckoutAnswer } from "./order-consent";
 
 export interface ThankYouAnswer {
   orderId: string;
+  /** The checkout's token as the block sent it: what proves the order is this checkout's. */
+  checkoutToken: string;
   answer: CheckoutAnswer;
   /** The answer's time exactly as sent: part of its key. */
   at: string;
@@ -24,12 +29,13 @@ export interface ThankYouAnswer {
 export interface ThankYouContext {
   ip: string | null;
   userAgent: string | null;
-  shopifyCustomerId: string | null;
+  /** The session token's logged-in buyer (`sub`), null for a guest. */
+  tokenCustomerId: string | null;
 }
 
 export type ThankYouOutcome =
   | { ok: true; status: Exclude<CheckoutConsentResult, { ok: false }>["status"] | "duplicate" }
-  | { ok: false; reason: CheckoutConsentRejection };
+  | { ok: false; reason: CheckoutConsentRejection | Exclude<OrderProof, { ok: true }>["reason"] };
 
 const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 };
 
@@ -40,12 +46,25 @@ export async function recordThankYouConsent(
   options: { now?: Date; log?: (line: string) => void } = {},
 ): Promise<ThankYouOutcome> {
   const now = options.now ?? new Date();
+  // Outside the transaction: a call to Shopify must not hold the database.
+  const proof = await proveThankYouOrder(shop, { orderId: request.orderId, checkoutToken: request.checkoutToken, tokenCustomerId: context.tokenCustomerId }, { now });
+  if (!proof.ok) {
+    (options.log ?? console.warn)(`checkout consent not recorded (shop ${shop}, order ${request.orderId}, thank_you): ${proof.reason}`);
+    return proof;
+  }
   const key = thankYouKeyOf(shop, request.orderId, request.answer.status, request.at);
   return inIdempotentTransaction(async (tx): Promise<ThankYouOutcome> => {
     if (await isProcessed(tx, key)) return { ok: true, status: "duplicate" };
     const result = await recordCheckoutConsent(
       shop,
-      { ...request.answer, ...context, orderId: request.orderId, channel: "thank_you" },
+      {
+        ...request.answer,
+        ip: context.ip,
+        userAgent: context.userAgent,
+        shopifyCustomerId: proof.shopifyCustomerId,
+        orderId: proof.orderId,
+        channel: "thank_you",
+      },
       { tx, now, log: options.log },
     );
     if (!result.ok) return result; // nothing was written

@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import { clientIpOf, customerIdOfToken, parseThankYouConsent, shopOfTokenDest } from "./thank-you-request";
 
 const AT = "2026-11-20T15:20:00.000Z";
+const CHECKOUT_TOKEN = "a3f9c2e17b4d4e0c9f8a6b5d4c3e2f10";
 
 describe("parseThankYouConsent", () => {
   it("reads a grant as the extension sends it", () => {
     const parsed = parseThankYouConsent({
       orderId: "gid://shopify/OrderIdentity/5001",
+      checkoutToken: CHECKOUT_TOKEN,
       status: "granted",
       phone: "+12015550123",
       disclosureVersionId: "cl123",
@@ -16,13 +18,14 @@ describe("parseThankYouConsent", () => {
     expect(parsed).toEqual({
       ok: true,
       orderId: "gid://shopify/Order/5001",
+      checkoutToken: CHECKOUT_TOKEN,
       at: AT,
       answer: { status: "granted", phone: "+12015550123", disclosureVersionId: "cl123", disclosureLocale: "es", consentAt: new Date(AT) },
     });
   });
 
   it("reads a withdrawal, which needs no number", () => {
-    expect(parseThankYouConsent({ orderId: "gid://shopify/Order/5001", status: "withdrawn", at: AT })).toMatchObject({
+    expect(parseThankYouConsent({ orderId: "gid://shopify/Order/5001", checkoutToken: CHECKOUT_TOKEN, status: "withdrawn", at: AT })).toMatchObject({
       ok: true,
       answer: { status: "withdrawn", phone: null },
     });
@@ -34,7 +37,9 @@ describe("parseThankYouConsent", () => {
     [{ orderId: "gid://shopify/Order/1", status: "maybe", at: AT }, 'status must be "granted" or "withdrawn"'],
     [{ orderId: "gid://shopify/Order/1", status: "granted", disclosureVersionId: "v", at: AT }, "phone is required"],
     [{ orderId: "gid://shopify/Order/1", status: "granted", phone: "+12015550123", at: AT }, "disclosureVersionId is required"],
-    [{ orderId: "gid://shopify/Order/1", status: "withdrawn", at: "yesterday" }, "at must be an ISO 8601 time"],
+    [{ orderId: "gid://shopify/Order/1", checkoutToken: CHECKOUT_TOKEN, status: "withdrawn", at: "yesterday" }, "at must be an ISO 8601 time"],
+    [{ orderId: "gid://shopify/Order/1", status: "withdrawn", at: AT }, "checkoutToken is required"],
+    [{ orderId: "gid://shopify/Order/1", checkoutToken: "a b", status: "withdrawn", at: AT }, "checkoutToken must be the checkout's token"],
   ])("refuses %j (%s)", (body, fragment) => {
     const parsed = parseThankYouConsent(body);
     expect(parsed.ok).toBe(false);

@@ -1,8 +1,9 @@
 /**
  * The body the Thank-you block posts to /api/checkout-consent (see
  * extensions/sms-consent-checkout/src/consent-api.ts):
- * `{ orderId, status: "granted", phone, disclosureVersionId, disclosureLocale, at }`
- * or `{ orderId, status: "withdrawn", at }`.
+ * `{ orderId, checkoutToken, status: "granted", phone, disclosureVersionId, disclosureLocale, at }`
+ * or `{ orderId, checkoutToken, status: "withdrawn", at }`. The checkout token
+ * is what proves the order is this checkout's (see thank-you-order.server.ts).
  *
  * Only the shape is checked here; whether the number can receive texts and
  * whether the disclosure version exists is the domain's to decide.
@@ -19,6 +20,10 @@ const orderIdSchema = z
     return gid ?? z.NEVER;
   });
 
+const checkoutTokenSchema = z
+  .string({ required_error: "checkoutToken is required (the checkout that placed the order)" })
+  .regex(/^[A-Za-z0-9_-]{1,200}$/, "checkoutToken must be the checkout's token");
+
 const atSchema = z.string({ required_error: "at is required" }).datetime({ offset: true, message: "at must be an ISO 8601 time" });
 
 export const thankYouConsentSchema = z.discriminatedUnion(
@@ -26,13 +31,14 @@ export const thankYouConsentSchema = z.discriminatedUnion(
   [
     z.object({
       orderId: orderIdSchema,
+      checkoutToken: checkoutTokenSchema,
       status: z.literal("granted"),
       phone: z.string({ required_error: "phone is required with status granted" }).max(40),
       disclosureVersionId: z.string({ required_error: "disclosureVersionId is required with status granted" }).min(1).max(500),
       disclosureLocale: z.string().min(2).max(20).optional(),
       at: atSchema,
     }),
-    z.object({ orderId: orderIdSchema, status: z.literal("withdrawn"), at: atSchema }),
+    z.object({ orderId: orderIdSchema, checkoutToken: checkoutTokenSchema, status: z.literal("withdrawn"), at: atSchema }),
   ],
   { errorMap: (issue, context) => ({ message: issue.code === "invalid_union_discriminator" ? 'status must be "granted" or "withdrawn"' : context.defaultError }) },
 );
@@ -40,7 +46,7 @@ export const thankYouConsentSchema = z.discriminatedUnion(
 export type ThankYouConsentRequest = z.infer<typeof thankYouConsentSchema>;
 
 export type ParsedThankYouConsent =
-  | { ok: true; orderId: string; answer: CheckoutAnswer; at: string }
+  | { ok: true; orderId: string; checkoutToken: string; answer: CheckoutAnswer; at: string }
   | { ok: false; reason: string };
 
 export function parseThankYouConsent(body: unknown): ParsedThankYouConsent {
@@ -59,7 +65,7 @@ export function parseThankYouConsent(body: unknown): ParsedThankYouConsent {
           consentAt: new Date(request.at),
         }
       : { status: "withdrawn", phone: null, disclosureVersionId: null, disclosureLocale: null, consentAt: new Date(request.at) };
-  return { ok: true, orderId: request.orderId, answer, at: request.at };
+  return { ok: true, orderId: request.orderId, checkoutToken: request.checkoutToken, answer, at: request.at };
 }
 
 const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/\d+$/;

@@ -4,13 +4,19 @@
  * token (Authorization: Bearer, signed with the app secret) names the shop;
  * `requireCheckoutSession` answers the CORS preflight and refuses a bad token
  * with 401. Every answer, refusals included, carries the CORS headers the
- * block needs to read it.
+ * block needs to read it, and every refusal says why (`reason`). Then, in
+ * order: the request counts against the Thank-you rate limits (429 with
+ * Retry-After), the body is checked (400), and the answer is recorded only
+ * if Shopify confirms the order is this checkout's (403) and the number may
+ * be texted (400). A refused request writes nothing but its rate-limit count.
  *
  * Remix hands OPTIONS (the preflight) to the loader, not the action: the
  * loader authenticates too, so the preflight gets its 204 and CORS headers.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { recordThankYouConsent } from "~/checkout/thank-you-consent.server";
+import { recordThankYouConsent, type ThankYouOutcome } from "~/checkout/thank-you-consent.server";
+import { limitThankYouRequests } from "~/checkout/thank-you-limits.server";
+import { ORDER_PROOF_MESSAGES } from "~/checkout/thank-you-order.server";
 import { clientIpOf, customerIdOfToken, parseThankYouConsent, shopOfTokenDest } from "~/checkout/thank-you-request";
 import { requireCheckoutSession } from "~/shopify/require-checkout.server";
 
@@ -23,11 +29,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { sessionToken, cors } = await requireCheckoutSession(request);
-  const refuse = (status: number, reason: string) => cors(Response.json({ ok: false, reason }, { status }));
+  const refuse = (status: number, reason: string, more: { error?: string; headers?: HeadersInit } = {}) =>
+    cors(Response.json({ ok: false, ...(more.error ? { error: more.error } : {}), reason }, { status, headers: more.headers }));
   if (request.method !== "POST") return refuse(405, "POST only");
 
   const shop = shopOfTokenDest(sessionToken.dest);
   if (!shop) return refuse(401, "the session token names no shop");
+  const ip = clientIpOf(request.headers);
+  const tokenCustomerId = customerIdOfToken(sessionToken.sub);
+
+  const limit = await limitThankYouRequests(shop, { ip, customerId: tokenCustomerId });
+  if (!limit.ok) {
+    return refuse(429, `too many consent answers ${limit.rule}; try again in ${limit.retryAfterSeconds} s`, {
+      error: "rate_limited",
+      headers: { "Retry-After": String(limit.retryAfterSeconds) },
+    });
+  }
 
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) return refuse(413, "body too large");
@@ -35,12 +52,27 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.ok) return refuse(400, parsed.reason);
 
   const outcome = await recordThankYouConsent(shop, parsed, {
-    ip: clientIpOf(request.headers),
+    ip,
     userAgent: request.headers.get("User-Agent")?.slice(0, 1000) || null,
-    shopifyCustomerId: customerIdOfToken(sessionToken.sub),
+    tokenCustomerId,
   });
-  if (!outcome.ok) return refuse(400, outcome.reason);
+  if (!outcome.ok) return refusal(outcome.reason, refuse);
   return cors(Response.json({ ok: true, status: outcome.status }));
+}
+
+/** Order-proof refusals name the problem in words; the consent rules' codes are the extension's to show. */
+function refusal(reason: Extract<ThankYouOutcome, { ok: false }>["reason"], refuse: (status: number, reason: string, more?: { error?: string }) => Response) {
+  switch (reason) {
+    case "order_unknown":
+    case "checkout_mismatch":
+    case "order_too_old":
+    case "customer_mismatch":
+      return refuse(403, ORDER_PROOF_MESSAGES[reason], { error: reason });
+    case "shopify_unavailable":
+      return refuse(503, ORDER_PROOF_MESSAGES[reason], { error: reason });
+    default:
+      return refuse(400, reason);
+  }
 }
 
 function parseJson(text: string): unknown {

@@ -2,7 +2,10 @@
  * Fixed-window request counters in the database (RateLimitWindow), so every
  * app instance sharing it counts the same requests. One statement per counter,
  * an insert that adds one on conflict and returns the new count: atomic on
- * SQLite and PostgreSQL alike, however many instances count at once.
+ * SQLite and PostgreSQL alike, however many instances count at once. A
+ * request's counters are one transaction (on SQLite committed together with
+ * the other writes of that moment, see withSqlTransaction), so a burst costs
+ * a few commits, not one per counter.
  *
  * Keys name what is counted and for whom; callers pass client identifiers
  * (IPs, customer ids) through `hashedKey`, so no personal data is stored in
@@ -11,8 +14,8 @@
  * steadily, such as a shop's), so the table stays small without a job.
  */
 import { createHash } from "node:crypto";
-import prisma, { sqlOf, type DbTx } from "../db.server";
-import { readInt } from "../db/sql.server";
+import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
+import { readInt, type Sql } from "../db/sql.server";
 
 export interface RateLimitRule {
   /** Shown in the refusal, e.g. "per client": says which limit was reached. */
@@ -38,9 +41,12 @@ const PURGE_SQL = `DELETE FROM "RateLimitWindow" WHERE "expiresAt" < ?`;
  * ends) and says whether all of them still allow it. Refused: the rule
  * reached and how long until its window ends.
  */
-export async function hitRateLimits(rules: readonly RateLimitRule[], options: { now?: Date; db?: DbTx } = {}): Promise<RateLimitVerdict> {
+export function hitRateLimits(rules: readonly RateLimitRule[], options: { now?: Date } = {}): Promise<RateLimitVerdict> {
   const now = options.now ?? new Date();
-  const sql = sqlOf(options.db ?? prisma);
+  return withSqlTransaction((sql) => countAll(sql, rules, now));
+}
+
+async function countAll(sql: Sql, rules: readonly RateLimitRule[], now: Date): Promise<RateLimitVerdict> {
   let verdict: RateLimitVerdict = { ok: true };
   for (const rule of rules) {
     const windowStart = Math.floor(now.getTime() / rule.windowMs) * rule.windowMs;

@@ -11,10 +11,14 @@ import { Kind, parse, validate, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
 import { adminSchema, appApiVersion } from "../../tests/support/shopify-admin-server";
 import { apiVersion } from "../shopify.server";
+import { THANK_YOU_ORDER_QUERY } from "../checkout/thank-you-order.server";
+import { SHOP_PROFILE_QUERY } from "./after-auth.server";
 import { CUSTOMER_BY_PHONE_QUERY, SMS_CONSENT_UPDATE_MUTATION } from "./consent-sync.server";
 import { DISCLOSURE_METAFIELD_SET_MUTATION, SHOP_ID_QUERY } from "./disclosure-metafield.server";
 
 const REGISTERED: Record<string, Record<string, string>> = {
+  "app/checkout/thank-you-order.server.ts": { THANK_YOU_ORDER_QUERY },
+  "app/shopify/after-auth.server.ts": { SHOP_PROFILE_QUERY },
   "app/shopify/consent-sync.server.ts": { CUSTOMER_BY_PHONE_QUERY, SMS_CONSENT_UPDATE_MUTATION },
   "app/shopify/disclosure-metafield.server.ts": { SHOP_ID_QUERY, DISCLOSURE_METAFIELD_SET_MUTATION },
 };

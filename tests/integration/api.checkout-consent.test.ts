@@ -1,18 +1,33 @@
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { THANK_YOU_SEND_DELAY_MS } from "../../app/checkout/checkout-consent.server";
 import prisma from "../../app/db.server";
 import { contentHashOf } from "../../app/disclosures/disclosures.server";
 import * as checkoutConsentRoute from "../../app/routes/api.checkout-consent";
 import { TEST_ENV } from "../setup/test-env";
-import { CHECKOUT_DISCLOSURE, shopWithDisclosure } from "../support/checkout-fixture";
+import { CHECKOUT_DISCLOSURE, shopWithDisclosure as shopWithDisclosureOnly } from "../support/checkout-fixture";
+import { connectShop, startShopifyAdminServer, type FakeOrder, type ShopifyAdminServer } from "../support/shopify-admin-server";
 
 const PHONE = "+12015550123";
-const ORDER = "gid://shopify/Order/5734001001";
+const CUSTOMER = "gid://shopify/Customer/7100000001";
 // Checkout UI extensions run in a sandboxed worker served from Shopify's CDN.
 const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
 const UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+
+// Shopify's Admin API, where the endpoint checks that an order is the checkout's.
+let admin: ShopifyAdminServer;
+beforeAll(async () => {
+  admin = await startShopifyAdminServer();
+});
+afterAll(() => admin.close());
+
+/** A shop with a published disclosure, the app installed (an offline session), and one order placed just now by CUSTOMER. */
+async function shopWithDisclosure(...args: Parameters<typeof shopWithDisclosureOnly>) {
+  const fixture = await shopWithDisclosureOnly(...args);
+  await connectShop(admin, fixture.shop);
+  return { ...fixture, order: admin.addOrder(fixture.shop, { customerId: CUSTOMER }) };
+}
 
 let warn: MockInstance<typeof console.warn>;
 beforeEach(() => {
@@ -23,7 +38,7 @@ afterEach(() => warn.mockRestore());
 /** A checkout session token as Shopify signs it: HS256 with the app secret, aud = API key, dest = the shop, sub = the logged-in customer. */
 async function checkoutToken(shop: string, overrides: Record<string, unknown> = {}, secret = TEST_ENV.SHOPIFY_API_SECRET) {
   const { token } = await getJwt(shop.replace(/\.myshopify\.com$/, ""), TEST_ENV.SHOPIFY_API_KEY, secret, {
-    sub: "gid://shopify/Customer/7100000001",
+    sub: CUSTOMER,
     ...overrides,
   });
   return token;
@@ -48,8 +63,9 @@ function consentRequest(options: { token?: string; body?: unknown; rawBody?: str
   });
 }
 
-const granted = (versionId: string, overrides: Record<string, unknown> = {}) => ({
-  orderId: ORDER,
+const granted = (versionId: string, order: FakeOrder, overrides: Record<string, unknown> = {}) => ({
+  orderId: order.id,
+  checkoutToken: order.checkoutToken,
   status: "granted",
   phone: PHONE,
   disclosureVersionId: versionId,
@@ -103,20 +119,20 @@ function expectCors(response: Response) {
 }
 
 describe("POST /api/checkout-consent (Thank-you block)", () => {
-  it("records the consent with its evidence and answers with CORS headers", async () => {
-    const { shop, versionId, disclosureVersionId } = await shopWithDisclosure();
+  it("records a logged-in customer's consent with its evidence and answers with CORS headers", async () => {
+    const { shop, versionId, disclosureVersionId, order } = await shopWithDisclosure();
     const before = Date.now();
-    const response = await call(consentRequest({ token: await checkoutToken(shop), body: granted(versionId) }));
+    const response = await call(consentRequest({ token: await checkoutToken(shop), body: granted(versionId, order) }));
     expect(response.status).toBe(200);
     expectCors(response);
     expect(await response.json()).toEqual({ ok: true, status: "subscribed" });
 
     const { subscribers, events, messages, syncJobs } = await effectsOf(shop);
-    expect(subscribers).toMatchObject([{ phone: PHONE, status: "subscribed", shopifyCustomerId: "gid://shopify/Customer/7100000001" }]);
+    expect(subscribers).toMatchObject([{ phone: PHONE, status: "subscribed", shopifyCustomerId: CUSTOMER }]);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ kind: "opted_in", source: "checkout" });
     expect(JSON.parse(events[0]!.evidence)).toMatchObject({
-      orderId: ORDER,
+      orderId: order.id,
       channel: "thank_you",
       phone: PHONE,
       disclosureVersionId,
@@ -125,13 +141,25 @@ describe("POST /api/checkout-consent (Thank-you block)", () => {
       consentAt: "2026-11-20T15:20:00.000Z",
       ip: "198.51.100.23",
       userAgent: UA,
-      shopifyCustomerId: "gid://shopify/Customer/7100000001",
+      shopifyCustomerId: CUSTOMER,
     });
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ kind: "compliance", status: "queued" });
     expect(messages[0]!.body).toMatch(/^Acme Outfitters: Thanks for subscribing/);
     expect(messages[0]!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + THANK_YOU_SEND_DELAY_MS);
     expect(syncJobs).toHaveLength(1);
+    // The order was checked with Shopify, with the shop's own offline session.
+    expect(admin.requestsFor("order").filter((request) => request.shop === shop)).toMatchObject([{ variables: { id: order.id }, status: 200 }]);
+  });
+
+  it("records a guest's consent: the checkout token proves the order without any customer", async () => {
+    const { shop, versionId } = await shopWithDisclosure();
+    const guestOrder = admin.addOrder(shop, { customerId: null });
+    const response = await call(consentRequest({ token: await checkoutToken(shop, { sub: undefined }), body: granted(versionId, guestOrder) }));
+    expect([response.status, await response.json()]).toEqual([200, { ok: true, status: "subscribed" }]);
+    const { subscribers, events } = await effectsOf(shop);
+    expect(subscribers).toMatchObject([{ phone: PHONE, status: "subscribed", shopifyCustomerId: null }]);
+    expect(JSON.parse(events[0]!.evidence)).toMatchObject({ orderId: guestOrder.id, shopifyCustomerId: null });
   });
 
   it("answers the CORS preflight", async () => {
@@ -155,7 +183,7 @@ describe("POST /api/checkout-consent (Thank-you block)", () => {
   });
 
   it("refuses a missing, forged or expired session token with 401 and writes nothing", async () => {
-    const { shop, versionId } = await shopWithDisclosure();
+    const { shop, versionId, order } = await shopWithDisclosure();
     const now = Math.floor(Date.now() / 1000);
     const tokens = [
       undefined,
@@ -163,7 +191,7 @@ describe("POST /api/checkout-consent (Thank-you block)", () => {
       await checkoutToken(shop, { exp: now - 120, nbf: now - 600, iat: now - 600 }),
     ];
     for (const token of tokens) {
-      const response = await call(consentRequest({ token, body: granted(versionId) }));
+      const response = await call(consentRequest({ token, body: granted(versionId, order) }));
       expect(response.status).toBe(401);
       expectCors(response); // or the browser hides the refusal from the block
       expect(await response.json()).toEqual({ ok: false, reason: "the checkout session token is missing, invalid or expired" });
@@ -173,13 +201,18 @@ describe("POST /api/checkout-consent (Thank-you block)", () => {
   });
 
   it.each([
-    ["not JSON", "{orderId:", "body"],
-    ["no order", JSON.stringify({ status: "granted", phone: PHONE, disclosureVersionId: "v", at: "2026-11-20T15:20:00Z" }), "orderId"],
-    ["an unknown status", JSON.stringify({ orderId: ORDER, status: "maybe", at: "2026-11-20T15:20:00Z" }), "status"],
-    ["a grant without a number", JSON.stringify({ orderId: ORDER, status: "granted", disclosureVersionId: "v", at: "2026-11-20T15:20:00Z" }), "phone"],
-  ])("refuses a body with %s: 400 with the reason", async (_name, rawBody, fragment) => {
-    const { shop } = await shopWithDisclosure();
-    const response = await call(consentRequest({ token: await checkoutToken(shop), rawBody }));
+    ["not JSON", () => "{orderId:", "body"],
+    ["no order", (order: FakeOrder) => JSON.stringify({ checkoutToken: order.checkoutToken, status: "granted", phone: PHONE, disclosureVersionId: "v", at: "2026-11-20T15:20:00Z" }), "orderId"],
+    ["no checkout token", (order: FakeOrder) => JSON.stringify({ orderId: order.id, status: "withdrawn", at: "2026-11-20T15:20:00Z" }), "checkoutToken"],
+    ["an unknown status", (order: FakeOrder) => JSON.stringify({ orderId: order.id, checkoutToken: order.checkoutToken, status: "maybe", at: "2026-11-20T15:20:00Z" }), "status"],
+    [
+      "a grant without a number",
+      (order: FakeOrder) => JSON.stringify({ orderId: order.id, checkoutToken: order.checkoutToken, status: "granted", disclosureVersionId: "v", at: "2026-11-20T15:20:00Z" }),
+      "phone",
+    ],
+  ])("refuses a body with %s: 400 with the reason", async (_name, rawBodyFor, fragment) => {
+    const { shop, order } = await shopWithDisclosure();
+    const response = await call(consentRequest({ token: await checkoutToken(shop), rawBody: rawBodyFor(order) }));
     expect(response.status).toBe(400);
     expectCors(response);
     const answer = (await response.json()) as { ok: boolean; reason: string };
@@ -189,11 +222,12 @@ describe("POST /api/checkout-consent (Thank-you block)", () => {
   });
 
   it("refuses a number that cannot receive texts and an unknown disclosure: 400, nothing written", async () => {
-    const { shop, versionId } = await shopWithDisclosure();
+    const { shop, versionId, order } = await shopWithDisclosure();
+    await prisma.shop.update({ where: { shop }, data: { smsCountries: "US,FR" } });
     const token = await checkoutToken(shop);
-    const landline = await call(consentRequest({ token, body: granted(versionId, { phone: "+33142685300" }) }));
+    const landline = await call(consentRequest({ token, body: granted(versionId, order, { phone: "+33142685300" }) }));
     expect([landline.status, await landline.json()]).toEqual([400, { ok: false, reason: "phone_not_mobile" }]);
-    const unknown = await call(consentRequest({ token, body: granted("cl-unknown") }));
+    const unknown = await call(consentRequest({ token, body: granted("cl-unknown", order) }));
     expect([unknown.status, await unknown.json()]).toEqual([400, { ok: false, reason: "disclosure_unknown" }]);
     const { subscribers, events, messages, syncJobs } = await effectsOf(shop);
     expect([subscribers.length, events.length, messages.length, syncJobs.length]).toEqual([0, 0, 0, 0]);
@@ -201,23 +235,26 @@ describe("POST /api/checkout-consent (Thank-you block)", () => {
   });
 
   it("refuses a token from a shop that has not set the app up", async () => {
-    const { versionId } = await shopWithDisclosure();
-    const response = await call(consentRequest({ token: await checkoutToken("stranger.myshopify.com"), body: granted(versionId) }));
+    const { versionId, order } = await shopWithDisclosure();
+    const response = await call(consentRequest({ token: await checkoutToken("stranger.myshopify.com"), body: granted(versionId, order) }));
     expect([response.status, await response.json()]).toEqual([400, { ok: false, reason: "shop_not_set_up" }]);
   });
 
   it("changes nothing when the same answer is sent again, and acts on a later one", async () => {
-    const { shop, versionId } = await shopWithDisclosure();
+    const { shop, versionId, order } = await shopWithDisclosure();
     const token = await checkoutToken(shop);
-    await call(consentRequest({ token, body: granted(versionId) }));
+    await call(consentRequest({ token, body: granted(versionId, order) }));
     const before = await effectsOf(shop);
 
-    const repeated = await call(consentRequest({ token, body: granted(versionId) }));
+    const repeated = await call(consentRequest({ token, body: granted(versionId, order) }));
     expect(await repeated.json()).toEqual({ ok: true, status: "duplicate" });
     expect(await effectsOf(shop)).toEqual(before);
 
     const unticked = await call(
-      consentRequest({ token, body: { orderId: ORDER.replace("Order", "OrderIdentity"), status: "withdrawn", at: "2026-11-20T15:20:07.000Z" } }),
+      consentRequest({
+        token,
+        body: { orderId: order.id.replace("Order", "OrderIdentity"), checkoutToken: order.checkoutToken, status: "withdrawn", at: "2026-11-20T15:20:07.000Z" },
+      }),
     );
     expect(await unticked.json()).toEqual({ ok: true, status: "withdrawn" });
     const { subscribers, events, messages } = await effectsOf(shop);
@@ -227,5 +264,132 @@ describe("POST /api/checkout-consent (Thank-you block)", () => {
       ["opted_out", "checkout"],
     ]);
     expect(messages).toMatchObject([{ status: "cancelled" }]);
+  });
+});
+
+describe("POST /api/checkout-consent: what the session token proves", () => {
+  it("refuses to withdraw another shopper's consent on another order: 403, the victim's consent and text untouched", async () => {
+    const { shop, versionId, order: victimOrder } = await shopWithDisclosure();
+    const victim = await call(consentRequest({ token: await checkoutToken(shop), body: granted(versionId, victimOrder) }));
+    expect(await victim.json()).toEqual({ ok: true, status: "subscribed" });
+    const before = await effectsOf(shop);
+
+    // The attacker placed an order of their own, so holds a valid token and their own checkout token.
+    const attackerOrder = admin.addOrder(shop, { customerId: "gid://shopify/Customer/7100000999" });
+    const attackerToken = await checkoutToken(shop, { sub: "gid://shopify/Customer/7100000999" });
+    const forgeries = [
+      { orderId: victimOrder.id, checkoutToken: attackerOrder.checkoutToken }, // their own checkout token
+      { orderId: victimOrder.id, checkoutToken: "0".repeat(32) }, // a guessed one
+    ];
+    for (const forged of forgeries) {
+      const response = await call(consentRequest({ token: attackerToken, body: { ...forged, status: "withdrawn", at: "2026-11-20T15:21:00.000Z" } }));
+      expect(response.status).toBe(403);
+      expectCors(response);
+      expect(await response.json()).toEqual({ ok: false, error: "checkout_mismatch", reason: "the order was not placed by this checkout" });
+    }
+    expect(await effectsOf(shop)).toEqual(before);
+    expect(before.subscribers).toMatchObject([{ status: "subscribed" }]);
+    expect(before.messages).toMatchObject([{ status: "queued" }]);
+    expect(await prisma.processedWebhook.count({ where: { shop, topic: "checkout-consent" } })).toBe(1); // the victim's answer only
+  });
+
+  it("refuses invented orders, another shop's order and an old order: 403, nothing written", async () => {
+    const { shop, versionId, order } = await shopWithDisclosure();
+    const other = await shopWithDisclosure();
+    const oldOrder = admin.addOrder(shop, { customerId: CUSTOMER, createdAt: new Date(Date.now() - 3 * 24 * 60 * 60 * 1000).toISOString() });
+    const token = await checkoutToken(shop);
+    const cases: Array<[FakeOrder, string]> = [
+      [{ ...order, id: "gid://shopify/Order/5734001001" }, "order_unknown"],
+      [other.order, "order_unknown"], // exists, but in another shop: Shopify does not show it to this one
+      [oldOrder, "order_too_old"],
+    ];
+    for (const [claimed, error] of cases) {
+      const response = await call(consentRequest({ token, body: granted(versionId, claimed) }));
+      expect(response.status).toBe(403);
+      expectCors(response);
+      expect(await response.json()).toMatchObject({ ok: false, error });
+    }
+    for (const target of [shop, other.shop]) {
+      const { subscribers, events, messages, syncJobs } = await effectsOf(target);
+      expect([subscribers.length, events.length, messages.length, syncJobs.length]).toEqual([0, 0, 0, 0]);
+      expect(await prisma.processedWebhook.count({ where: { shop: target } })).toBe(0);
+    }
+  });
+
+  it("refuses a logged-in buyer answering for another customer's order", async () => {
+    const { shop, versionId, order } = await shopWithDisclosure();
+    const response = await call(consentRequest({ token: await checkoutToken(shop, { sub: "gid://shopify/Customer/7100000999" }), body: granted(versionId, order) }));
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ ok: false, error: "customer_mismatch" });
+    expect(await prisma.consentEvent.count({ where: { shop } })).toBe(0);
+  });
+
+  it("when Shopify cannot confirm the order, sends nothing and says so: 503", async () => {
+    const { shop, versionId, order } = await shopWithDisclosure();
+    admin.failNext(1, "reset", "order");
+    const response = await call(consentRequest({ token: await checkoutToken(shop), body: granted(versionId, order) }));
+    expect(response.status).toBe(503);
+    expectCors(response);
+    expect(await response.json()).toMatchObject({ ok: false, error: "shopify_unavailable" });
+    const { subscribers, events, messages } = await effectsOf(shop);
+    expect([subscribers.length, events.length, messages.length]).toEqual([0, 0, 0]);
+  });
+});
+
+describe("POST /api/checkout-consent: abuse", () => {
+  it("limits one client's rapid requests: 20 at once → 429 with Retry-After and the reason, and nothing written", async () => {
+    const { shop, versionId, order } = await shopWithDisclosure();
+    const token = await checkoutToken(shop, { sub: undefined });
+    const invented = Array.from({ length: 20 }, (_, index) =>
+      granted(versionId, { ...order, id: `gid://shopify/Order/${9_000_000 + index}` }, { phone: `+1201555${String(1000 + index)}` }),
+    );
+    const responses = await Promise.all(invented.map((body) => call(consentRequest({ token, body }))));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 403)).toHaveLength(12);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(8);
+    const limited = responses.find((response) => response.status === 429)!;
+    expectCors(limited);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ ok: false, error: "rate_limited", reason: expect.stringContaining("per client") });
+    // Refused before asking Shopify: only the first 12 were looked up.
+    expect(admin.requestsFor("order").filter((request) => request.shop === shop)).toHaveLength(12);
+
+    // The limit holds for a genuine order too, until the window ends.
+    const genuine = await call(consentRequest({ token, body: granted(versionId, order) }));
+    expect(genuine.status).toBe(429);
+    const { subscribers, events, messages, syncJobs } = await effectsOf(shop);
+    expect([subscribers.length, events.length, messages.length, syncJobs.length]).toEqual([0, 0, 0, 0]);
+    expect(await prisma.processedWebhook.count({ where: { shop } })).toBe(0);
+  });
+
+  it("a shopper answering a few times on the page is never limited", async () => {
+    const { shop, versionId, order } = await shopWithDisclosure();
+    const token = await checkoutToken(shop);
+    const answers = [
+      granted(versionId, order, { phone: "+12015550123", at: "2026-11-20T15:20:00.000Z" }),
+      granted(versionId, order, { phone: "+12015550124", at: "2026-11-20T15:20:05.000Z" }),
+      { orderId: order.id, checkoutToken: order.checkoutToken, status: "withdrawn", at: "2026-11-20T15:20:09.000Z" },
+      granted(versionId, order, { phone: "+12015550124", at: "2026-11-20T15:20:12.000Z" }),
+    ];
+    for (const body of answers) expect((await call(consentRequest({ token, body }))).status).toBe(200);
+  });
+
+  it("refuses a number of a country the shop does not text: 400 with the reason, nothing written", async () => {
+    const { shop, versionId, order } = await shopWithDisclosure(); // smsCountries: "US", the default
+    const token = await checkoutToken(shop);
+    for (const phone of ["+33612345678", "+447911123456", "+2348031234567"]) {
+      const response = await call(consentRequest({ token, body: granted(versionId, order, { phone }) }));
+      expect(response.status).toBe(400);
+      expectCors(response);
+      expect(await response.json()).toEqual({ ok: false, reason: "phone_country_not_allowed" });
+    }
+    const { subscribers, events, messages, syncJobs } = await effectsOf(shop);
+    expect([subscribers.length, events.length, messages.length, syncJobs.length]).toEqual([0, 0, 0, 0]);
+    expect(await prisma.processedWebhook.count({ where: { shop } })).toBe(0);
+
+    // Once the merchant adds France, a French mobile is taken.
+    await prisma.shop.update({ where: { shop }, data: { smsCountries: "US,FR" } });
+    const french = await call(consentRequest({ token, body: granted(versionId, order, { phone: "+33612345678" }) }));
+    expect([french.status, await french.json()]).toEqual([200, { ok: true, status: "subscribed" }]);
   });
 });

@@ -55,6 +55,14 @@ export interface FakeCustomer {
   sms: { marketingState: SmsMarketingState; marketingOptInLevel: MarketingOptInLevel | null; consentUpdatedAt: string | null; collectedFrom: "SHOPIFY" | "OTHER" };
 }
 
+/** An order as the Thank-you check reads it: the checkout it came from and the customer. */
+export interface FakeOrder {
+  id: string; // gid://shopify/Order/<n>
+  createdAt: string;
+  checkoutToken: string | null;
+  customerId: string | null;
+}
+
 export interface FakeMetafield {
   id: string;
   ownerId: string;
@@ -90,8 +98,11 @@ export type InjectedFailure = "503" | "500" | "429" | "throttled" | "reset";
 interface FakeShop {
   accessToken: string;
   id: string;
+  /** Of its billing address, as `shop { billingAddress { countryCodeV2 } }` answers. */
+  country?: string;
   customers: Map<string, FakeCustomer>;
   metafields: Map<string, FakeMetafield>;
+  orders: Map<string, FakeOrder>;
   refusals: Map<string, Array<{ field: string[]; message: string; code: string }>>;
 }
 
@@ -100,10 +111,14 @@ export interface ShopifyAdminServer {
   apiVersion: string;
   requests: RecordedRequest[];
   webhooks: FiredWebhook[];
-  /** Registers a store with its access token (random unless given). */
-  addShop(shop: string, accessToken?: string): { accessToken: string; shopId: string };
+  /** Stores that exchanged a session token for an offline access token (the app's auth on install and reinstall), in order. */
+  tokenExchanges: string[];
+  /** Registers a store with its access token (random unless given) and the country of its billing address (US unless given). */
+  addShop(shop: string, accessToken?: string, profile?: { country?: string }): { accessToken: string; shopId: string };
   addCustomer(shop: string, customer: { phone: string | null; sms?: Partial<FakeCustomer["sms"]> }): FakeCustomer;
   customer(shop: string, id: string): FakeCustomer | undefined;
+  /** An order of this store (a random checkout token and now, unless given). */
+  addOrder(shop: string, order?: Partial<Omit<FakeOrder, "id">> & { id?: string }): FakeOrder;
   metafields(shop: string): FakeMetafield[];
   /** customerSmsMarketingConsentUpdate for this customer answers with these userErrors. */
   refuseConsentUpdates(shop: string, customerId: string, userErrors: Array<{ field: string[]; message: string; code: string }>): void;
@@ -127,6 +142,7 @@ export async function startShopifyAdminServer(options: { apiVersion?: string } =
   const shops = new Map<string, FakeShop>();
   const requests: RecordedRequest[] = [];
   const webhooks: FiredWebhook[] = [];
+  const tokenExchanges: string[] = [];
   const failures: Array<{ failure: InjectedFailure; rootField?: string }> = [];
   const hooks: Array<{ rootField: string; hook: () => Promise<void> }> = [];
   let nextId = 1000;
@@ -175,8 +191,18 @@ export async function startShopifyAdminServer(options: { apiVersion?: string } =
       };
     const byPhone = (phone: string) => [...store.customers.values()].find((customer) => customer.phone === phone);
     return {
-      shop: () => ({ id: store.id, myshopifyDomain: shop, name: shop.split(".")[0] }),
+      shop: () => ({
+        id: store.id,
+        myshopifyDomain: shop,
+        name: shop.split(".")[0],
+        contactEmail: `owner@${shop}`,
+        billingAddress: { countryCodeV2: store.country ?? "US" },
+      }),
       customer: ({ id }: { id: string }) => customerView(store.customers.get(id)),
+      order: ({ id }: { id: string }) => {
+        const order = store.orders.get(id);
+        return order && { id: order.id, createdAt: order.createdAt, checkoutToken: order.checkoutToken, customer: order.customerId && { id: order.customerId } };
+      },
       customerByIdentifier: ({ identifier }: { identifier: { phoneNumber?: string; id?: string; emailAddress?: string } }) =>
         customerView(identifier.phoneNumber ? byPhone(identifier.phoneNumber) : identifier.id ? store.customers.get(identifier.id) : undefined),
       customerSmsMarketingConsentUpdate: ({ input }: { input: { customerId: string; smsMarketingConsent: { marketingState: SmsMarketingState; marketingOptInLevel?: MarketingOptInLevel; consentUpdatedAt?: string } } }) => {
@@ -254,8 +280,15 @@ export async function startShopifyAdminServer(options: { apiVersion?: string } =
       response.end(JSON.stringify(json));
     };
 
-    if (request.method !== "POST" || !match) return send(404, { errors: "Not Found" });
     const store = shops.get(shop);
+    if (request.method === "POST" && request.url === "/admin/oauth/access_token") {
+      // Token exchange: the app trades the session token App Bridge gave it for the store's offline token.
+      const exchange = safeJson(raw) as { subject_token?: string; requested_token_type?: string } | null;
+      if (!store || !exchange?.subject_token) return send(400, { error: "invalid_subject_token" });
+      tokenExchanges.push(shop);
+      return send(200, { access_token: store.accessToken, scope: "read_customers,write_customers,read_orders" });
+    }
+    if (request.method !== "POST" || !match) return send(404, { errors: "Not Found" });
     if (!store) return send(404, { errors: "Not Found" });
     if (match[1] !== apiVersion) return send(404, { errors: "Not Found" });
     if (accessToken !== store.accessToken) return send(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
@@ -315,9 +348,11 @@ export async function startShopifyAdminServer(options: { apiVersion?: string } =
     apiVersion,
     requests,
     webhooks,
-    addShop(shop, accessToken = `shpat_${randomBytes(16).toString("hex")}`) {
+    tokenExchanges,
+    addShop(shop, accessToken = `shpat_${randomBytes(16).toString("hex")}`, profile = {}) {
       const shopId = `gid://shopify/Shop/${nextId++}`;
-      shops.set(shop, { accessToken, id: shopId, customers: new Map(), metafields: new Map(), refusals: new Map() });
+      shops.set(shop, { accessToken, id: shopId, customers: new Map(), metafields: new Map(), orders: new Map(), refusals: new Map() });
+      if (profile.country) shopOrThrow(shop).country = profile.country;
       return { accessToken, shopId };
     },
     addCustomer(shop, { phone, sms }) {
@@ -331,6 +366,16 @@ export async function startShopifyAdminServer(options: { apiVersion?: string } =
       return customer;
     },
     customer: (shop, id) => shops.get(shop)?.customers.get(id),
+    addOrder(shop, order = {}) {
+      const created: FakeOrder = {
+        id: order.id ?? `gid://shopify/Order/${nextId++}`,
+        createdAt: shopifyDateTime(order.createdAt ?? new Date()),
+        checkoutToken: order.checkoutToken === undefined ? randomBytes(16).toString("hex") : order.checkoutToken,
+        customerId: order.customerId ?? null,
+      };
+      shopOrThrow(shop).orders.set(created.id, created);
+      return created;
+    },
     metafields: (shop) => [...(shops.get(shop)?.metafields.values() ?? [])],
     refuseConsentUpdates(shop, customerId, userErrors) {
       shopOrThrow(shop).refusals.set(customerId, userErrors);

@@ -5,6 +5,7 @@ import { ATTRIBUTE } from "./consent-state";
 import { DISCLOSURE, disclosureEntry, fire, ISO_TIME, setCheckoutPhone, translator } from "./test-helpers";
 
 const extension = getExtension("purchase.thank-you.block.render");
+const CHECKOUT_TOKEN = "a3f9c2e17b4d4e0c9f8a6b5d4c3e2f10";
 let fetchMock: ReturnType<typeof vi.fn<typeof fetch>>;
 
 beforeEach(() => {
@@ -14,6 +15,7 @@ beforeEach(() => {
   shopify.i18n.translate = translator("en");
   shopify.sessionToken.get = async () => "session-token";
   shopify.orderConfirmation.value = { order: { id: "gid://shopify/Order/5001" }, number: "X1", isFirstOrder: true };
+  shopify.checkoutToken.value = CHECKOUT_TOKEN;
   setCheckoutPhone(shopify, {});
   fetchMock = vi.fn<typeof fetch>(async () => new Response(null, { status: 204 }));
   extension.fetch = fetchMock;
@@ -61,6 +63,14 @@ describe("what it shows", () => {
     expect(document.body.innerHTML).toBe("");
   });
 
+  test("nothing without the checkout's token: the app could not tell this order is the shopper's", async () => {
+    extension.shopify.checkoutToken.value = undefined;
+
+    await extension.render();
+
+    expect(document.body.innerHTML).toBe("");
+  });
+
   test("nothing when the shopper already consented at the contact step", async () => {
     extension.shopify.attributes.value = [{ key: ATTRIBUTE.consent, value: "granted" }];
 
@@ -84,6 +94,7 @@ describe("recording the answer", () => {
         authorization: "Bearer session-token",
         body: {
           orderId: "gid://shopify/Order/5001",
+          checkoutToken: CHECKOUT_TOKEN,
           status: "granted",
           phone: "+14155550123",
           disclosureVersionId: DISCLOSURE.versionId,
@@ -128,6 +139,7 @@ describe("recording the answer", () => {
     await vi.waitFor(() => expect(posted()).toHaveLength(2));
     expect(posted()[1]?.body).toEqual({
       orderId: "gid://shopify/Order/5001",
+      checkoutToken: CHECKOUT_TOKEN,
       status: "withdrawn",
       at: expect.stringMatching(ISO_TIME),
     });

@@ -24,12 +24,15 @@ function Extension() {
   if (!disclosure?.appUrl) return null;
   // Already given at the contact step; it arrives with the order.
   if (attributeValue(shopify.attributes.value, ATTRIBUTE.consent) === "granted") return null;
-  return <ThankYouConsent disclosure={disclosure} appUrl={disclosure.appUrl} />;
+  // The app takes an answer only from the checkout that placed the order: without its token, don't ask.
+  const checkoutToken = shopify.checkoutToken.value;
+  if (!checkoutToken) return null;
+  return <ThankYouConsent disclosure={disclosure} appUrl={disclosure.appUrl} checkoutToken={checkoutToken} />;
 }
 
 type Outcome = "granted" | "withdrawn" | "failed";
 
-function ThankYouConsent({ disclosure, appUrl }: { disclosure: Disclosure; appUrl: string }) {
+function ThankYouConsent({ disclosure, appUrl, checkoutToken }: { disclosure: Disclosure; appUrl: string; checkoutToken: string }) {
   const { locale, text } = disclosureText(disclosure, shopify.localization.language.value.isoCode);
   const phoneFromCheckout = checkoutPhone(shopify);
   const box = useConsentBox({
@@ -58,12 +61,12 @@ function ThankYouConsent({ disclosure, appUrl }: { disclosure: Disclosure; appUr
       const ok = await postCheckoutConsent({
         appUrl,
         getSessionToken: () => shopify.sessionToken.get(),
-        request: { orderId: shopify.orderConfirmation.value.order.id, ...record },
+        request: { orderId: shopify.orderConfirmation.value.order.id, checkoutToken, ...record },
       });
       if (ok) lastSentRef.current = record;
       setOutcome(ok ? record.status : "failed");
     });
-  }, [answered, ticked, phone, versionId, locale, appUrl]);
+  }, [answered, ticked, phone, versionId, locale, appUrl, checkoutToken]);
 
   const status =
     outcome && problem === null
