@@ -2,7 +2,8 @@
  * What to do with one inbound text, as a pure decision: which consent change
  * (if any) and which single reply (if any). The I/O lives in inbound-sms.server.ts.
  *
- * Choices made here, each because of a rule in docs/sms-compliance.md:
+ * Choices made here, each because of a rule in docs/compliance.md (Revocation,
+ * Keywords and languages, Replies):
  * - Every opt-out request gets its one confirmation, also from a number that is
  *   already unsubscribed: each STOP is a new request (FCC 47 CFR 64.1200(a)(12)
  *   allows one confirmation per request), the text carries no marketing, and a

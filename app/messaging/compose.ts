@@ -1,6 +1,6 @@
 /**
- * Message composition, pure: the compliance replies (CTIA forms from
- * docs/sms-compliance.md) in six languages, the brand prefix and opt-out
+ * Message composition, pure: the compliance replies (CTIA forms, see
+ * docs/compliance.md#replies) in six languages, the brand prefix and opt-out
  * footer every marketing message needs, and SMS segment counting.
  *
  * Translations keep STOP / START / HELP / Y as the literal keywords the app
