@@ -8,12 +8,16 @@
  *   customer (the token's `sub`): 12 in 10 minutes;
  * - per shop, all clients together: 600 in 10 minutes (a flash sale's
  *   Thank-you pages are far fewer answers than that), a ceiling on what a
- *   botnet with many IPs can make the merchant pay for.
+ *   botnet with many IPs can make the merchant pay for;
+ * - per order, once the body names it: 20 in 24 hours (the Thank-you window).
+ *   Unlike an IP this cannot be forged, and only a real order's checkout gets
+ *   further, so one purchase cannot become a stream of texts to new numbers.
  */
 import { hashedKey, hitRateLimits, type RateLimitRule, type RateLimitVerdict } from "../security/rate-limit.server";
 
 const WINDOW_MS = 10 * 60 * 1000;
-export const THANK_YOU_LIMITS = { perClient: 12, perShop: 600, windowMs: WINDOW_MS } as const;
+const ORDER_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const THANK_YOU_LIMITS = { perClient: 12, perShop: 600, windowMs: WINDOW_MS, perOrder: 20, orderWindowMs: ORDER_WINDOW_MS } as const;
 
 export function limitThankYouRequests(
   shop: string,
@@ -28,4 +32,8 @@ export function limitThankYouRequests(
     { name: "per shop", key: `checkout-consent:shop:${shop}`, max: THANK_YOU_LIMITS.perShop, windowMs: WINDOW_MS, purgesExpired: true },
   ];
   return hitRateLimits(rules, options);
+}
+
+export function limitThankYouOrder(shop: string, orderId: string, options: { now?: Date } = {}): Promise<RateLimitVerdict> {
+  return hitRateLimits([{ name: "per order", key: `checkout-consent:order:${shop}:${orderId}`, max: THANK_YOU_LIMITS.perOrder, windowMs: ORDER_WINDOW_MS }], options);
 }

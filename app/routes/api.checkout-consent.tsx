@@ -15,9 +15,10 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { recordThankYouConsent, type ThankYouOutcome } from "~/checkout/thank-you-consent.server";
-import { limitThankYouRequests } from "~/checkout/thank-you-limits.server";
+import { limitThankYouOrder, limitThankYouRequests } from "~/checkout/thank-you-limits.server";
 import { ORDER_PROOF_MESSAGES } from "~/checkout/thank-you-order.server";
 import { clientIpOf, customerIdOfToken, parseThankYouConsent, shopOfTokenDest } from "~/checkout/thank-you-request";
+import type { RateLimitVerdict } from "~/security/rate-limit.server";
 import { requireCheckoutSession } from "~/shopify/require-checkout.server";
 
 const MAX_BODY_BYTES = 4_096;
@@ -38,18 +39,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const ip = clientIpOf(request.headers);
   const tokenCustomerId = customerIdOfToken(sessionToken.sub);
 
-  const limit = await limitThankYouRequests(shop, { ip, customerId: tokenCustomerId });
-  if (!limit.ok) {
-    return refuse(429, `too many consent answers ${limit.rule}; try again in ${limit.retryAfterSeconds} s`, {
+  const tooMany = (limit: Extract<RateLimitVerdict, { ok: false }>) =>
+    refuse(429, `too many consent answers ${limit.rule}; try again in ${limit.retryAfterSeconds} s`, {
       error: "rate_limited",
       headers: { "Retry-After": String(limit.retryAfterSeconds) },
     });
-  }
+  const limit = await limitThankYouRequests(shop, { ip, customerId: tokenCustomerId });
+  if (!limit.ok) return tooMany(limit);
 
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) return refuse(413, "body too large");
   const parsed = parseThankYouConsent(parseJson(text));
   if (!parsed.ok) return refuse(400, parsed.reason);
+  const orderLimit = await limitThankYouOrder(shop, parsed.orderId);
+  if (!orderLimit.ok) return tooMany(orderLimit);
 
   const outcome = await recordThankYouConsent(shop, parsed, {
     ip,

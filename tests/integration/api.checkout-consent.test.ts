@@ -44,11 +44,11 @@ async function checkoutToken(shop: string, overrides: Record<string, unknown> = 
   return token;
 }
 
-function consentRequest(options: { token?: string; body?: unknown; rawBody?: string; method?: string }) {
+function consentRequest(options: { token?: string; body?: unknown; rawBody?: string; method?: string; ip?: string }) {
   const headers = new Headers({
     Origin: EXTENSION_ORIGIN,
     "User-Agent": UA,
-    "X-Forwarded-For": "198.51.100.23, 10.1.2.3",
+    "X-Forwarded-For": `${options.ip ?? "198.51.100.23"}, 10.1.2.3`,
   });
   if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
   if (options.method !== "OPTIONS") headers.set("Content-Type", "application/json");
@@ -360,6 +360,23 @@ describe("POST /api/checkout-consent: abuse", () => {
     const { subscribers, events, messages, syncJobs } = await effectsOf(shop);
     expect([subscribers.length, events.length, messages.length, syncJobs.length]).toEqual([0, 0, 0, 0]);
     expect(await prisma.processedWebhook.count({ where: { shop } })).toBe(0);
+  });
+
+  it("limits one order however many IPs its answers claim to come from: one purchase cannot text a stream of numbers", async () => {
+    const { shop, versionId, order } = await shopWithDisclosure();
+    const token = await checkoutToken(shop, { sub: undefined });
+    const statuses: number[] = [];
+    for (let index = 0; index < 21; index += 1) {
+      const body = granted(versionId, order, { phone: `+1201555${String(2000 + index)}`, at: new Date(Date.UTC(2026, 10, 20, 15, 20, index)).toISOString() });
+      const response = await call(consentRequest({ token, body, ip: `203.0.113.${index + 1}` }));
+      statuses.push(response.status);
+      if (response.status === 429) expect(await response.json()).toMatchObject({ error: "rate_limited", reason: expect.stringContaining("per order") });
+    }
+    expect(statuses).toEqual([...Array(20).fill(200), 429]);
+    // Each new number replaced the one before it before any was texted: one subscription stands, one text is queued.
+    const { subscribers, messages } = await effectsOf(shop);
+    expect(subscribers.filter((subscriber) => subscriber.status === "subscribed")).toHaveLength(1);
+    expect(messages.filter((message) => message.status === "queued")).toHaveLength(1);
   });
 
   it("a shopper answering a few times on the page is never limited", async () => {
