@@ -3,6 +3,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./env.server";
+import { afterShopAuth } from "./shopify/after-auth.server";
 
 /** Keep in step with `[webhooks] api_version` in shopify.app.toml. */
 export const apiVersion = ApiVersion.July26;
@@ -19,6 +20,7 @@ function createShopify() {
     sessionStorage: new PrismaSessionStorage(prisma),
     distribution: AppDistribution.AppStore,
     future: { unstable_newEmbeddedAuthStrategy: true },
+    hooks: { afterAuth: afterShopAuth }, // a reinstall brings the shop back to life; a new shop gets its row
     ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
   });
 }

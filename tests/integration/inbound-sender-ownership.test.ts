@@ -6,48 +6,24 @@
  * real HTTP to the node:http route production serves, signed as Twilio signs.
  */
 import { randomBytes } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { nodeRouteFor } from "../../app/http/node-routes.server";
 import { saveSettingsForm } from "../../app/shops/save-settings.server";
 import { inboundParams, newPhone, type InboundParams } from "../support/inbound-sms";
+import { startInboundSmsServer, type InboundSmsServer } from "../support/inbound-sms-server";
 import { createTestShop } from "../support/shop-fixture";
 
-const PATH = "/webhooks/twilio/sms";
-const PUBLIC_URL = `https://sms-consent.test${PATH}`; // SHOPIFY_APP_URL in tests/setup/test-env.ts: what Twilio signs
 const ATTACKER_AUTH_TOKEN = "attacker-auth-token-0123456789";
 
-let server: http.Server;
-let baseUrl: string;
-
+let server: InboundSmsServer;
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const route = nodeRouteFor(req);
-    if (route) route(req, res);
-    else res.writeHead(404).end("not routed");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startInboundSmsServer();
 });
-
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
-/** Posts the params signed with `authToken`, as the Twilio account owning that token would. */
-async function postSigned(params: InboundParams, authToken: string) {
-  const response = await fetch(`${baseUrl}${PATH}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(authToken, PUBLIC_URL, params) },
-    body: new URLSearchParams(params).toString(),
-  });
-  return { status: response.status, body: await response.text() };
-}
-
+const postSigned = (params: InboundParams, authToken: string) => server.postSigned(params, authToken);
 const newServiceSid = () => `MG${randomBytes(16).toString("hex")}`;
 const statusOf = async (shop: string, phone: string) => (await prisma.subscriber.findUnique({ where: { shop_phone: { shop, phone } } }))?.status ?? null;
 const optOutsOf = (shop: string, phone: string) => prisma.consentEvent.count({ where: { shop, phone, kind: "opted_out" } });
