@@ -9,10 +9,13 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 import { providerOf, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./db/database-url";
 import { pgConnectionConfig } from "./db/pg-config";
 import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
+import type { GroupCommit } from "./db/group-commit";
+import { PgGroupCommit } from "./db/pg-group-commit.server";
 import { SqliteGroupCommit } from "./db/sqlite-group-commit";
 import { storableTextFactory } from "./db/storable-text-adapter";
 import { isSql, prismaSql, type Sql } from "./db/sql.server";
@@ -21,30 +24,38 @@ export type Db = PrismaClient;
 /** A client or the transaction client handed to `$transaction(async (tx) => …)`. */
 export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-// How withSqlTransaction reaches a SQLite client's connection. A registry
+// How withSqlTransaction reaches a client's own connections. A registry
 // symbol rather than a WeakMap: a second copy of this module (a script that
 // imports the source next to the built app) shares globalThis.__prisma.
-const SQLITE_GROUP_COMMIT = Symbol.for("sms-consent.sqlite-group-commit");
-type WithGroupCommit = { [SQLITE_GROUP_COMMIT]?: SqliteGroupCommit };
-const groupCommitOf = (prismaClient: PrismaClient) => (prismaClient as WithGroupCommit)[SQLITE_GROUP_COMMIT];
+const PLAIN_SQL = Symbol.for("sms-consent.plain-sql");
+type WithPlainSql = { [PLAIN_SQL]?: { provider: DatabaseProvider; groupCommit: GroupCommit } };
+const plainSqlOf = (prismaClient: PrismaClient) => {
+  const plainSql = (prismaClient as WithPlainSql)[PLAIN_SQL];
+  if (!plainSql) throw new Error("This Prisma client was not made by createPrismaClient: it has no plain-SQL path");
+  return plainSql;
+};
 
 export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
+  let prismaClient: PrismaClient;
+  let groupCommit: GroupCommit;
   if (providerOf(url) === "sqlite") {
     const adapter = serializedSqliteFactory(new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }));
-    const sqliteClient = new PrismaClient({ adapter: storableTextFactory(adapter) });
-    (sqliteClient as WithGroupCommit)[SQLITE_GROUP_COMMIT] = new SqliteGroupCommit(adapter.exclusive);
-    return sqliteClient;
+    prismaClient = new PrismaClient({ adapter: storableTextFactory(adapter) });
+    groupCommit = new SqliteGroupCommit(adapter.exclusive);
+  } else {
+    const { config, schema } = pgConnectionConfig(url);
+    const require = createRequire(import.meta.url);
+    const { PrismaClient: PostgresPrismaClient } = require(POSTGRES_CLIENT_MODULE) as {
+      PrismaClient: new (options: { adapter: SqlDriverAdapterFactory }) => PrismaClient;
+    };
+    // One pool for Prisma and the plain-SQL path; Prisma's $disconnect ends it.
+    const pool = new pg.Pool({ ...config, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    const adapter = new PrismaPg(pool, { ...(schema ? { schema } : {}), disposeExternalPool: true });
+    prismaClient = new PostgresPrismaClient({ adapter: storableTextFactory(adapter) });
+    groupCommit = new PgGroupCommit(pool);
   }
-  const { config, schema } = pgConnectionConfig(url);
-  const require = createRequire(import.meta.url);
-  const { PrismaClient: PostgresPrismaClient } = require(POSTGRES_CLIENT_MODULE) as {
-    PrismaClient: new (options: { adapter: SqlDriverAdapterFactory }) => PrismaClient;
-  };
-  const adapter = new PrismaPg(
-    { ...config, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
-    schema ? { schema } : undefined,
-  );
-  return new PostgresPrismaClient({ adapter: storableTextFactory(adapter) });
+  (prismaClient as WithPlainSql)[PLAIN_SQL] = { provider: providerOf(url), groupCommit };
+  return prismaClient;
 }
 
 export function databaseProvider(): DatabaseProvider {
@@ -73,26 +84,19 @@ const prisma = new Proxy({} as PrismaClient, {
 /** Plain SQL in the caller's transaction (or on the client itself). See app/db/sql.server.ts. */
 export function sqlOf(tx: DbTx | Sql): Sql {
   if (isSql(tx)) return tx;
-  return prismaSql(tx, groupCommitOf(client()) ? "sqlite" : "postgresql");
+  return prismaSql(tx, plainSqlOf(client()).provider);
 }
 
-// Twilio waits 15 s for an answer. On SQLite every transaction queues for the
-// one connection; under a burst, waiting beats failing (a 5xx loses the text).
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
-
 /**
- * Runs `work` in a transaction of its own, with plain SQL. On SQLite, directly
- * on the app's connection, committed together with the other work that
- * arrived at the same time (see sqlite-group-commit.ts); on PostgreSQL, in a
- * Prisma transaction. Resolves only once the work is committed. `work` must
- * use only the Sql it is given: on SQLite the Prisma client waits until the
- * group is committed.
+ * Runs `work` in a transaction of its own, with plain SQL, committed together
+ * with the other work that arrived at the same time (see db/group-commit.ts):
+ * on SQLite directly on the app's connection, on PostgreSQL on a plain `pg`
+ * connection from the app's pool. Resolves only once the work is committed.
+ * `work` must use only the Sql it is given: on SQLite the Prisma client waits
+ * until the group is committed.
  */
 export async function withSqlTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-  const current = client();
-  const groupCommit = groupCommitOf(current);
-  if (!groupCommit) return current.$transaction((tx) => work(prismaSql(tx, "postgresql")), TRANSACTION_OPTIONS);
-  return groupCommit.run(work);
+  return plainSqlOf(client()).groupCommit.run(work);
 }
 
 export async function disconnectPrisma(): Promise<void> {

@@ -16,7 +16,7 @@
  */
 import type { Subscriber } from "@prisma/client";
 import twilio from "twilio";
-import prisma, { withSqlTransaction } from "../db.server";
+import { withSqlTransaction } from "../db.server";
 import { isUniqueViolation, type Sql } from "../db/sql.server";
 import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
 import type { InboundShop } from "../shops/inbound-shop-cache.server";
@@ -53,15 +53,25 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
       return await withSqlTransaction((sql) => handle(sql, shop, sms, classification, now));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const stored = await prisma.inboundMessage.findUnique({
-        where: { messageSid: sms.messageSid },
-        select: { shop: true, intent: true, replyTwiml: true },
-      });
+      const stored = await storedAnswer(sms.messageSid);
       if (stored && stored.shop !== shop.shop) throw new MessageSidConflictError(sms.messageSid);
       if (stored) return { twiml: stored.replyTwiml, intent: stored.intent, replayed: true };
       if (attempt >= 2) throw error;
     }
   }
+}
+
+/**
+ * The answer stored for a MessageSid. Read through withSqlTransaction, not the
+ * Prisma client: a concurrent copy's row may belong to a group that has not
+ * committed yet, and this read (queued behind it, or in the same group) then
+ * answers only once that row is committed, or fails with it.
+ */
+async function storedAnswer(messageSid: string): Promise<{ shop: string; intent: string; replyTwiml: string } | null> {
+  const [row] = await withSqlTransaction((sql) =>
+    sql.all(`SELECT "shop", "intent", "replyTwiml" FROM "InboundMessage" WHERE "messageSid" = ?`, [messageSid]),
+  );
+  return row ? { shop: String(row.shop), intent: String(row.intent), replyTwiml: String(row.replyTwiml) } : null;
 }
 
 type SubscriberSnapshot = Pick<Subscriber, "id" | "status" | "pendingExpiresAt" | "locale">;

@@ -1,0 +1,90 @@
+/**
+ * Group commit through the app's own withSqlTransaction, on each provider
+ * (PostgreSQL: plain pg connections from the app's pool; SQLite: the app's
+ * one connection). The SQLite mechanics in isolation are in
+ * sqlite-group-commit.test.ts.
+ */
+import { randomBytes } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import prisma, { databaseProvider, withSqlTransaction } from "../db.server";
+import type { Sql } from "./sql.server";
+
+const committedNotes = async (prefix: string) =>
+  (await prisma.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM "GroupCommitNote" ORDER BY "id"`))
+    .map((row) => row.id)
+    .filter((id) => id.startsWith(prefix));
+
+const insertNote = (id: string, parentId: string | null = null) => async (sql: Sql) => {
+  await sql.run(`INSERT INTO "GroupCommitNote" ("id", "parentId") VALUES (?, ?)`, [id, parentId]);
+  return id;
+};
+
+const newPrefix = () => `${randomBytes(4).toString("hex")}-`;
+
+beforeAll(async () => {
+  // This file's own tables, in its own database: a deferred foreign key is checked only at COMMIT.
+  await prisma.$executeRawUnsafe(`CREATE TABLE "GroupCommitParent" ("id" TEXT PRIMARY KEY)`);
+  await prisma.$executeRawUnsafe(
+    `CREATE TABLE "GroupCommitNote" ("id" TEXT PRIMARY KEY, "parentId" TEXT REFERENCES "GroupCommitParent"("id") DEFERRABLE INITIALLY DEFERRED)`,
+  );
+});
+
+describe(`withSqlTransaction's group commit (${databaseProvider()})`, () => {
+  it("answers each caller with its own result, once its work is committed", async () => {
+    const p = newPrefix();
+    const ids = [`${p}a`, `${p}b`, `${p}c`];
+    const results = await Promise.all(ids.map((id) => withSqlTransaction(insertNote(id)).then(async (result) => ({ result, seen: await committedNotes(p) }))));
+    expect(results.map((r) => r.result)).toEqual(ids);
+    for (const { result, seen } of results) expect(seen).toContain(result); // visible to another connection when answered
+  });
+
+  it("puts work that arrives together in one transaction: one unit's failed COMMIT fails them all, and stores none", async () => {
+    const p = newPrefix();
+    const outcomes = await Promise.allSettled([
+      withSqlTransaction(insertNote(`${p}a`)),
+      withSqlTransaction(insertNote(`${p}orphan`, "no-such-parent")),
+      withSqlTransaction(insertNote(`${p}c`)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
+    for (const outcome of outcomes) expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/foreign key/i);
+    expect(await committedNotes(p)).toEqual([]);
+
+    // The next work gets a working connection.
+    await withSqlTransaction(insertNote(`${p}after`));
+    expect(await committedNotes(p)).toEqual([`${p}after`]);
+  });
+
+  it("rolls back a failing unit alone; the others in its group commit", async () => {
+    const p = newPrefix();
+    const outcomes = await Promise.allSettled([
+      withSqlTransaction(insertNote(`${p}a`)),
+      withSqlTransaction(async (sql) => {
+        await insertNote(`${p}half-done`)(sql);
+        await insertNote(`${p}a`)(sql); // duplicate key
+        return "never";
+      }),
+      withSqlTransaction(insertNote(`${p}c`)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await committedNotes(p)).toEqual([`${p}a`, `${p}c`]); // nothing of the failed unit, not even its first row
+  });
+
+  it("fails the whole group when its connection dies mid-group, and the next work gets a fresh connection", async () => {
+    if (databaseProvider() !== "postgresql") return expect(databaseProvider()).toBe("sqlite"); // one in-process connection: nothing to kill
+    const p = newPrefix();
+    const outcomes = await Promise.allSettled([
+      withSqlTransaction(insertNote(`${p}a`)),
+      withSqlTransaction(async (sql) => {
+        await sql.all(`SELECT pg_terminate_backend(pg_backend_pid())`);
+        return "never";
+      }),
+      withSqlTransaction(insertNote(`${p}c`)),
+    ]);
+    // The group with the killed connection fails whole; work that waited for the next group may then succeed, and is stored.
+    expect(outcomes.slice(0, 2).map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
+    const answered = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
+    expect(await committedNotes(p)).toEqual(answered);
+    await withSqlTransaction(insertNote(`${p}after`));
+    expect(await committedNotes(p)).toEqual([...answered, `${p}after`].sort());
+  });
+});

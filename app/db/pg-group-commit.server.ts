@@ -1,0 +1,60 @@
+/**
+ * Group commit (group-commit.ts) on PostgreSQL: one pooled connection per
+ * group, BEGIN, a SAVEPOINT per unit, one COMMIT, in plain `pg` calls.
+ *
+ * Why: every opt-out of a shop locks the shop's ledger chain head row until
+ * its transaction commits, so one transaction per text let a shop's opt-outs
+ * through one COMMIT (one WAL flush) at a time. A group takes the lock once
+ * and releases it at its one COMMIT, having appended every opt-out that
+ * arrived meanwhile. Groups of one process run one after another; several
+ * processes still serialise on the row lock, so the chain never forks.
+ */
+import type pg from "pg";
+import { GroupCommit, type GroupTransaction } from "./group-commit";
+import { pgSql } from "./sql.server";
+
+function pgGroupTransaction(client: pg.PoolClient): GroupTransaction & { lost?: Error } {
+  // A kept unit's RELEASE is sent with the next unit's SAVEPOINT (or implied by COMMIT): one round trip less per unit.
+  let released = false;
+  const exec = async (text: string) => void (await client.query(text));
+  const transaction: GroupTransaction & { lost?: Error } = {
+    sql: pgSql(client),
+    begin: () => exec("BEGIN"),
+    startUnit: () => exec(released ? "RELEASE SAVEPOINT unit; SAVEPOINT unit" : "SAVEPOINT unit"),
+    keepUnit: async () => void (released = true),
+    async undoUnit() {
+      released = false;
+      await exec("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit");
+    },
+    commit: () => exec("COMMIT"),
+    async abandon() {
+      try {
+        await exec("ROLLBACK");
+      } catch (error) {
+        transaction.lost = error as Error; // the connection is unusable: see release below
+        throw error;
+      }
+    },
+  };
+  return transaction;
+}
+
+export class PgGroupCommit extends GroupCommit {
+  constructor(pool: pg.Pool) {
+    super(async (work) => {
+      const client = await pool.connect();
+      const transaction = pgGroupTransaction(client);
+      // A connection lost while checked out (database restart, killed backend) is reported on the client: without a
+      // listener that would crash the process. The query in flight fails too, and so does the group.
+      const onError = (error: Error) => (transaction.lost ??= error);
+      client.on("error", onError);
+      try {
+        await work(transaction);
+      } finally {
+        client.off("error", onError);
+        // A connection that could not even roll back is dropped by the pool rather than reused.
+        client.release(transaction.lost);
+      }
+    });
+  }
+}
