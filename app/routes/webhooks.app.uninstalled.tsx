@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleAppUninstalled } from "~/shopify/app-uninstalled.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShopifyWebhook } from "~/webhooks/shopify-webhook.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   // Throws a 401 response on a bad HMAC before anything is read or written.
-  const { shop } = await authenticate.webhook(request);
+  const { shop } = await authenticateShopifyWebhook(request);
   await handleAppUninstalled(shop);
   return new Response(null, { status: 200 });
 }

@@ -6,11 +6,11 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleMarketingConsentUpdate } from "~/shopify/marketing-consent-webhook.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShopifyWebhook } from "~/webhooks/shopify-webhook.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   // Throws 401 on a bad HMAC (400 without Shopify's headers) before anything is written.
-  const { shop, topic, webhookId, payload } = await authenticate.webhook(request);
+  const { shop, topic, webhookId, payload } = await authenticateShopifyWebhook(request);
   if (topic !== "CUSTOMERS_MARKETING_CONSENT_UPDATE") {
     console.warn(`webhooks/customers/marketing_consent_update received topic ${topic} from ${shop}: ignored`);
     return new Response(null, { status: 200 });

@@ -7,11 +7,11 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleOrdersCreate } from "~/checkout/orders-create.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShopifyWebhook } from "~/webhooks/shopify-webhook.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   // Throws 401 on a bad HMAC (400 without Shopify's headers) before anything is written.
-  const { shop, topic, webhookId, payload } = await authenticate.webhook(request);
+  const { shop, topic, webhookId, payload } = await authenticateShopifyWebhook(request);
   if (topic !== "ORDERS_CREATE") {
     console.warn(`webhooks/orders/create received topic ${topic} from ${shop}: ignored`);
     return new Response(null, { status: 200 });

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { parsePrivacyWebhook } from "~/compliance/privacy-webhooks";
 import { redactShop } from "~/compliance/shop-redaction.server";
-import { authenticate } from "~/shopify.server";
+import { authenticateShopifyWebhook } from "~/webhooks/shopify-webhook.server";
 
 /** Shopify's shop/redact, 48 hours after uninstall: every row of the shop is deleted. */
 export async function action({ request }: ActionFunctionArgs) {
   // Throws a 401 response on a bad HMAC before anything is read or written.
-  const { shop, topic, payload } = await authenticate.webhook(request);
+  const { shop, topic, payload } = await authenticateShopifyWebhook(request);
   const parsed = parsePrivacyWebhook("shop/redact", { shop, topic, payload });
   if (!parsed.ok) return new Response(parsed.reason, { status: 400 });
   const deleted = await redactShop(shop);

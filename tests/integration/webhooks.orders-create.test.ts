@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { applyConsentChange } from "../../app/consent/consent-engine.server";
+import { verifyConsentChain } from "../../app/consent/ledger.server";
 import prisma from "../../app/db.server";
 import { contentHashOf } from "../../app/disclosures/disclosures.server";
 import { action } from "../../app/routes/webhooks.orders.create";
@@ -302,5 +303,22 @@ describe("POST /webhooks/orders/create", () => {
     expect((await call(delivery(shop, { hello: "world" }))).status).toBe(200);
     await expectNothingRecorded(shop);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("not an order"));
+  });
+});
+
+describe("POST /webhooks/orders/create: text the databases cannot store", () => {
+  it("a NUL byte in the order (user agent, attributes) is removed before the consent is recorded, and the ledger verifies", async () => {
+    const { shop, versionId } = await shopWithDisclosure();
+    const payload = orderPayload(shop, [...consentAttributes({ versionId }), { name: "gift\u0000", value: "note\u0000" }]);
+    payload.client_details.user_agent = `${UA}\u0000`;
+
+    const response = await call(delivery(shop, payload));
+
+    expect(response.status).toBe(200);
+    const { subscribers, events } = await rowsOf(shop);
+    expect(subscribers.map((s) => [s.phone, s.status])).toEqual([[PHONE, "subscribed"]]);
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0]!.evidence)).toMatchObject({ userAgent: UA, phone: PHONE });
+    expect(await verifyConsentChain(shop)).toMatchObject({ ok: true, events: 1 });
   });
 });

@@ -8,10 +8,12 @@ export function shopifyWebhookRequest(options: {
   topic: string;
   shop: string;
   payload: unknown;
+  /** Sent (and signed) instead of the JSON of `payload`: e.g. a body that is not JSON. */
+  rawBody?: string;
   webhookId?: string;
   secret?: string;
 }): Request {
-  const body = JSON.stringify(options.payload);
+  const body = options.rawBody ?? JSON.stringify(options.payload);
   return new Request(new URL(options.path, TEST_ENV.SHOPIFY_APP_URL), {
     method: "POST",
     body,

@@ -1,0 +1,66 @@
+/**
+ * The one way every Shopify webhook route authenticates a delivery:
+ * shopify-app-remix's `authenticate.webhook` (HMAC first: 401 before anything
+ * is read or written), with two things it leaves to us.
+ *
+ * - A validly signed body that is not JSON: `authenticate.webhook` checks the
+ *   HMAC, then calls JSON.parse on the body, whose SyntaxError became a 500,
+ *   which Shopify retries for 48 hours. It is answered 400 instead, and the
+ *   delivery is recorded under its X-Shopify-Webhook-Id with outcome
+ *   "malformed" (once: a retry adds nothing), so an operator can see it. The
+ *   record is keyed by that id alone, so it cannot make a later delivery under
+ *   another id look processed.
+ * - Text the databases cannot store: every string of the payload is cleaned
+ *   (app/db/storable-text.ts) before a handler sees it, so what a handler
+ *   hashes into the consent ledger is exactly what is stored.
+ */
+import { z } from "zod";
+import prisma from "../db.server";
+import { isUniqueViolation } from "../db/sql.server";
+import { storableJson } from "../db/storable-text";
+import { authenticate } from "../shopify.server";
+
+export const MALFORMED_OUTCOME = "malformed";
+
+export async function authenticateShopifyWebhook(request: Request) {
+  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+  try {
+    context = await authenticate.webhook(request);
+  } catch (thrown) {
+    // Only JSON.parse throws a SyntaxError there, and only once the HMAC has passed.
+    if (!(thrown instanceof SyntaxError)) throw thrown;
+    await recordMalformedDelivery(request.headers);
+    throw new Response("The webhook body is not valid JSON", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  return { ...context, payload: storableJson(context.payload) };
+}
+
+// Shopify's own headers, which its validation already required; bounded so a record stays small.
+const deliveryHeadersSchema = z.object({
+  webhookId: z.string().min(1).max(255),
+  shop: z.string().min(1).max(255),
+  topic: z.string().min(1).max(255),
+});
+
+async function recordMalformedDelivery(headers: Headers, now: Date = new Date()): Promise<void> {
+  const delivery = deliveryHeadersSchema.safeParse({
+    webhookId: headers.get("x-shopify-webhook-id"),
+    shop: headers.get("x-shopify-shop-domain"),
+    topic: headers.get("x-shopify-topic"),
+  });
+  if (!delivery.success) return; // nothing to key a record by; the 400 still tells Shopify
+  const { webhookId, shop, topic } = delivery.data;
+  try {
+    // update: {} keeps an existing record as it is: a retry, or a delivery that was processed before.
+    await prisma.processedWebhook.upsert({
+      where: { webhookId },
+      create: { webhookId, shop, topic, outcome: MALFORMED_OUTCOME, processedAt: now },
+      update: {},
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error; // a concurrent retry recorded it first
+  }
+}
