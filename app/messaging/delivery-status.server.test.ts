@@ -7,7 +7,7 @@ import { mayTextMarketing } from "../consent/suppression.server";
 import prisma from "../db.server";
 import { action } from "../routes/webhooks.twilio.status";
 import { callAction } from "../../tests/support/call-route";
-import { statusCallbackUrl } from "./delivery-status.server";
+import { statusCallbackUrl, statusCallbackUrlFor } from "./delivery-status.server";
 
 // Twilio calls the public URL; the app behind the proxy sees an internal one.
 const PUBLIC_URL = "https://sms-consent.test/webhooks/twilio/status";
@@ -121,6 +121,51 @@ describe("POST /webhooks/twilio/status: refusals", () => {
     const missing = await post(signedRequest(withoutStatus));
     expect(missing.status).toBe(400);
     expect(await missing.text()).toBe("MessageStatus: Required");
+    expect(await reload(message.id)).toEqual(message);
+  });
+});
+
+describe("POST /webhooks/twilio/status: a callback that beats the worker", () => {
+  // Twilio can call back before the worker has stored the MessageSid Twilio returned;
+  // the message id in the callback URL (statusCallbackUrlFor) finds the row then.
+  async function inFlight() {
+    const message = await sentMessage();
+    return prisma.message.update({ where: { id: message.id }, data: { twilioSid: null, attempts: 1, lockedUntil: new Date(Date.now() + 60_000) } });
+  }
+  const callbackFor = (messageId: string, params: Record<string, string>, token = authToken) => {
+    const query = `?message=${messageId}`;
+    return new Request(INTERNAL_URL + query, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(token, PUBLIC_URL + query, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+  };
+
+  it("applies it to the row its URL names, and records the MessageSid", async () => {
+    const message = await inFlight();
+    const sid = newSid();
+
+    expect((await post(callbackFor(message.id, callbackParams({ twilioSid: sid, phone: message.phone }, "failed", 21610)))).status).toBe(204);
+
+    expect(await reload(message.id)).toMatchObject({ status: "failed", errorCode: 21610, twilioSid: sid });
+    expect((await subscriberRow(message.phone)).status).toBe("unsubscribed");
+    // Later callbacks for that text find it by its MessageSid as usual.
+    expect((await deliver({ twilioSid: sid, phone: message.phone }, "delivered")).status).toBe(204);
+    expect((await reload(message.id)).status).toBe("failed");
+  });
+
+  it("refuses a wrong signature with 403 and writes nothing", async () => {
+    const message = await inFlight();
+    const params = callbackParams({ twilioSid: newSid(), phone: message.phone }, "failed", 21610);
+    expect((await post(callbackFor(message.id, params, "another-accounts-token"))).status).toBe(403);
+    expect(await reload(message.id)).toEqual(message);
+    expect((await subscriberRow(message.phone)).status).toBe("subscribed");
+  });
+
+  it("answers 404 when the row it names already has another MessageSid (another attempt's text)", async () => {
+    const message = await sentMessage();
+    const params = callbackParams({ twilioSid: newSid(), phone: message.phone }, "failed", 21610);
+    expect((await post(callbackFor(message.id, params))).status).toBe(404);
     expect(await reload(message.id)).toEqual(message);
   });
 });
@@ -246,5 +291,7 @@ describe("POST /webhooks/twilio/status: applying callbacks", () => {
 
   it("gives senders the exact URL the signature is checked against", () => {
     expect(statusCallbackUrl()).toBe(PUBLIC_URL);
+    expect(statusCallbackUrlFor("cm0message0id")).toBe(`${PUBLIC_URL}?message=cm0message0id`);
   });
+
 });

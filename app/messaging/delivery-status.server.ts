@@ -4,6 +4,10 @@
  * and numbers that keep failing (30003/30005/30006) become unreachable, which
  * the suppression check then refuses.
  *
+ * A callback finds its message by MessageSid, or, when it beats the worker
+ * that has yet to store the MessageSid Twilio returned, by the message id in
+ * its URL (statusCallbackUrlFor); it then records the MessageSid itself.
+ *
  * Idempotent under retries and races: a callback changes the message only by
  * a conditional update on the status it was planned from, in the same
  * transaction as its effect on the subscriber; if another callback got there
@@ -22,9 +26,14 @@ import type { MessageStatus } from "./message-status";
 
 export const STATUS_CALLBACK_PATH = "/webhooks/twilio/status";
 
-/** The StatusCallback to give Twilio with each send; its signature is checked against exactly this URL. */
+/** The status callback route's public URL; Twilio's signature is checked against the URL it called. */
 export function statusCallbackUrl(appUrl: string = env().SHOPIFY_APP_URL): string {
   return appUrl.replace(/\/+$/, "") + STATUS_CALLBACK_PATH;
+}
+
+/** The StatusCallback to give Twilio with one outbox row's send. */
+export function statusCallbackUrlFor(messageId: string, appUrl?: string): string {
+  return `${statusCallbackUrl(appUrl)}?message=${encodeURIComponent(messageId)}`;
 }
 
 export interface StatusCallbackTarget {
@@ -33,8 +42,14 @@ export interface StatusCallbackTarget {
 }
 
 /** Read-only: the message a callback is about, and the auth token its signature must verify under. */
-export async function findStatusCallbackTarget(messageSid: string): Promise<StatusCallbackTarget | null> {
-  const message = await prisma.message.findUnique({ where: { twilioSid: messageSid } });
+export async function findStatusCallbackTarget(messageSid: string, messageId?: string | null): Promise<StatusCallbackTarget | null> {
+  // By id first: looking up the MessageSid first could miss the row on both reads while the worker stores it.
+  const named = messageId ? await prisma.message.findUnique({ where: { id: messageId } }) : null;
+  // A row with another MessageSid is another attempt's text, so only the MessageSid can find this one's.
+  const message =
+    named && (named.twilioSid === null || named.twilioSid === messageSid)
+      ? named
+      : await prisma.message.findUnique({ where: { twilioSid: messageSid } });
   if (!message) return null;
   const settings = await getShopSettings(message.shop);
   return { message, authToken: settings ? twilioAuthTokenOf(settings) : null };
@@ -49,15 +64,17 @@ export async function applyDeliveryStatus(message: Message, callback: StatusCall
   // Each lost race means the status moved forward, which can happen only a few times: this ends.
   while (current) {
     const planned: Message = current;
+    if (planned.twilioSid !== null && planned.twilioSid !== callback.MessageSid) return { changed: false };
     const update = planDeliveryUpdate(planned, callback);
     if (!update) return { changed: false };
     try {
       await prisma.$transaction(async (tx) => {
         await applySubscriberEffect(tx, planned, callback, update, now);
         const { count } = await tx.message.updateMany({
-          where: { id: planned.id, status: planned.status },
+          where: { id: planned.id, status: planned.status, twilioSid: planned.twilioSid },
           data: {
             status: update.status,
+            twilioSid: callback.MessageSid,
             errorCode: update.errorCode,
             ...(update.setSentAt ? { sentAt: now } : {}),
             ...(update.setDeliveredAt ? { deliveredAt: now } : {}),

@@ -16,7 +16,7 @@ import { applyConsentChange } from "../consent/consent-engine.server";
 import { mayTextMarketing } from "../consent/suppression.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
 import { countSegments } from "./compose";
-import { statusCallbackUrl } from "./delivery-status.server";
+import { statusCallbackUrlFor } from "./delivery-status.server";
 import type { MessageStatus } from "./message-status";
 import { createTwilioClient, sendSms, type SendSmsFailure } from "./twilio-client.server";
 
@@ -120,6 +120,20 @@ async function finish(message: Message, outcome: Outcome) {
   if (count === 0) console.warn(`outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${outcome.status}) is not recorded`);
 }
 
+/**
+ * Twilio has the text: it stays "sending" with its MessageSid until Twilio's
+ * callbacks move it on. A quick callback can get here first (it finds the row
+ * by the id in its URL, records the MessageSid and moves the status on); then
+ * only this worker's lease is left to release.
+ */
+async function recordAccepted(message: Message, twilioSid: string, now: Date) {
+  const { count } = await prisma.message.updateMany({
+    where: { id: message.id, status: SENDING, attempts: message.attempts, twilioSid: null },
+    data: { twilioSid, sentAt: now, errorCode: null, errorMessage: null, lockedUntil: null },
+  });
+  if (count === 0) await prisma.message.updateMany({ where: { id: message.id, twilioSid }, data: { lockedUntil: null } });
+}
+
 async function handleFailure(message: Message, failure: SendSmsFailure, now: Date): Promise<"retried" | "failed"> {
   if (failure.errorCode === 21610) {
     // Twilio has this number blocked because its owner texted STOP: that is a revocation.
@@ -150,7 +164,6 @@ export async function dispatchDueMessages(options: { now?: Date; limit?: number 
   const report: DispatchReport = { claimed: 0, accepted: 0, suppressed: 0, retried: 0, failed: 0 };
   const claimed = await claimDue(now, options.limit ?? 100);
   report.claimed = claimed.length;
-  const statusCallback = statusCallbackUrl();
 
   for (const message of claimed) {
     if (message.kind === "marketing") {
@@ -173,11 +186,10 @@ export async function dispatchDueMessages(options: { now?: Date; limit?: number 
       body: message.body,
       from: settings.messagingServiceSid ? null : settings.senderPhoneNumber,
       messagingServiceSid: settings.messagingServiceSid,
-      statusCallback,
+      statusCallback: statusCallbackUrlFor(message.id),
     });
     if (result.ok) {
-      // Still "sending" for us: Twilio's callbacks say when it reaches the carrier and the handset.
-      await finish(message, { status: SENDING, twilioSid: result.sid, sentAt: now, errorCode: null, errorMessage: null });
+      await recordAccepted(message, result.sid, now);
       report.accepted += 1;
     } else {
       report[await handleFailure(message, result, now)] += 1;

@@ -11,7 +11,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return plainText(400, parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
 
   // The signature is keyed by the shop's auth token, so find the message (read-only) before checking it.
-  const target = await findStatusCallbackTarget(parsed.data.MessageSid);
+  // The message id in the URL (signed with it) finds a text whose MessageSid the worker has yet to store.
+  const messageId = new URL(request.url).searchParams.get("message");
+  const target = await findStatusCallbackTarget(parsed.data.MessageSid, messageId);
   if (!target) return plainText(404, "Unknown MessageSid");
   requireValidTwilioSignature(request, params, target.authToken);
 

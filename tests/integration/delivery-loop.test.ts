@@ -41,7 +41,8 @@ let app: AppRoutesServer;
 const savedEnv = { SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL, TWILIO_API_BASE_URL: process.env.TWILIO_API_BASE_URL };
 
 beforeAll(async () => {
-  sandbox = await startTwilioSandbox({ accounts: [{ accountSid: TEST_TWILIO_ACCOUNT_SID, authToken: TEST_TWILIO_AUTH_TOKEN }] });
+  // No delay before callbacks: they race the worker recording the MessageSid, as a quick Twilio does.
+  sandbox = await startTwilioSandbox({ accounts: [{ accountSid: TEST_TWILIO_ACCOUNT_SID, authToken: TEST_TWILIO_AUTH_TOKEN }], statusCallbackDelayMs: 0 });
   app = await serveAppRoutes({ [STATUS_PATH]: statusCallbackAction, "/webhooks/orders/create": ordersCreateAction });
   // The app's public URL is where Twilio calls back (statusCallbackUrl) and what it signs.
   process.env.SHOPIFY_APP_URL = app.url;
@@ -58,6 +59,10 @@ afterAll(async () => {
   await sandbox?.close();
   await app?.close();
 });
+
+// Texts whose final callback an earlier dispatch already waited for.
+const settledSids = new Set<string>();
+const answerOf = (c: SandboxCallback) => `${c.params.MessageStatus} → ${c.responseStatus} in ${c.attempts} attempt${c.attempts > 1 ? "s" : ""}`;
 
 /** Runs the worker's dispatch once, then waits until Twilio has called back every text it accepted with a final status. */
 async function dispatchAndAwaitCallbacks() {
@@ -76,10 +81,8 @@ async function dispatchAndAwaitCallbacks() {
   expect(callbacks.map(answerOf)).toEqual(callbacks.map((c) => `${c.params.MessageStatus} → 204 in 1 attempt`));
   return { report, callbacks };
 }
-const settledSids = new Set<string>();
-const answerOf = (c: SandboxCallback) => `${c.params.MessageStatus} → ${c.responseStatus} in ${c.attempts} attempt${c.attempts > 1 ? "s" : ""}`;
 
-function postOrder(shop: string, versionId: string, phone: string) {
+async function postOrder(shop: string, versionId: string, phone: string) {
   const id = 5_800_000_000 + Math.floor(Math.random() * 1e6);
   const payload = {
     id,
@@ -97,7 +100,7 @@ function postOrder(shop: string, versionId: string, phone: string) {
     ],
   };
   const signed = shopifyWebhookRequest({ path: "/webhooks/orders/create", topic: "orders/create", shop, payload });
-  return fetch(`${app.url}/webhooks/orders/create`, { method: "POST", headers: signed.headers, body: signed.body, duplex: "half" } as RequestInit);
+  return fetch(`${app.url}/webhooks/orders/create`, { method: "POST", headers: signed.headers, body: await signed.text() });
 }
 
 /** A text to the shop's number over the inbound webhook, signed as Twilio signs it. */
