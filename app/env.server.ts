@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { demoValuesInUse, demoValuesRefusal } from "./demo/demo-mode.server";
 
 /**
  * Environment, validated once at first use so a misconfigured deployment fails
@@ -28,6 +29,10 @@ export function env(): Env {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid environment:\n${problems.join("\n")}`);
+  }
+  if (parsed.data.NODE_ENV === "production") {
+    const refusal = demoValuesRefusal(demoValuesInUse(process.env));
+    if (refusal) throw new Error(refusal);
   }
   cached = parsed.data;
   return cached;

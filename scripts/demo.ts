@@ -4,7 +4,16 @@
  * database, starts the local Twilio-compatible server and the app, and prints
  * the admin link.
  */
-import { DEFAULT_DEMO_TWILIO_AUTH_TOKEN, DEMO_INBOUND_NUMBER, DEMO_SHOP, DEMO_TWILIO_ACCOUNT_SID, isDemoMode } from "../app/demo/demo-mode.server";
+import {
+  DEFAULT_DEMO_TWILIO_AUTH_TOKEN,
+  DEMO_ENCRYPTION_KEY,
+  DEMO_INBOUND_NUMBER,
+  DEMO_SHOP,
+  DEMO_SHOPIFY_API_KEY,
+  DEMO_SHOPIFY_API_SECRET,
+  DEMO_TWILIO_ACCOUNT_SID,
+  isDemoMode,
+} from "../app/demo/demo-mode.server";
 import { ensureBuilt } from "./ensure-built";
 
 if (process.env.NODE_ENV === "production") {
@@ -13,16 +22,18 @@ if (process.env.NODE_ENV === "production") {
 }
 
 const port = Number(process.env.PORT || 3000);
+// Loopback only unless asked: the demo's admin link and secrets are public, so other machines must not reach it.
+const host = process.env.HOST || "127.0.0.1";
 const appUrl = `http://localhost:${port}`;
 const twilioAuthToken = process.env.DEMO_TWILIO_AUTH_TOKEN || DEFAULT_DEMO_TWILIO_AUTH_TOKEN;
 Object.assign(process.env, {
   NODE_ENV: process.env.NODE_ENV || "development",
   DEMO_MODE: "1",
-  SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY || "demo-api-key",
-  SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET || "demo-api-secret",
+  SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY || DEMO_SHOPIFY_API_KEY,
+  SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET || DEMO_SHOPIFY_API_SECRET,
   SHOPIFY_APP_URL: process.env.SHOPIFY_APP_URL || appUrl,
   // A fixed, public key: fine for demo data, never for a real shop (see README).
-  ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || "de".repeat(32),
+  ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || DEMO_ENCRYPTION_KEY,
 });
 if (!isDemoMode()) throw new Error("demo mode did not switch on");
 
@@ -46,7 +57,7 @@ const sandbox = await startTwilioSandbox({
 });
 process.env.TWILIO_API_BASE_URL = sandbox.url;
 
-const server = await startAppServer({ port });
+const server = await startAppServer({ port, host });
 const link = demoAdminUrl({ appUrl: server.url, shop: DEMO_SHOP, apiKey: env().SHOPIFY_API_KEY, apiSecret: env().SHOPIFY_API_SECRET });
 
 console.log(`
