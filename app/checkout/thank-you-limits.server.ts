@@ -13,7 +13,7 @@
  *   Unlike an IP this cannot be forged, and only a real order's checkout gets
  *   further, so one purchase cannot become a stream of texts to new numbers.
  */
-import { hashedKey, hitRateLimits, type RateLimitRule, type RateLimitVerdict } from "../security/rate-limit.server";
+import { shopRateKey, hitRateLimits, type RateLimitRule, type RateLimitVerdict } from "../security/rate-limit.server";
 
 const WINDOW_MS = 10 * 60 * 1000;
 const ORDER_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -25,15 +25,15 @@ export function limitThankYouRequests(
   options: { now?: Date } = {},
 ): Promise<RateLimitVerdict> {
   const rules: RateLimitRule[] = [
-    { name: "per client", key: hashedKey("checkout-consent:ip", shop, client.ip ?? "unknown"), max: THANK_YOU_LIMITS.perClient, windowMs: WINDOW_MS },
+    { name: "per client", key: shopRateKey("checkout-consent:ip", shop, client.ip ?? "unknown"), max: THANK_YOU_LIMITS.perClient, windowMs: WINDOW_MS },
     ...(client.customerId
-      ? [{ name: "per customer", key: hashedKey("checkout-consent:customer", shop, client.customerId), max: THANK_YOU_LIMITS.perClient, windowMs: WINDOW_MS }]
+      ? [{ name: "per customer", key: shopRateKey("checkout-consent:customer", shop, client.customerId), max: THANK_YOU_LIMITS.perClient, windowMs: WINDOW_MS }]
       : []),
-    { name: "per shop", key: `checkout-consent:shop:${shop}`, max: THANK_YOU_LIMITS.perShop, windowMs: WINDOW_MS, purgesExpired: true },
+    { name: "per shop", key: shopRateKey("checkout-consent:shop", shop), max: THANK_YOU_LIMITS.perShop, windowMs: WINDOW_MS, purgesExpired: true },
   ];
   return hitRateLimits(rules, options);
 }
 
 export function limitThankYouOrder(shop: string, orderId: string, options: { now?: Date } = {}): Promise<RateLimitVerdict> {
-  return hitRateLimits([{ name: "per order", key: `checkout-consent:order:${shop}:${orderId}`, max: THANK_YOU_LIMITS.perOrder, windowMs: ORDER_WINDOW_MS }], options);
+  return hitRateLimits([{ name: "per order", key: shopRateKey("checkout-consent:order", shop, orderId), max: THANK_YOU_LIMITS.perOrder, windowMs: ORDER_WINDOW_MS }], options);
 }

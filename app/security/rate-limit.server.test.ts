@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../db.server";
-import { hashedKey, hitRateLimits, purgeExpiredRateLimitWindows, type RateLimitRule } from "./rate-limit.server";
+import { shopRateKey, hitRateLimits, purgeExpiredRateLimitWindows, type RateLimitRule } from "./rate-limit.server";
 
 const MINUTE_MS = 60_000;
 const rule = (key: string, max: number, extra: Partial<RateLimitRule> = {}): RateLimitRule => ({ name: "per test", key, max, windowMs: MINUTE_MS, ...extra });
@@ -59,12 +59,17 @@ describe("purgeExpiredRateLimitWindows", () => {
   });
 });
 
-describe("hashedKey", () => {
+describe("shopRateKey", () => {
   it("keeps the client's identifiers out of the key, and tells clients apart", () => {
-    const key = hashedKey("checkout-consent:ip", "acme.myshopify.com", "198.51.100.23");
-    expect(key).toMatch(/^checkout-consent:ip:[0-9a-f]{64}$/);
+    const key = shopRateKey("checkout-consent:ip", "acme.myshopify.com", "198.51.100.23");
+    expect(key).toMatch(/^checkout-consent:ip\|acme\.myshopify\.com\|[0-9a-f]{64}$/);
     expect(key).not.toContain("198.51.100.23");
-    expect(hashedKey("checkout-consent:ip", "acme.myshopify.com", "198.51.100.24")).not.toBe(key);
-    expect(hashedKey("checkout-consent:ip", "acme.myshopify.com", "198.51.100.23")).toBe(key);
+    expect(shopRateKey("checkout-consent:ip", "acme.myshopify.com", "198.51.100.24")).not.toBe(key);
+    expect(shopRateKey("checkout-consent:ip", "acme.myshopify.com", "198.51.100.23")).toBe(key);
+  });
+
+  it("names the shop between bars, so one shop's keys never contain another's", () => {
+    expect(shopRateKey("checkout-consent:shop", "acme.myshopify.com")).toBe("checkout-consent:shop|acme.myshopify.com|");
+    expect(shopRateKey("x", "macme.myshopify.com")).not.toContain("|acme.myshopify.com|");
   });
 });

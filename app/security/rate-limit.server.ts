@@ -7,9 +7,10 @@
  * the other writes of that moment, see withSqlTransaction), so a burst costs
  * a few commits, not one per counter.
  *
- * Keys name what is counted and for whom; callers pass client identifiers
- * (IPs, customer ids) through `hashedKey`, so no personal data is stored in
- * clear. Expired windows are deleted opportunistically by the first request
+ * Keys name what is counted, the shop, and for whom (`shopRateKey`): client
+ * identifiers (IPs, customer ids) are hashed, so no personal data is stored in
+ * clear, and the shop stands between bars so shop/redact finds every key of
+ * a shop and no other's. Expired windows are deleted opportunistically by the first request
  * of each new window of a key the caller marks `purgesExpired` (a key hit
  * steadily, such as a shop's), so the table stays small without a job.
  */
@@ -66,7 +67,12 @@ export async function purgeExpiredRateLimitWindows(now = new Date(), db: DbTx = 
   return sqlOf(db).run(PURGE_SQL, [now]);
 }
 
-/** `<prefix>:<sha256 of the parts>`: a stable key that does not keep the client's IP or id in clear. */
-export function hashedKey(prefix: string, ...parts: string[]): string {
-  return `${prefix}:${createHash("sha256").update(parts.join("\u0000")).digest("hex")}`;
+/**
+ * `<what>|<shop>|<sha256 of the client parts>` (the last part empty for a
+ * shop-wide counter): stable, keeps the client's IP or id out of the key, and
+ * names the shop where shop/redact looks for it (`|<shop>|`).
+ */
+export function shopRateKey(what: string, shop: string, ...clientParts: string[]): string {
+  const client = clientParts.length > 0 ? createHash("sha256").update(clientParts.join("\u0000")).digest("hex") : "";
+  return `${what}|${shop}|${client}`;
 }

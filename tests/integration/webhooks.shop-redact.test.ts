@@ -4,10 +4,12 @@ import prisma from "../../app/db.server";
 import { publishDisclosure } from "../../app/disclosures/disclosures.server";
 import { action as dataRequestAction } from "../../app/routes/webhooks.customers.data_request";
 import { action } from "../../app/routes/webhooks.shop.redact";
+import { limitThankYouRequests } from "../../app/checkout/thank-you-limits.server";
 import { databaseSnapshot, MODEL_NAMES, readAllTables, rowsOfShop } from "../support/database-scan";
 import { seedCustomer } from "../support/privacy-fixture";
 import { createTestShop } from "../support/shop-fixture";
 import { shopifyWebhookRequest } from "../support/shopify-webhook";
+
 
 async function call(run: typeof action, request: Request): Promise<Response> {
   try {
@@ -28,10 +30,7 @@ async function populatedShop() {
   await publishDisclosure(shop, { locale: "en", text: "Acme: up to 6 msgs/month. Msg & data rates may apply. Reply HELP for help, STOP to cancel." });
   await prisma.session.create({ data: { id: `offline_${shop}`, shop, state: "", accessToken: "shpat_test" } });
   await prisma.campaign.create({ data: { shop, name: "Spring sale", body: "Acme: 20% off this weekend. Reply STOP to cancel." } });
-  const now = new Date();
-  await prisma.rateLimitWindow.create({
-    data: { key: `checkout-consent|${shop}|client`, windowStart: now, count: 1, expiresAt: new Date(now.getTime() + 60_000) },
-  });
+  await limitThankYouRequests(shop, { ip: "203.0.113.7", customerId: "gid://shopify/Customer/7001" });
   const asked = await call(
     dataRequestAction,
     shopifyWebhookRequest({
