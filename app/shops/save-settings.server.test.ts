@@ -72,6 +72,8 @@ describe("a sender belongs to one shop", () => {
     const other = await createTestShop();
 
     expect(await saveSettingsForm(other.shop, formOf(other.settings, { messagingServiceSid }))).toEqual({ ok: false, errors: { messagingServiceSid: SERVICE_TAKEN } });
+    const respelled = `mg${messagingServiceSid.slice(2).toUpperCase()}`; // the same SID, typed differently
+    expect(await saveSettingsForm(other.shop, formOf(other.settings, { messagingServiceSid: respelled }))).toEqual({ ok: false, errors: { messagingServiceSid: SERVICE_TAKEN } });
     expect((await prisma.shop.findUniqueOrThrow({ where: { shop: other.shop } })).messagingServiceSid).toBeNull();
     expect(await saveSettingsForm(owner.shop, formOf(owner.settings, { brandName: "Acme" }))).toMatchObject({ ok: true });
   });

@@ -23,6 +23,12 @@ const httpsUrl = (what: string) =>
     .max(2000, `The address of your ${what} is too long (at most 2,000 characters)`)
     .refine(isHttpsUrl, `Enter the full address of your ${what}, starting with https://`);
 const reply = z.string().max(320, "At most 320 characters (two text messages)");
+/** A Twilio SID ("AC…", "MG…"), written the way Twilio writes it, so one SID cannot be saved twice in two spellings. */
+const twilioSid = (prefix: "AC" | "MG", message: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^${prefix}[0-9a-f]{32}$`, "i"), message)
+    .transform((sid) => prefix + sid.slice(2).toLowerCase());
 const COUNTRY_CODES: ReadonlySet<string> = new Set(getCountries());
 
 export const shopSettingsSchema = z.object({
@@ -30,11 +36,11 @@ export const shopSettingsSchema = z.object({
   supportContact: z.string().trim().min(3, "Enter an e-mail address, phone number or URL for HELP replies").max(80, "At most 80 characters"),
   termsUrl: httpsUrl("terms").nullish(),
   privacyUrl: httpsUrl("privacy policy").nullish(),
-  twilioAccountSid: z.string().regex(/^AC[0-9a-f]{32}$/i, "Twilio account SIDs start with AC and have 34 characters").nullish(),
+  twilioAccountSid: twilioSid("AC", "Twilio account SIDs start with AC and have 34 characters").nullish(),
   // Tokens entered in the settings form must look like Twilio's (settings-form.ts); this bound is for every other caller.
   twilioAuthToken: z.string().min(8, "That is too short to be a Twilio auth token").max(128, "That is too long to be a Twilio auth token").nullish(),
   senderPhoneNumber: e164.nullish(),
-  messagingServiceSid: z.string().regex(/^MG[0-9a-f]{32}$/i, "Messaging Service SIDs start with MG and have 34 characters").nullish(),
+  messagingServiceSid: twilioSid("MG", "Messaging Service SIDs start with MG and have 34 characters").nullish(),
   keywordMode: z.enum(KEYWORD_MODES).default("twilio_default"),
   helpText: reply.nullish(),
   optOutText: reply.nullish(),
