@@ -16,6 +16,7 @@ import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
 import type { GroupCommit } from "./db/group-commit";
 import { PgGroupCommit } from "./db/pg-group-commit.server";
+import { refusingInsidePlainSqlWork } from "./db/plain-sql-guard";
 import { SqliteGroupCommit } from "./db/sqlite-group-commit";
 import { storableTextFactory } from "./db/storable-text-adapter";
 import { isSql, prismaSql, type Sql } from "./db/sql.server";
@@ -40,7 +41,7 @@ export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
   let groupCommit: GroupCommit;
   if (providerOf(url) === "sqlite") {
     const adapter = serializedSqliteFactory(new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }));
-    prismaClient = new PrismaClient({ adapter: storableTextFactory(adapter) });
+    prismaClient = new PrismaClient({ adapter: storableTextFactory(refusingInsidePlainSqlWork(adapter)) });
     groupCommit = new SqliteGroupCommit(adapter.exclusive);
   } else {
     const { config, schema } = pgConnectionConfig(url);
@@ -51,7 +52,7 @@ export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
     // One pool for Prisma and the plain-SQL path; Prisma's $disconnect ends it.
     const pool = new pg.Pool({ ...config, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
     const adapter = new PrismaPg(pool, { ...(schema ? { schema } : {}), disposeExternalPool: true });
-    prismaClient = new PostgresPrismaClient({ adapter: storableTextFactory(adapter) });
+    prismaClient = new PostgresPrismaClient({ adapter: storableTextFactory(refusingInsidePlainSqlWork(adapter)) });
     groupCommit = new PgGroupCommit(pool);
   }
   (prismaClient as WithPlainSql)[PLAIN_SQL] = { provider: providerOf(url), groupCommit };
@@ -92,8 +93,8 @@ export function sqlOf(tx: DbTx | Sql): Sql {
  * with the other work that arrived at the same time (see db/group-commit.ts):
  * on SQLite directly on the app's connection, on PostgreSQL on a plain `pg`
  * connection from the app's pool. Resolves only once the work is committed.
- * `work` must use only the Sql it is given: on SQLite the Prisma client waits
- * until the group is committed.
+ * `work` must use only the Sql it is given: the Prisma client throws
+ * PrismaInsidePlainSqlError if called inside it (see db/plain-sql-guard.ts).
  */
 export async function withSqlTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
   return plainSqlOf(client()).groupCommit.run(work);

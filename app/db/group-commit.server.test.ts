@@ -88,3 +88,29 @@ describe(`withSqlTransaction's group commit (${databaseProvider()})`, () => {
     expect(await committedNotes(p)).toEqual([...answered, `${p}after`].sort());
   });
 });
+
+describe(`the Prisma client inside withSqlTransaction's work (${databaseProvider()})`, () => {
+  it("refuses at once and says what to do, instead of freezing every database call (SQLite) or escaping the transaction", async () => {
+    const p = newPrefix();
+    const misuse = withSqlTransaction(async (sql) => {
+      await insertNote(`${p}before`)(sql);
+      return prisma.$queryRawUnsafe(`SELECT COUNT(*) FROM "GroupCommitNote"`);
+    });
+    await expect(misuse).rejects.toThrow(/Prisma client was called inside withSqlTransaction's work\. Use the Sql/);
+    // Its unit was rolled back; the database and the Prisma client still answer.
+    await expect(prisma.$queryRawUnsafe(`SELECT 1 AS "one"`)).resolves.toHaveLength(1);
+    expect(await committedNotes(p)).toEqual([]);
+  });
+
+  it("refuses model queries and transactions too, even after the work has awaited other things", async () => {
+    const viaModel = withSqlTransaction(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return prisma.inboundMessage.count();
+    });
+    const viaTransaction = withSqlTransaction(() => prisma.$transaction((tx) => tx.inboundMessage.count()));
+    await expect(viaModel).rejects.toThrow(/inside withSqlTransaction/);
+    await expect(viaTransaction).rejects.toThrow(/inside withSqlTransaction/);
+    // Outside the work, the same calls run.
+    expect(await prisma.inboundMessage.count()).toBeGreaterThanOrEqual(0);
+  });
+});

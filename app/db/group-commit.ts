@@ -12,6 +12,7 @@
  * before the COMMIT that makes its work durable, and if that COMMIT fails,
  * every unit in it fails: nothing is acknowledged that was not stored.
  */
+import { runAsPlainSqlWork } from "./plain-sql-guard";
 import type { Sql } from "./sql.server";
 
 /** Enough for every connection of a busy shop's burst; bounds how long the first in a group waits. */
@@ -90,7 +91,8 @@ export class GroupCommit {
         units += 1;
         await transaction.startUnit();
         try {
-          done.push({ unit: current, result: await current.work(transaction.sql) });
+          const { work } = current;
+          done.push({ unit: current, result: await runAsPlainSqlWork(() => work(transaction.sql)) });
           await transaction.keepUnit();
         } catch (error) {
           // Some errors (disk full, I/O, a lost connection) end the whole transaction: then the group fails together, below.

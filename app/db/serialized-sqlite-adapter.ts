@@ -9,7 +9,8 @@
  *
  * The same lock lets hot paths use the connection directly (`exclusive`, see
  * app/db/sql.server.ts): while they hold it, Prisma waits, exactly as it waits
- * for one of its own transactions.
+ * for one of its own transactions. So a Prisma call from inside that work
+ * would wait forever: plain-sql-guard.ts makes it throw instead.
  */
 import type { Database } from "better-sqlite3";
 import { startWalCheckpointer } from "./sqlite-checkpointer";
