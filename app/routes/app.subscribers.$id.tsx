@@ -1,16 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, DataTable, Page, Text } from "@shopify/polaris";
-import { z } from "zod";
+import { requireRowId } from "~/http/route-params";
 import { getSubscriberHistory } from "~/subscribers/subscribers.server";
 import { StatusBadge } from "~/subscribers/status-badge";
 import { requireAdmin } from "~/shopify/require-admin.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop } = await requireAdmin(request);
-  const id = z.string().min(1).parse(params.id);
-  const history = await getSubscriberHistory(shop, id);
-  if (!history) throw new Response("No such subscriber in this shop.", { status: 404 });
+  const notFound = "No such subscriber in this shop.";
+  const history = await getSubscriberHistory(shop, requireRowId(params.id, notFound));
+  if (!history) throw new Response(notFound, { status: 404 });
   return history;
 }
 
