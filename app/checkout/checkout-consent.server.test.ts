@@ -90,7 +90,7 @@ describe("recordCheckoutConsent: single opt-in shop", () => {
       "Acme Outfitters: Thanks for subscribing to recurring automated marketing texts. Up to 6 msgs/month. Msg & data rates may apply. Reply HELP for help, STOP to cancel.",
     );
     expect(syncJobs).toMatchObject([{ marketingState: "SUBSCRIBED", optInLevel: "SINGLE_OPT_IN", consentEventSeq: events[0]!.seq }]);
-    expect(await mayTextMarketing(shop, PHONE, NOW)).toEqual({ allowed: true });
+    expect(await mayTextMarketing(shop, PHONE, prisma, NOW)).toEqual({ allowed: true });
     expect(await verifyConsentChain(shop)).toMatchObject({ ok: true, events: 1 });
   });
 
@@ -161,7 +161,7 @@ describe("recordCheckoutConsent: double opt-in shop", () => {
       ],
     ]);
     expect(syncJobs).toMatchObject([{ marketingState: "PENDING" }]);
-    expect(await mayTextMarketing(shop, PHONE, NOW)).toEqual({ allowed: false, reason: "pending" });
+    expect(await mayTextMarketing(shop, PHONE, prisma, NOW)).toEqual({ allowed: false, reason: "pending" });
 
     expect(await recordCheckoutConsent(shop, grant(version.id, { orderId: "gid://shopify/Order/2" }), { now: NOW })).toMatchObject({
       ok: true,

@@ -47,7 +47,7 @@ describe("redactCustomer", () => {
 
     const report = await redact({ id: "201" });
     expect(report).toMatchObject({ subscribers: 1, consentEnded: 1, redactedEvents: 2, deletedSyncJobs: 2 });
-    const row = await findRedactedSuppression(shop, phone);
+    const row = await findRedactedSuppression(shop, phone, prisma);
     expect(row).toMatchObject({ status: "unsubscribed", unsubscribedAt: expect.any(Date) });
     const events = await prisma.consentEvent.findMany({ where: { shop, subscriberId: row!.id }, orderBy: { seq: "asc" } });
     expect(events.map((event) => [event.kind, event.source, event.toStatus, event.phone])).toEqual([
@@ -62,14 +62,14 @@ describe("redactCustomer", () => {
     const phone = "+14155550202";
     await applyConsentChange({ shop, phone, action: "request_opt_in", source: "keyword", evidence: { body: "JOIN" } });
     await redact({ phone });
-    expect(await findRedactedSuppression(shop, phone)).toMatchObject({ status: "unsubscribed" });
+    expect(await findRedactedSuppression(shop, phone, prisma)).toMatchObject({ status: "unsubscribed" });
   });
 
   it("keeps the first erased record of a number as its suppression when the number is erased again later", async () => {
     const phone = "+14155550203";
     await applyConsentChange({ shop, phone, action: "opt_out", source: "keyword", evidence: { body: "STOP" } });
     await redact({ phone });
-    const first = await findRedactedSuppression(shop, phone);
+    const first = await findRedactedSuppression(shop, phone, prisma);
 
     // They come back by their own act (a new row for the number), and are erased once more.
     const { subscriber } = await applyConsentChange({ shop, phone, action: "opt_in", source: "checkout", evidence: { orderId: "gid://shopify/Order/203" } });

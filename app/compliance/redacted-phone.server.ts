@@ -14,7 +14,7 @@
  */
 import { createHmac, hkdfSync } from "node:crypto";
 import type { Subscriber } from "@prisma/client";
-import prisma, { sqlOf, type DbTx } from "../db.server";
+import { sqlOf, type DbTx } from "../db.server";
 import { readDate, type Sql } from "../db/sql.server";
 import { env } from "../env.server";
 
@@ -53,7 +53,7 @@ export type RedactedSuppression = Pick<Subscriber, "id" | "status" | "unsubscrib
  * erased while (or by being) opted out. For the consent engine: when a number
  * has no live subscriber row but has this record, it stands as "unsubscribed".
  */
-export async function findRedactedSuppression(shop: string, phone: string, tx: DbTx | Sql = prisma): Promise<RedactedSuppression | null> {
+export async function findRedactedSuppression(shop: string, phone: string, tx: DbTx | Sql): Promise<RedactedSuppression | null> {
   // Plain SQL: the consent engine asks this for every number it has no row for.
   const [row] = await sqlOf(tx).all(`SELECT "id", "status", "unsubscribedAt" FROM "Subscriber" WHERE "shop" = ? AND "phone" = ?`, [
     shop,

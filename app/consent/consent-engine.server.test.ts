@@ -152,7 +152,7 @@ describe("consent engine: rules that protect a revocation", () => {
       const late = await applyConsentChange(change(action, { source: "checkout", occurredAt: checkoutBefore, evidence: { orderId: "1" } }));
       expect(late).toMatchObject({ event: null, transition: { changed: false, reason: REVOKED_SINCE }, subscriber: { status: "unsubscribed" } });
     }
-    expect(await mayTextMarketing(shopA, PHONE)).toMatchObject({ allowed: false });
+    expect(await mayTextMarketing(shopA, PHONE, prisma)).toMatchObject({ allowed: false });
 
     const checkoutAfter = await applyConsentChange(change("opt_in", { source: "checkout", occurredAt: new Date(T0.getTime() + HOUR), evidence: { orderId: "2" } }));
     expect(checkoutAfter.event).toMatchObject({ kind: "resubscribed", fromStatus: "unsubscribed" });
@@ -170,7 +170,7 @@ describe("consent engine: rules that protect a revocation", () => {
 
     await applyConsentChange(change("opt_in", { occurredAt: new Date(T0.getTime() + 3 * HOUR), evidence: { body: "START" } }));
     expect(await subscriberOf(shopA)).toMatchObject({ status: "subscribed", undeliverableCount: 0, unreachableAt: null });
-    expect(await mayTextMarketing(shopA, PHONE, new Date(T0.getTime() + 4 * HOUR))).toEqual({ allowed: true });
+    expect(await mayTextMarketing(shopA, PHONE, prisma, new Date(T0.getTime() + 4 * HOUR))).toEqual({ allowed: true });
   });
 
   it("a Y nobody asked for changes nothing and creates no record", async () => {
@@ -187,7 +187,7 @@ describe("consent engine: rules that protect a revocation", () => {
     expect(lateY).toMatchObject({ previousStatus: "expired", event: null, transition: { changed: false }, subscriber: { status: "expired" } });
     expect(lateY.expiredFirst).toMatchObject({ kind: "expired", source: "system", fromStatus: "pending", occurredAt: new Date(T0.getTime() + 2 * HOUR) });
     expect((await eventsOf(shopA)).map((e) => e.kind)).toEqual(["opt_in_requested", "expired"]);
-    expect(await mayTextMarketing(shopA, PHONE)).toEqual({ allowed: false, reason: "expired" });
+    expect(await mayTextMarketing(shopA, PHONE, prisma)).toEqual({ allowed: false, reason: "expired" });
 
     // The caller may ask again; a Y in the new window subscribes.
     await applyConsentChange(change("request_opt_in", { occurredAt: new Date(T0.getTime() + 4 * HOUR) }));
@@ -485,7 +485,7 @@ async function runSteps(steps: Step[]) {
       if (result.transition.changed === false && result.transition.reason.startsWith("opted out")) tally("bulk source refused");
     } else if (step.t === "send") {
       // (a) allowed iff the latest state is subscribed and reachable, checked against the model…
-      const permission = await mayTextMarketing(shop, phone, new Date(now));
+      const permission = await mayTextMarketing(shop, phone, prisma, new Date(now));
       expect(permission).toEqual(model.expectedPermission(key, now));
       tally(permission.allowed ? "send allowed" : `send refused: ${permission.reason}`);
       if (permission.allowed) {
@@ -506,7 +506,7 @@ async function runSteps(steps: Step[]) {
       const row = await prisma.subscriber.findUnique({ where: { shop_phone: { shop, phone } } });
       if (!row) continue;
       const base = { shop, phone, subscriberId: row.id, body: "Acme: sale" };
-      if ((await mayTextMarketing(shop, phone, new Date(now))).allowed) {
+      if ((await mayTextMarketing(shop, phone, prisma, new Date(now))).allowed) {
         await prisma.message.create({ data: { ...base, kind: "marketing" } });
       }
       await prisma.message.create({ data: { ...base, kind: "transactional" } });

@@ -4,7 +4,7 @@
  * between the two still stops the message. It reads the live rows (no cache):
  * one lookup by the unique (shop, phone) and one of the shop's install state.
  */
-import prisma, { type DbTx } from "../db.server";
+import type { DbTx } from "../db.server";
 import { hasLapsed } from "./consent-engine.server";
 
 export type SuppressionReason =
@@ -18,15 +18,11 @@ export type SuppressionReason =
 
 export type MarketingPermission = { allowed: true } | { allowed: false; reason: SuppressionReason };
 
-export async function mayTextMarketing(
-  shop: string,
-  phone: string,
-  now: Date = new Date(),
-  tx: DbTx = prisma,
-): Promise<MarketingPermission> {
+/** `db`: the client, or the caller's transaction (never a default: inside withSqlTransaction the client refuses). */
+export async function mayTextMarketing(shop: string, phone: string, db: DbTx, now: Date = new Date()): Promise<MarketingPermission> {
   const [settings, subscriber] = await Promise.all([
-    tx.shop.findUnique({ where: { shop }, select: { uninstalledAt: true } }),
-    tx.subscriber.findUnique({
+    db.shop.findUnique({ where: { shop }, select: { uninstalledAt: true } }),
+    db.subscriber.findUnique({
       where: { shop_phone: { shop, phone } },
       select: { status: true, pendingExpiresAt: true, unreachableAt: true },
     }),

@@ -230,7 +230,7 @@ describe("POST /webhooks/twilio/status: applying callbacks", () => {
     ]);
     expect(JSON.parse(events[1]!.evidence)).toEqual({ messageSid: message.twilioSid, errorCode: 21610 });
     expect((await reload(queued.id)).status).toBe("cancelled");
-    expect(await mayTextMarketing(shop, message.phone)).toEqual({ allowed: false, reason: "unsubscribed" });
+    expect(await mayTextMarketing(shop, message.phone, prisma)).toEqual({ allowed: false, reason: "unsubscribed" });
   });
 
   it("records a carrier opt-out even for a number that was never a subscriber", async () => {
@@ -242,14 +242,14 @@ describe("POST /webhooks/twilio/status: applying callbacks", () => {
 
   it("marks a landline (30006) unreachable at once, and the suppression check then refuses it", async () => {
     const message = await sentMessage();
-    expect(await mayTextMarketing(shop, message.phone)).toEqual({ allowed: true });
+    expect(await mayTextMarketing(shop, message.phone, prisma)).toEqual({ allowed: true });
 
     await deliver(message, "undelivered", 30006);
 
     const subscriber = await subscriberRow(message.phone);
     expect(subscriber).toMatchObject({ status: "subscribed", undeliverableCount: 1 });
     expect(subscriber.unreachableAt).toBeInstanceOf(Date);
-    expect(await mayTextMarketing(shop, message.phone)).toEqual({ allowed: false, reason: "unreachable" });
+    expect(await mayTextMarketing(shop, message.phone, prisma)).toEqual({ allowed: false, reason: "unreachable" });
   });
 
   it("marks 30003 unreachable only after three failures in a row; a delivery starts the count again", async () => {
@@ -265,10 +265,10 @@ describe("POST /webhooks/twilio/status: applying callbacks", () => {
     expect(await subscriberRow(phone)).toMatchObject({ undeliverableCount: 0, unreachableAt: null });
 
     for (let i = 0; i < 2; i++) await deliver(await next(), "undelivered", 30003);
-    expect(await mayTextMarketing(shop, phone)).toEqual({ allowed: true });
+    expect(await mayTextMarketing(shop, phone, prisma)).toEqual({ allowed: true });
     await deliver(await next(), "failed", 30003);
     expect((await subscriberRow(phone)).undeliverableCount).toBe(3);
-    expect(await mayTextMarketing(shop, phone)).toEqual({ allowed: false, reason: "unreachable" });
+    expect(await mayTextMarketing(shop, phone, prisma)).toEqual({ allowed: false, reason: "unreachable" });
   });
 
   it("is idempotent: a replayed callback, even several at once, changes nothing more", async () => {

@@ -26,9 +26,9 @@ describe("outbox dispatch", () => {
     const { shop, inboundNumber } = await createTestShop();
     const alice = await subscribed(shop, "+15551110001");
     const bob = await subscribed(shop, "+15551110002");
-    await enqueueMessage(shop, { phone: alice.phone, subscriberId: alice.id, body: "Acme: sale! Reply STOP to opt out", kind: "marketing" });
-    const toBob = await enqueueMessage(shop, { phone: bob.phone, subscriberId: bob.id, body: "Acme: sale! Reply STOP to opt out", kind: "marketing" });
-    await enqueueMessage(shop, { phone: "+15551110003", body: "Acme: sale!", kind: "marketing" }); // never consented
+    await enqueueMessage(shop, { phone: alice.phone, subscriberId: alice.id, body: "Acme: sale! Reply STOP to opt out", kind: "marketing" }, prisma);
+    const toBob = await enqueueMessage(shop, { phone: bob.phone, subscriberId: bob.id, body: "Acme: sale! Reply STOP to opt out", kind: "marketing" }, prisma);
+    await enqueueMessage(shop, { phone: "+15551110003", body: "Acme: sale!", kind: "marketing" }, prisma); // never consented
 
     // Bob opts out after the campaign was queued: the engine cancels his row at once.
     const optOut = await applyConsentChange({ shop, phone: bob.phone, action: "opt_out", source: "keyword", evidence: { body: "STOP" } });
@@ -49,7 +49,7 @@ describe("outbox dispatch", () => {
   it("re-checks consent even when the opt-out bypassed the queue", async () => {
     const { shop } = await createTestShop();
     const carol = await subscribed(shop, "+15551110004");
-    const queued = await enqueueMessage(shop, { phone: carol.phone, subscriberId: carol.id, body: "Acme: hi", kind: "marketing" });
+    const queued = await enqueueMessage(shop, { phone: carol.phone, subscriberId: carol.id, body: "Acme: hi", kind: "marketing" }, prisma);
     await prisma.subscriber.update({ where: { id: carol.id }, data: { status: "unsubscribed" } });
     await dispatchDueMessages();
     expect((await prisma.message.findUniqueOrThrow({ where: { id: queued.id } })).status).toBe("suppressed");
@@ -58,7 +58,7 @@ describe("outbox dispatch", () => {
   it("retries rate limits with backoff and never sends a row twice", async () => {
     const { shop } = await createTestShop();
     const dave = await subscribed(shop, "+15551110005");
-    const message = await enqueueMessage(shop, { phone: dave.phone, subscriberId: dave.id, body: "Acme: hi", kind: "marketing" });
+    const message = await enqueueMessage(shop, { phone: dave.phone, subscriberId: dave.id, body: "Acme: hi", kind: "marketing" }, prisma);
     sandbox.failNextSend({ httpStatus: 429, errorCode: 20429 });
     const now = new Date();
     expect(await dispatchDueMessages({ now })).toMatchObject({ retried: 1 });
@@ -76,7 +76,7 @@ describe("outbox dispatch", () => {
   it("gives up after the last attempt", async () => {
     const { shop } = await createTestShop();
     const erin = await subscribed(shop, "+15551110006");
-    const message = await enqueueMessage(shop, { phone: erin.phone, subscriberId: erin.id, body: "Acme: hi", kind: "marketing" });
+    const message = await enqueueMessage(shop, { phone: erin.phone, subscriberId: erin.id, body: "Acme: hi", kind: "marketing" }, prisma);
     await prisma.message.update({ where: { id: message.id }, data: { attempts: MAX_ATTEMPTS - 1 } });
     sandbox.failNextSend({ httpStatus: 503, errorCode: 20503 });
     expect(await dispatchDueMessages()).toMatchObject({ failed: 1 });
@@ -86,7 +86,7 @@ describe("outbox dispatch", () => {
     const { shop } = await createTestShop();
     const frank = await subscribed(shop, "+15551110007");
     sandbox.optOut(frank.phone);
-    await enqueueMessage(shop, { phone: frank.phone, subscriberId: frank.id, body: "Acme: hi", kind: "marketing" });
+    await enqueueMessage(shop, { phone: frank.phone, subscriberId: frank.id, body: "Acme: hi", kind: "marketing" }, prisma);
     expect(await dispatchDueMessages()).toMatchObject({ failed: 1 });
     const after = await prisma.subscriber.findUniqueOrThrow({ where: { id: frank.id } });
     expect(after.status).toBe("unsubscribed");
@@ -100,7 +100,7 @@ describe("outbox dispatch", () => {
   it("explains a missing Twilio setup in the merchant's words", async () => {
     const { shop } = await createTestShop();
     await prisma.shop.update({ where: { shop }, data: { twilioAuthTokenEncrypted: null } });
-    await enqueueMessage(shop, { phone: "+15551110008", body: "Your order shipped", kind: "transactional" });
+    await enqueueMessage(shop, { phone: "+15551110008", body: "Your order shipped", kind: "transactional" }, prisma);
     await dispatchDueMessages();
     expect(await prisma.message.findFirstOrThrow({ where: { shop } })).toMatchObject({
       status: "failed",

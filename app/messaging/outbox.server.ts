@@ -36,7 +36,7 @@ export interface EnqueueInput {
 }
 
 /** Queues a text; pass `tx` to queue it in the same transaction as the change that caused it. */
-export function enqueueMessage(shop: string, input: EnqueueInput, tx: DbTx = prisma): Promise<Message> {
+export function enqueueMessage(shop: string, input: EnqueueInput, tx: DbTx): Promise<Message> {
   return tx.message.create({
     data: {
       shop,
@@ -167,7 +167,7 @@ export async function dispatchDueMessages(options: { now?: Date; limit?: number 
 
   for (const message of claimed) {
     if (message.kind === "marketing") {
-      const permission = await mayTextMarketing(message.shop, message.phone, now);
+      const permission = await mayTextMarketing(message.shop, message.phone, prisma, now);
       if (!permission.allowed) {
         await finish(message, { status: "suppressed", errorMessage: `not sent: ${permission.reason}` });
         report.suppressed += 1;

@@ -161,7 +161,7 @@ describe("delivery loop: worker → Twilio → signed callbacks → outbox and s
     const landline = await subscriberOf(shop, LANDLINE);
     expect(landline).toMatchObject({ status: "subscribed", undeliverableCount: 1 });
     expect(landline.unreachableAt).toBeInstanceOf(Date);
-    expect(await mayTextMarketing(shop, LANDLINE)).toEqual({ allowed: false, reason: "unreachable" });
+    expect(await mayTextMarketing(shop, LANDLINE, prisma)).toEqual({ allowed: false, reason: "unreachable" });
     expect((await getDashboardSummary(shop))?.last30Days).toMatchObject({ messagesSent: 2, messagesDelivered: 1 });
     await expectOnlyKnownStatuses(shop);
   });
@@ -177,9 +177,9 @@ describe("delivery loop: worker → Twilio → signed callbacks → outbox and s
     sandbox.optOut(phone);
     const program = { brandName: shop.settings.brandName, supportContact: shop.settings.supportContact, maxMessagesPerMonth: shop.settings.maxMessagesPerMonth };
     const subscriberId = (await subscriberOf(shop.shop, phone)).id;
-    const reply = await enqueueMessage(shop.shop, { phone, subscriberId, body: composeComplianceReply("help", program, "en"), kind: "compliance" });
+    const reply = await enqueueMessage(shop.shop, { phone, subscriberId, body: composeComplianceReply("help", program, "en"), kind: "compliance" }, prisma);
     const tomorrow = new Date(Date.now() + 24 * 60 * 60_000);
-    const later = await enqueueMessage(shop.shop, { phone, subscriberId, body: "Acme: new arrivals. Reply STOP to opt out.", kind: "marketing", sendAt: tomorrow });
+    const later = await enqueueMessage(shop.shop, { phone, subscriberId, body: "Acme: new arrivals. Reply STOP to opt out.", kind: "marketing", sendAt: tomorrow }, prisma);
 
     const { report, callbacks } = await dispatchAndAwaitCallbacks();
 
@@ -215,7 +215,7 @@ describe("delivery loop: worker → Twilio → signed callbacks → outbox and s
     const sendCampaign = async (name: string) => {
       const campaign = await prisma.campaign.create({ data: { shop, name, body: "Acme: 20% off this weekend. Reply STOP to opt out.", status: "sending" } });
       for (const subscriber of [fan, unknown, switchedOff]) {
-        await enqueueMessage(shop, { phone: subscriber.phone, subscriberId: subscriber.id, campaignId: campaign.id, body: campaign.body, kind: "marketing" });
+        await enqueueMessage(shop, { phone: subscriber.phone, subscriberId: subscriber.id, campaignId: campaign.id, body: campaign.body, kind: "marketing" }, prisma);
       }
       await dispatchAndAwaitCallbacks();
       const rows = await prisma.message.findMany({ where: { campaignId: campaign.id } });
@@ -235,12 +235,12 @@ describe("delivery loop: worker → Twilio → signed callbacks → outbox and s
     expect(second.statusOf(UNKNOWN_NUMBER)).toMatchObject({ status: "suppressed", errorMessage: "not sent: unreachable", twilioSid: null });
     expect(second.statusOf(UNREACHABLE_HANDSET)).toMatchObject({ status: "undelivered", errorCode: 30003 });
     expect(await subscriberOf(shop, UNREACHABLE_HANDSET)).toMatchObject({ undeliverableCount: 2, unreachableAt: null });
-    expect(await mayTextMarketing(shop, UNREACHABLE_HANDSET)).toEqual({ allowed: true });
+    expect(await mayTextMarketing(shop, UNREACHABLE_HANDSET, prisma)).toEqual({ allowed: true });
 
     const third = await sendCampaign("Weekend 3");
     expect(third.statusOf(UNREACHABLE_HANDSET)).toMatchObject({ status: "undelivered", errorCode: 30003 });
     expect((await subscriberOf(shop, UNREACHABLE_HANDSET)).unreachableAt).toBeInstanceOf(Date);
-    expect(await mayTextMarketing(shop, UNREACHABLE_HANDSET)).toEqual({ allowed: false, reason: "unreachable" });
+    expect(await mayTextMarketing(shop, UNREACHABLE_HANDSET, prisma)).toEqual({ allowed: false, reason: "unreachable" });
     expect(await subscriberOf(shop, fan.phone)).toMatchObject({ status: "subscribed", undeliverableCount: 0, unreachableAt: null });
     expect(sandbox.messages.filter((m) => m.to === UNKNOWN_NUMBER)).toHaveLength(1); // never texted again after 30005
     await expectOnlyKnownStatuses(shop);

@@ -67,7 +67,7 @@ describe("uninstall, then reinstall", () => {
     expect((await prisma.subscriber.findUniqueOrThrow({ where: { shop_phone: { shop: shop.shop, phone: stopper } } })).status).toBe("unsubscribed");
     expect(await prisma.consentEvent.count({ where: { shop: shop.shop, phone: stopper, kind: "opted_out" } })).toBe(1);
 
-    await enqueueMessage(shop.shop, { phone: subscriber.phone, subscriberId: subscriber.id, body: "Acme Outfitters: we are back! Reply STOP to opt out", kind: "marketing" });
+    await enqueueMessage(shop.shop, { phone: subscriber.phone, subscriberId: subscriber.id, body: "Acme Outfitters: we are back! Reply STOP to opt out", kind: "marketing" }, prisma);
     expect(await dispatchDueMessages()).toMatchObject({ claimed: 1, accepted: 1 });
     expect(twilioServer.messages.filter((message) => message.to === subscriber.phone)).toHaveLength(1);
   });

@@ -107,8 +107,8 @@ describe("POST /webhooks/customers/redact", () => {
     for (const row of rows) {
       expect(row).toMatchObject({ status: "unsubscribed", shopifyCustomerId: null, locale: null, timezone: null, region: null });
     }
-    expect(await findRedactedSuppression(shopA, ana.phone)).toMatchObject({ id: ana.subscriberIds[0], status: "unsubscribed" });
-    expect(await findRedactedSuppression(shopB, ana.phone)).toBeNull();
+    expect(await findRedactedSuppression(shopA, ana.phone, prisma)).toMatchObject({ id: ana.subscriberIds[0], status: "unsubscribed" });
+    expect(await findRedactedSuppression(shopB, ana.phone, prisma)).toBeNull();
 
     // Her texts: nothing left to send, no body, no number; the texts she sent are gone; no sync job, no link to her clicks.
     const messages = await prisma.message.findMany({ where: { shop: shopA, subscriberId: { in: ana.subscriberIds } } });
@@ -134,11 +134,11 @@ describe("POST /webhooks/customers/redact", () => {
 
     const imported = await applyConsentChange({ shop: shopA, phone: ana.phone, action: "opt_in", source: "import", evidence: { file: "list.csv" } });
     expect(imported).toMatchObject({ previousStatus: "unsubscribed", transition: { changed: false }, event: null });
-    expect(await mayTextMarketing(shopA, ana.phone)).toMatchObject({ allowed: false });
+    expect(await mayTextMarketing(shopA, ana.phone, prisma)).toMatchObject({ allowed: false });
 
     const ownConsent = await applyConsentChange({ shop: shopA, phone: ana.phone, action: "opt_in", source: "keyword", evidence: { body: "START" } });
     expect(ownConsent).toMatchObject({ previousStatus: "unsubscribed", transition: { changed: true, kind: "resubscribed" } });
-    expect(await mayTextMarketing(shopA, ana.phone)).toEqual({ allowed: true });
+    expect(await mayTextMarketing(shopA, ana.phone, prisma)).toEqual({ allowed: true });
   });
 
   it("changes nothing more when Shopify delivers the same webhook again", async () => {

@@ -71,14 +71,14 @@ export async function seedCustomer(
   const subscriber = checkout.subscriber;
   await prisma.subscriber.update({ where: { id: subscriber.id }, data: { timezone: "America/Los_Angeles", region: "US-CA" } });
 
-  const confirmation = await enqueueMessage(shop, { phone, body: "Acme Outfitters: Thanks for subscribing!", kind: "compliance", subscriberId: subscriber.id });
+  const confirmation = await enqueueMessage(shop, { phone, body: "Acme Outfitters: Thanks for subscribing!", kind: "compliance", subscriberId: subscriber.id }, prisma);
   await prisma.message.update({ where: { id: confirmation.id }, data: { status: "delivered", twilioSid: sid("SM"), sentAt: new Date(), deliveredAt: new Date() } });
-  const shipped = await enqueueMessage(shop, { phone, body: texts.order, kind: "transactional", subscriberId: subscriber.id });
+  const shipped = await enqueueMessage(shop, { phone, body: texts.order, kind: "transactional", subscriberId: subscriber.id }, prisma);
   await prisma.message.update({
     where: { id: shipped.id },
     data: { status: "failed", errorCode: 30003, errorMessage: `Unreachable destination handset ${phone}` },
   });
-  await enqueueMessage(shop, { phone, body: texts.offer, kind: "transactional", subscriberId: subscriber.id, sendAt: new Date(Date.now() + 3_600_000) });
+  await enqueueMessage(shop, { phone, body: texts.offer, kind: "transactional", subscriberId: subscriber.id, sendAt: new Date(Date.now() + 3_600_000) }, prisma);
 
   const link = await prisma.trackedLink.create({ data: { shop, code: randomBytes(6).toString("hex"), url: "https://acme.test/sale" } });
   await prisma.linkClick.create({ data: { linkId: link.id, subscriberId: subscriber.id } });
@@ -105,7 +105,7 @@ export async function seedCustomer(
     optInLevel: "single",
     evidence: { orderId: `gid://shopify/Order/${guestOrderId}`, channel: "thank_you", phone: guestPhone, ip: options.ip, userAgent, shopifyCustomerId: null },
   });
-  await enqueueMessage(shop, { phone: guestPhone, body: `${texts.offer} (guest)`, kind: "marketing", subscriberId: guest.subscriber.id });
+  await enqueueMessage(shop, { phone: guestPhone, body: `${texts.offer} (guest)`, kind: "marketing", subscriberId: guest.subscriber.id }, prisma);
 
   const national = (e164: string) => e164.slice(2);
   const formatted = (e164: string) => `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
