@@ -71,7 +71,7 @@ describe("settings form", () => {
     ["extraOptInKeywords", Array.from({ length: 21 }, (_, i) => `KEY${i}`).join(","), "At most 20 extra keywords"],
     ["smsCountries", "US, XX", "Use two-letter country codes such as US, CA or GB"],
     ["smsCountries", "", "Enter at least one country, usually your shop's own (e.g. US)"],
-  ])("refuses %s = %j in plain words on that field", (field, value, message) => {
+  ])("refuses %s in plain words on that field (case %#)", (field, value, message) => {
     expect(parseSettingsForm(form({ ...VALID, [field]: value }))).toEqual({ ok: false, errors: { [field]: message } });
   });
 
