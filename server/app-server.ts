@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { bodyLimitFor, limitRequestBody } from "../app/http/body-limit.server";
+import { bodyLimitFor, limitRequestBody, wasRefusedAsTooLarge } from "../app/http/body-limit.server";
 import type { NodeRouteFor } from "../app/http/node-routes.server";
 import compression from "compression";
 import express from "express";
@@ -40,6 +40,10 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
   app.use("/assets", express.static(path.join(buildDir, "client", "assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  // A route that was reading a body refused as too large fails after the 413 went out: nobody is left to answer.
+  app.use((error: unknown, req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    if (!wasRefusedAsTooLarge(req)) next(error);
+  });
 
   const { nodeRouteFor } = build.entry.module as { nodeRouteFor?: NodeRouteFor };
   if (typeof nodeRouteFor !== "function") {

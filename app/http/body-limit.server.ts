@@ -71,17 +71,50 @@ export function tooLargeMessage(maxBytes: number): string {
   return `Request body is larger than ${maxBytes} bytes`;
 }
 
+// Marks a refused request. A registry symbol rather than a WeakSet: server/app-server.ts and the built app
+// (whose node:http routes read through this module too) each load their own copy of it.
+const REFUSED = Symbol.for("sms-consent.body-refused-as-too-large");
+type Markable = IncomingMessage & { [REFUSED]?: true };
+
+/** True for a request answered 413 here: whatever its handler does next has nobody left to answer. */
+export function wasRefusedAsTooLarge(req: IncomingMessage): boolean {
+  return (req as Markable)[REFUSED] === true;
+}
+
+// After the 413, the rest of the body is read and dropped for a moment before the connection ends: closing a
+// socket with unread data sends a reset, which can make the client lose the 413 it has not read yet.
+const LINGER_MS = 1_000;
+const LINGER_BYTES = 8 * 1024 * 1024;
+
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
-  // The handler must never see a body that stops short: it gets an error, not an early end.
+  if (wasRefusedAsTooLarge(req)) return;
+  (req as Markable)[REFUSED] = true;
+  const message = tooLargeMessage(maxBytes);
+  // The handler must never take a body that stops short for a whole one: it gets no more data, and its read
+  // fails with this 413 (a Remix action rethrows it). A clean early end would hand it a truncated body.
   req.removeAllListeners("data");
-  req.pause();
-  req.once("error", () => {}); // the abort that follows is expected
-  if (!res.headersSent) {
-    res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
-    res.end(tooLargeMessage(maxBytes));
-  }
-  res.once("finish", () => req.destroy(new Error(tooLargeMessage(maxBytes))));
-  if (res.writableFinished) req.destroy(new Error(tooLargeMessage(maxBytes)));
+  req.on("error", () => {}); // nothing else may turn this into an uncaught error
+  req.emit("error", new Response(message, { status: 413 }));
+
+  if (res.headersSent) return void req.destroy();
+  const body = Buffer.from(message);
+  res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": body.length, Connection: "close" });
+  res.write(body); // the whole answer, by its Content-Length; ending it would close the connection at once
+  let dropped = 0;
+  const finish = () => {
+    clearTimeout(timer);
+    req.removeListener("data", drop);
+    if (!res.writableEnded) res.end(); // Connection: close: Node ends the connection once this is sent
+  };
+  const drop = (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) finish();
+  };
+  const timer = setTimeout(finish, LINGER_MS);
+  req.on("data", drop);
+  req.once("end", finish);
+  req.once("close", finish);
+  req.resume();
 }
 
 function declaredLength(req: IncomingMessage): number {
