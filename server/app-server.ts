@@ -49,12 +49,20 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
   if (typeof nodeRouteFor !== "function") {
     throw new Error("build/server does not export nodeRouteFor (see app/entry.server.tsx): rebuild with `npm run build`");
   }
-  const server = http.createServer((req, res) => {
-    // Before anything reads the body, so no handler ever holds more than its route's cap (app/http/body-limit.server.ts).
-    if (!limitRequestBody(req, res, bodyLimitFor(req.url))) return;
+  const dispatch = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const route = nodeRouteFor(req);
     if (route) route(req, res);
     else app(req, res);
+  };
+  const server = http.createServer((req, res) => {
+    // Before anything reads the body, so no handler ever holds more than its route's cap (app/http/body-limit.server.ts).
+    if (limitRequestBody(req, res, bodyLimitFor(req.url))) dispatch(req, res);
+  });
+  // A client that asks first (Expect: 100-continue) is told 413 before it sends a byte of a body over the cap.
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!limitRequestBody(req, res, bodyLimitFor(req.url))) return;
+    res.writeContinue();
+    dispatch(req, res);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -188,6 +188,40 @@ describe("Twilio routes: capped at 64 KB", () => {
   });
 });
 
+/** Sends only the headers, with Expect: 100-continue, and the body only if the server says to go on. */
+function postAskingFirst(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string; continued: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${server.url}${path}`, {
+      method: "POST",
+      agent: false,
+      headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)), Expect: "100-continue" },
+    });
+    let continued = false;
+    req.on("continue", () => {
+      continued = true;
+      req.end(body);
+    });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (data: Buffer) => chunks.push(data));
+      res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString(), continued }));
+    });
+    req.on("error", (error) => (continued ? reject(error) : undefined));
+    req.flushHeaders();
+  });
+}
+
+describe("a client that asks before sending (Expect: 100-continue)", () => {
+  it("is refused before it sends a body over the cap, and told to go on with one under it", async () => {
+    const tooLargeAnswer = await postAskingFirst("/webhooks/orders/create", "x".repeat(MAX_SHOPIFY_WEBHOOK_BYTES + 1), { "Content-Type": "application/json" });
+    expect(tooLargeAnswer).toEqual({ status: 413, body: tooLarge(MAX_SHOPIFY_WEBHOOK_BYTES), continued: false });
+
+    const params = { MessageSid: `SM${"1".repeat(32)}`, MessageStatus: "delivered", AccountSid: `AC${"1".repeat(32)}` };
+    const smallAnswer = await postAskingFirst("/webhooks/twilio/status", new URLSearchParams(params).toString(), FORM);
+    expect(smallAnswer).toEqual({ status: 404, body: "Unknown MessageSid", continued: true });
+  });
+});
+
 describe("every other route: capped at 64 KB", () => {
   it("413 before reading a body that declares more than the cap, to the checkout consent API and to an admin page", async () => {
     for (const path of ["/api/checkout-consent", "/app/settings"]) {
