@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { answerCustomerDataRequest } from "~/compliance/customer-export.server";
 import { parsePrivacyWebhook } from "~/compliance/privacy-webhooks";
-import { authenticateShopifyWebhook } from "~/webhooks/shopify-webhook.server";
+import { authenticateShopifyWebhook } from "~/shopify/authenticate-webhook.server";
 
 /** Shopify's customers/data_request: the customer's data is exported at once and kept for the merchant (Privacy page). */
 export async function action({ request }: ActionFunctionArgs) {

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redactCustomer } from "~/compliance/customer-redaction.server";
 import { parsePrivacyWebhook } from "~/compliance/privacy-webhooks";
-import { authenticateShopifyWebhook } from "~/webhooks/shopify-webhook.server";
+import { authenticateShopifyWebhook } from "~/shopify/authenticate-webhook.server";
 
 /** Shopify's customers/redact: the customer's personal data at this shop is erased at once (README, Privacy requests). */
 export async function action({ request }: ActionFunctionArgs) {

@@ -7,7 +7,7 @@
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleOrdersCreate } from "~/checkout/orders-create.server";
-import { authenticateShopifyWebhook } from "~/webhooks/shopify-webhook.server";
+import { authenticateShopifyWebhook } from "~/shopify/authenticate-webhook.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   // Throws 401 on a bad HMAC (400 without Shopify's headers) before anything is written.

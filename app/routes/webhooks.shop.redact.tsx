@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { parsePrivacyWebhook } from "~/compliance/privacy-webhooks";
 import { redactShop } from "~/compliance/shop-redaction.server";
-import { authenticateShopifyWebhook } from "~/webhooks/shopify-webhook.server";
+import { authenticateShopifyWebhook } from "~/shopify/authenticate-webhook.server";
 
 /** Shopify's shop/redact, 48 hours after uninstall: every row of the shop is deleted. */
 export async function action({ request }: ActionFunctionArgs) {
