@@ -15,7 +15,7 @@ import { pgConnectionConfig } from "./db/pg-config";
 import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
 import type { GroupCommit } from "./db/group-commit";
-import { PgGroupCommit } from "./db/pg-group-commit.server";
+import { PgGroupCommits } from "./db/pg-group-commit.server";
 import { refusingInsidePlainSqlWork } from "./db/plain-sql-guard";
 import { SqliteGroupCommit } from "./db/sqlite-group-commit";
 import { storableTextFactory } from "./db/storable-text-adapter";
@@ -29,7 +29,7 @@ export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$tra
 // symbol rather than a WeakMap: a second copy of this module (a script that
 // imports the source next to the built app) shares globalThis.__prisma.
 const PLAIN_SQL = Symbol.for("sms-consent.plain-sql");
-type WithPlainSql = { [PLAIN_SQL]?: { provider: DatabaseProvider; groupCommit: GroupCommit } };
+type WithPlainSql = { [PLAIN_SQL]?: { provider: DatabaseProvider; groupFor: (chainShop: string | undefined) => GroupCommit } };
 const plainSqlOf = (prismaClient: PrismaClient) => {
   const plainSql = (prismaClient as WithPlainSql)[PLAIN_SQL];
   if (!plainSql) throw new Error("This Prisma client was not made by createPrismaClient: it has no plain-SQL path");
@@ -38,11 +38,12 @@ const plainSqlOf = (prismaClient: PrismaClient) => {
 
 export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
   let prismaClient: PrismaClient;
-  let groupCommit: GroupCommit;
+  let groupFor: (chainShop: string | undefined) => GroupCommit;
   if (providerOf(url) === "sqlite") {
     const adapter = serializedSqliteFactory(new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }));
     prismaClient = new PrismaClient({ adapter: storableTextFactory(refusingInsidePlainSqlWork(adapter)) });
-    groupCommit = new SqliteGroupCommit(adapter.exclusive);
+    const groupCommit = new SqliteGroupCommit(adapter.exclusive);
+    groupFor = () => groupCommit; // one connection, one writer: every transaction joins the same group
   } else {
     const { config, schema } = pgConnectionConfig(url);
     const require = createRequire(import.meta.url);
@@ -53,9 +54,10 @@ export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
     const pool = new pg.Pool({ ...config, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
     const adapter = new PrismaPg(pool, { ...(schema ? { schema } : {}), disposeExternalPool: true });
     prismaClient = new PostgresPrismaClient({ adapter: storableTextFactory(refusingInsidePlainSqlWork(adapter)) });
-    groupCommit = new PgGroupCommit(pool);
+    const groupCommits = new PgGroupCommits(pool);
+    groupFor = (chainShop) => groupCommits.for(chainShop);
   }
-  (prismaClient as WithPlainSql)[PLAIN_SQL] = { provider: providerOf(url), groupCommit };
+  (prismaClient as WithPlainSql)[PLAIN_SQL] = { provider: providerOf(url), groupFor };
   return prismaClient;
 }
 
@@ -88,6 +90,16 @@ export function sqlOf(tx: DbTx | Sql): Sql {
   return prismaSql(tx, plainSqlOf(client()).provider);
 }
 
+export interface SqlTransactionOptions {
+  /**
+   * The shop whose consent ledger the work may append to (and so lock). On
+   * PostgreSQL such work queues with the shop's other consent changes of this
+   * process, and work that names no shop never waits behind them; a work that
+   * locks a chain without saying so is still correct, only slower.
+   */
+  mayLockChainOf?: string;
+}
+
 /**
  * Runs `work` in a transaction of its own, with plain SQL, committed together
  * with the other work that arrived at the same time (see db/group-commit.ts):
@@ -96,8 +108,8 @@ export function sqlOf(tx: DbTx | Sql): Sql {
  * `work` must use only the Sql it is given: the Prisma client throws
  * PrismaInsidePlainSqlError if called inside it (see db/plain-sql-guard.ts).
  */
-export async function withSqlTransaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-  return plainSqlOf(client()).groupCommit.run(work);
+export async function withSqlTransaction<T>(work: (sql: Sql) => Promise<T>, options: SqlTransactionOptions = {}): Promise<T> {
+  return plainSqlOf(client()).groupFor(options.mayLockChainOf).run(work);
 }
 
 export async function disconnectPrisma(): Promise<void> {

@@ -24,7 +24,7 @@ import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import type { Sql } from "../db/sql.server";
 import { findRedactedSuppression } from "../compliance/redacted-phone.server";
 import { queueShopifyConsentSync } from "../shopify/consent-sync-queue.server";
-import { appendConsentEvent, lockConsentChain, type ChainHead, type Evidence, type NewConsentEvent } from "./ledger.server";
+import { appendConsentEvent, holdsConsentChain, lockConsentChain, type ChainHead, type Evidence, type NewConsentEvent } from "./ledger.server";
 import {
   cancelQueuedMarketing,
   createSubscriber,
@@ -81,7 +81,9 @@ export async function applyConsentChange<A extends ConsentAction>(
   change: ConsentChange & { action: A },
   tx?: DbTx | Sql,
 ): Promise<ConsentChangeResult<A>> {
-  const result = await (tx ? applyWithin(sqlOf(tx), change) : withSqlTransaction((sql) => applyWithin(sql, change)));
+  const result = await (tx
+    ? applyWithin(sqlOf(tx), change)
+    : withSqlTransaction((sql) => applyWithin(sql, change), { mayLockChainOf: change.shop }));
   return result as ConsentChangeResult<A>; // see MayFindNothing: every other action creates or finds the row
 }
 
@@ -101,7 +103,7 @@ export async function expireStalePending(now: Date = new Date(), limit = 500): P
       // Read again under the lock: it may have been confirmed or re-requested since the query above.
       const current = await findSubscriber(sql, shop, phone);
       return current && hasLapsed(current, now) ? (await expireLapsed(sql, head, current, "job")).event : null;
-    });
+    }, { mayLockChainOf: shop });
     if (event) expired += 1;
   }
   return expired;
@@ -109,6 +111,7 @@ export async function expireStalePending(now: Date = new Date(), limit = 500): P
 
 async function applyWithin(sql: Sql, change: ConsentChange): Promise<ConsentChangeResult> {
   const at = change.occurredAt ?? new Date();
+  const lockedBeforeReading = holdsConsentChain(sql, change.shop);
   const seen = await findSubscriber(sql, change.shop, change.phone);
   const seenStatus = await priorStatus(sql, change, seen);
   if (!willWrite(seen, seenStatus, change, at)) {
@@ -116,8 +119,8 @@ async function applyWithin(sql: Sql, change: ConsentChange): Promise<ConsentChan
   }
 
   const head = await lockConsentChain(sql, change.shop);
-  // It may have changed while we waited for the lock, unless the transaction has held the write lock all along.
-  let current = sql.exclusive ? seen : await findSubscriber(sql, change.shop, change.phone);
+  // It may have changed while we waited for the lock, unless the transaction held the lock before it read.
+  let current = lockedBeforeReading ? seen : await findSubscriber(sql, change.shop, change.phone);
   let expiredFirst: ConsentEvent | null = null;
   if (current && change.action !== "expire" && hasLapsed(current, at)) {
     // A late "Y" must not subscribe: the request is over, whatever arrives after it.

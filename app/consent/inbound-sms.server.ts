@@ -16,7 +16,7 @@
  */
 import type { Subscriber } from "@prisma/client";
 import twilio from "twilio";
-import { withSqlTransaction } from "../db.server";
+import { withSqlTransaction, type SqlTransactionOptions } from "../db.server";
 import { isUniqueViolation, type Sql } from "../db/sql.server";
 import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
 import type { InboundShop } from "../shops/inbound-shop-cache.server";
@@ -24,10 +24,12 @@ import { applyConsentChange, hasLapsed } from "./consent-engine.server";
 import { findSubscriber } from "./subscriber-sql.server";
 import { intentOf, planInbound, twilioAnswered, type EffectiveStatus, type InboundAction } from "./inbound-reply-plan";
 import type { InboundSms } from "./inbound-sms-params";
-import { classifyInbound, type Classification, type Language } from "./keywords";
+import { classifyInbound, type Classification, type InboundIntent, type Language } from "./keywords";
 import type { SubscriberStatus } from "./transitions";
 
 const HOUR_MS = 60 * 60 * 1000;
+/** The intents planInbound can act on (inbound-reply-plan.ts). Another would still be correct, only queued less well. */
+const MAY_CHANGE_CONSENT: ReadonlySet<InboundIntent> = new Set(["opt_out", "opt_in"]);
 
 export interface InboundResult {
   twiml: string;
@@ -46,14 +48,17 @@ export class MessageSidConflictError extends Error {
 
 export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now: Date = new Date()): Promise<InboundResult> {
   const classification = classifyInbound(sms.body, { extraOptInKeywords: shop.extraOptInKeywords });
+  const intent = intentOf(classification.intent, sms.optOutType);
+  // A text that may change consent queues with the shop's other consent changes; the rest never wait behind them.
+  const transaction = { mayLockChainOf: MAY_CHANGE_CONSENT.has(intent) ? shop.shop : undefined };
   // A unique violation on another table (two first texts from one number racing
   // to create its subscriber) is retried once: the second attempt sees the row.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withSqlTransaction((sql) => handle(sql, shop, sms, classification, now));
+      return await withSqlTransaction((sql) => handle(sql, shop, sms, classification, intent, now), transaction);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const stored = await storedAnswer(sms.messageSid);
+      const stored = await storedAnswer(sms.messageSid, transaction);
       if (stored && stored.shop !== shop.shop) throw new MessageSidConflictError(sms.messageSid);
       if (stored) return { twiml: stored.replyTwiml, intent: stored.intent, replayed: true };
       if (attempt >= 2) throw error;
@@ -65,11 +70,16 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
  * The answer stored for a MessageSid. Read through withSqlTransaction, not the
  * Prisma client: a concurrent copy's row may belong to a group that has not
  * committed yet, and this read (queued behind it, or in the same group) then
- * answers only once that row is committed, or fails with it.
+ * answers only once that row is committed, or fails with it. Same queue as
+ * the text's own transaction: the copy it races is in it.
  */
-async function storedAnswer(messageSid: string): Promise<{ shop: string; intent: string; replyTwiml: string } | null> {
-  const [row] = await withSqlTransaction((sql) =>
-    sql.all(`SELECT "shop", "intent", "replyTwiml" FROM "InboundMessage" WHERE "messageSid" = ?`, [messageSid]),
+async function storedAnswer(
+  messageSid: string,
+  transaction: SqlTransactionOptions,
+): Promise<{ shop: string; intent: string; replyTwiml: string } | null> {
+  const [row] = await withSqlTransaction(
+    (sql) => sql.all(`SELECT "shop", "intent", "replyTwiml" FROM "InboundMessage" WHERE "messageSid" = ?`, [messageSid]),
+    transaction,
   );
   return row ? { shop: String(row.shop), intent: String(row.intent), replyTwiml: String(row.replyTwiml) } : null;
 }
@@ -81,9 +91,9 @@ async function handle(
   shop: InboundShop,
   sms: InboundSms,
   classification: Classification,
+  intent: InboundIntent,
   now: Date,
 ): Promise<InboundResult> {
-  const intent = intentOf(classification.intent, sms.optOutType);
   // Only an opt-in depends on where the number stands; nothing else needs the read.
   const current = intent === "opt_in" ? await findSubscriber(sql, shop.shop, sms.from) : null;
   const plan = planInbound({

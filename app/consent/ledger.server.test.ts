@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma from "../db.server";
+import prisma, { withSqlTransaction } from "../db.server";
+import type { Sql } from "../db/sql.server";
+import { applyConsentChange } from "./consent-engine.server";
 import { appendConsentEvent, verifyConsentChain } from "./ledger.server";
 
 const SHOP = "ledger-shop.myshopify.com";
@@ -83,5 +85,26 @@ describe("consent ledger", () => {
       }),
     );
     expect(await verifyConsentChain(SHOP)).toEqual({ ok: true, events: 40, redacted: 0 });
+  });
+
+  it("keeps one chain when consent changes share a group, even when one rolls back after appending", async () => {
+    const change = (phone: string, action: "opt_in" | "opt_out") => (sql: Sql) =>
+      applyConsentChange({ shop: SHOP, phone, action, source: "keyword", evidence: { body: action } }, sql);
+    const rolledBack = async (sql: Sql) => {
+      await change("+15551230299", "opt_out")(sql); // appends (and advances the head this transaction knows)…
+      throw new Error("…then fails: its event and its head must both be undone");
+    };
+    const group = { mayLockChainOf: SHOP };
+    const outcomes = await Promise.allSettled([
+      withSqlTransaction(change("+15551230201", "opt_out"), group),
+      withSqlTransaction(change("+15551230202", "opt_in"), group),
+      withSqlTransaction(rolledBack, group),
+      withSqlTransaction(change("+15551230203", "opt_out"), group),
+      withSqlTransaction(change("+15551230201", "opt_in"), group),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect(await verifyConsentChain(SHOP)).toEqual({ ok: true, events: 4, redacted: 0 });
+    const events = await prisma.consentEvent.findMany({ where: { shop: SHOP }, orderBy: { seq: "asc" }, select: { seq: true, phone: true } });
+    expect(events.map((event) => event.phone)).toEqual(["+15551230201", "+15551230202", "+15551230203", "+15551230201"]);
   });
 });

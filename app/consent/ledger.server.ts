@@ -86,13 +86,25 @@ export interface ChainHead {
  * PostgreSQL; on SQLite any write takes the database's write lock.
  */
 export async function lockConsentChain(tx: DbTx | Sql, shop: string): Promise<ChainHead> {
-  const [head] = await sqlOf(tx).all(
+  const sql = sqlOf(tx);
+  const held = sql.heldLocks?.get(chainLockKey(shop)) as ChainHead | undefined;
+  if (held) return held; // taken earlier in this transaction (a group), and kept current by every append since
+  const [head] = await sql.all(
     `INSERT INTO "ConsentChainHead" ("shop", "seq", "hash") VALUES (?, 0, ?)
      ON CONFLICT ("shop") DO UPDATE SET "seq" = "ConsentChainHead"."seq"
      RETURNING "seq", "hash"`,
     [shop, GENESIS_HASH],
   );
-  return { seq: readInt(head!.seq), hash: String(head!.hash) };
+  const locked = { seq: readInt(head!.seq), hash: String(head!.hash) };
+  sql.heldLocks?.set(chainLockKey(shop), locked);
+  return locked;
+}
+
+const chainLockKey = (shop: string) => `consent-chain:${shop}`;
+
+/** True when this transaction already holds the shop's chain lock: what it reads now, nobody else can change before it commits. */
+export function holdsConsentChain(sql: Sql, shop: string): boolean {
+  return sql.exclusive || (sql.heldLocks?.has(chainLockKey(shop)) ?? false);
 }
 
 /**
@@ -140,6 +152,10 @@ export async function appendConsentEvent(tx: DbTx | Sql, shop: string, event: Ne
   );
   await sql.run(`UPDATE "ConsentChainHead" SET "seq" = ?, "hash" = ? WHERE "shop" = ?`, [created.seq, created.hash, shop]);
   if (locked) Object.assign(locked, { seq: created.seq, hash: created.hash });
+  // Keep the transaction's view of the head current, whichever way the lock was taken.
+  const held = sql.heldLocks?.get(chainLockKey(shop)) as ChainHead | undefined;
+  if (held) Object.assign(held, { seq: created.seq, hash: created.hash });
+  else sql.heldLocks?.set(chainLockKey(shop), { seq: created.seq, hash: created.hash });
   return created;
 }
 

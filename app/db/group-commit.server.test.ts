@@ -20,6 +20,9 @@ const insertNote = (id: string, parentId: string | null = null) => async (sql: S
 };
 
 const newPrefix = () => `${randomBytes(4).toString("hex")}-`;
+// Work naming the same shop's chain queues in one group on PostgreSQL (on SQLite all work does).
+const ONE_QUEUE = { mayLockChainOf: "group-commit-test.myshopify.com" };
+const inOneQueue = <T>(work: (sql: Sql) => Promise<T>) => withSqlTransaction(work, ONE_QUEUE);
 
 beforeAll(async () => {
   // This file's own tables, in its own database: a deferred foreign key is checked only at COMMIT.
@@ -41,29 +44,29 @@ describe(`withSqlTransaction's group commit (${databaseProvider()})`, () => {
   it("puts work that arrives together in one transaction: one unit's failed COMMIT fails them all, and stores none", async () => {
     const p = newPrefix();
     const outcomes = await Promise.allSettled([
-      withSqlTransaction(insertNote(`${p}a`)),
-      withSqlTransaction(insertNote(`${p}orphan`, "no-such-parent")),
-      withSqlTransaction(insertNote(`${p}c`)),
+      inOneQueue(insertNote(`${p}a`)),
+      inOneQueue(insertNote(`${p}orphan`, "no-such-parent")),
+      inOneQueue(insertNote(`${p}c`)),
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
     for (const outcome of outcomes) expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/foreign key/i);
     expect(await committedNotes(p)).toEqual([]);
 
     // The next work gets a working connection.
-    await withSqlTransaction(insertNote(`${p}after`));
+    await inOneQueue(insertNote(`${p}after`));
     expect(await committedNotes(p)).toEqual([`${p}after`]);
   });
 
   it("rolls back a failing unit alone; the others in its group commit", async () => {
     const p = newPrefix();
     const outcomes = await Promise.allSettled([
-      withSqlTransaction(insertNote(`${p}a`)),
-      withSqlTransaction(async (sql) => {
+      inOneQueue(insertNote(`${p}a`)),
+      inOneQueue(async (sql) => {
         await insertNote(`${p}half-done`)(sql);
         await insertNote(`${p}a`)(sql); // duplicate key
         return "never";
       }),
-      withSqlTransaction(insertNote(`${p}c`)),
+      inOneQueue(insertNote(`${p}c`)),
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(await committedNotes(p)).toEqual([`${p}a`, `${p}c`]); // nothing of the failed unit, not even its first row
@@ -73,19 +76,38 @@ describe(`withSqlTransaction's group commit (${databaseProvider()})`, () => {
     if (databaseProvider() !== "postgresql") return expect(databaseProvider()).toBe("sqlite"); // one in-process connection: nothing to kill
     const p = newPrefix();
     const outcomes = await Promise.allSettled([
-      withSqlTransaction(insertNote(`${p}a`)),
-      withSqlTransaction(async (sql) => {
+      inOneQueue(insertNote(`${p}a`)),
+      inOneQueue(async (sql) => {
         await sql.all(`SELECT pg_terminate_backend(pg_backend_pid())`);
         return "never";
       }),
-      withSqlTransaction(insertNote(`${p}c`)),
+      inOneQueue(insertNote(`${p}c`)),
     ]);
     // The group with the killed connection fails whole; work that waited for the next group may then succeed, and is stored.
     expect(outcomes.slice(0, 2).map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
     const answered = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
     expect(await committedNotes(p)).toEqual(answered);
-    await withSqlTransaction(insertNote(`${p}after`));
+    await inOneQueue(insertNote(`${p}after`));
     expect(await committedNotes(p)).toEqual([...answered, `${p}after`].sort());
+  });
+});
+
+describe(`withSqlTransaction's queues (${databaseProvider()})`, () => {
+  it("lets work that locks no ledger chain commit while a shop's consent queue is busy (PostgreSQL)", async () => {
+    if (databaseProvider() !== "postgresql") return expect(databaseProvider()).toBe("sqlite"); // one connection: one queue
+    const p = newPrefix();
+    let releaseSlow!: () => void;
+    const slowMayFinish = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const slow = inOneQueue(async (sql) => {
+      await insertNote(`${p}slow`)(sql);
+      await slowMayFinish;
+    });
+    // Committed and answered while the shop's group is still open.
+    await withSqlTransaction(insertNote(`${p}free`));
+    expect(await committedNotes(p)).toEqual([`${p}free`]);
+    releaseSlow();
+    await slow;
+    expect(await committedNotes(p)).toEqual([`${p}free`, `${p}slow`]);
   });
 });
 

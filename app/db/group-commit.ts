@@ -60,6 +60,11 @@ export class GroupCommit {
     private readonly options: GroupCommitOptions = {},
   ) {}
 
+  /** Units waiting for a group (not counting the one being committed). */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
   run<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });

@@ -17,13 +17,16 @@ function pgGroupTransaction(client: pg.PoolClient): GroupTransaction & { lost?: 
   // A kept unit's RELEASE is sent with the next unit's SAVEPOINT (or implied by COMMIT): one round trip less per unit.
   let released = false;
   const exec = async (text: string) => void (await client.query(text));
+  // A row lock taken in a unit that rolls back is released with it: then forget every lock, to be safe.
+  const heldLocks = new Map<string, unknown>();
   const transaction: GroupTransaction & { lost?: Error } = {
-    sql: pgSql(client),
+    sql: { ...pgSql(client), heldLocks },
     begin: () => exec("BEGIN"),
     startUnit: () => exec(released ? "RELEASE SAVEPOINT unit; SAVEPOINT unit" : "SAVEPOINT unit"),
     keepUnit: async () => void (released = true),
     async undoUnit() {
       released = false;
+      heldLocks.clear();
       await exec("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit");
     },
     commit: () => exec("COMMIT"),
@@ -56,5 +59,33 @@ export class PgGroupCommit extends GroupCommit {
         client.release(transaction.lost);
       }
     });
+  }
+}
+
+/** Groups for work that locks no ledger chain: they run side by side, each on its own connection. */
+const FREE_GROUPS = 3;
+
+/**
+ * The groups of one process. Work that may lock a shop's ledger chain head
+ * (a consent change) queues in that shop's own group, so it never waits for a
+ * group of its own process holding that lock, and the lock is taken once per
+ * group. Work that locks no chain (an inbound HELP or question) goes to the
+ * least busy of a few other groups and never waits for a shop's opt-outs.
+ * Groups of other shops and of other processes run side by side; the row lock
+ * alone keeps each shop's chain in one line.
+ */
+export class PgGroupCommits {
+  private readonly byShop = new Map<string, PgGroupCommit>();
+  private readonly free: PgGroupCommit[];
+
+  constructor(private readonly pool: pg.Pool) {
+    this.free = Array.from({ length: FREE_GROUPS }, () => new PgGroupCommit(pool));
+  }
+
+  for(chainShop: string | undefined): GroupCommit {
+    if (chainShop === undefined) return this.free.reduce((least, group) => (group.waitingCount < least.waitingCount ? group : least));
+    let group = this.byShop.get(chainShop);
+    if (!group) this.byShop.set(chainShop, (group = new PgGroupCommit(this.pool)));
+    return group;
   }
 }

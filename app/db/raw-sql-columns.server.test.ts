@@ -39,8 +39,9 @@ function rawWrites(): RawWrite[] {
   const writes: RawWrite[] = [];
   for (const file of sourceFiles(APP_DIR)) {
     const source = fs.readFileSync(file, "utf8");
-    for (const [, text] of source.matchAll(/`((?:[^`\\]|\\.)*)`/gs)) {
-      const sql = text!.replace(/\s+/g, " ");
+    for (const [, literal] of source.matchAll(/`((?:[^`\\]|\\.)*)`/gs)) {
+      const text = literal!;
+      const sql = text.replace(/\s+/g, " ");
       const insert = /^\s*INSERT INTO "(\w+)" \(([^)]*)\)(.*)$/i.exec(sql);
       const update = /^\s*UPDATE "(\w+)" SET (.*?)(?: WHERE .*| RETURNING .*)?$/i.exec(sql);
       if (insert) {

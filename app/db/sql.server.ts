@@ -39,6 +39,13 @@ export interface Sql {
    * taking a row lock.
    */
   readonly exclusive: boolean;
+  /**
+   * Row locks this transaction is known to hold, by key, with what their
+   * holder keeps about them (the ledger: the chain head). Where present, work
+   * later in the same transaction skips taking them again; forgotten when a
+   * unit of a group rolls back. Absent where nobody tracks them.
+   */
+  readonly heldLocks?: Map<string, unknown>;
   /** Rows of a SELECT, or of a write with RETURNING. */
   all<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Runs a write; resolves to the number of rows it changed. */
