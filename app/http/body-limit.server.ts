@@ -9,7 +9,8 @@
  * as soon as it does, and nothing more of it reaches the handler. Either way
  * the answer is 413 with `Connection: close`: the unread rest of the body would
  * otherwise be taken for the next request on a keep-alive connection, so the
- * connection ends after the answer and the client's next request opens a new one.
+ * connection ends after the answer (and a short, bounded drain) and the
+ * client's next request opens a new one.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_TWILIO_FORM_BYTES } from "../messaging/twilio-webhook.server";
