@@ -53,6 +53,7 @@ async function recordMalformedDelivery(headers: Headers, now: Date = new Date())
   });
   if (!delivery.success) return; // nothing to key a record by; the 400 still tells Shopify
   const { webhookId, shop, topic } = delivery.data;
+  console.warn(`Shopify webhook ${topic} ${webhookId} from ${shop}: the body is not JSON; answered 400, recorded as malformed`);
   try {
     // update: {} keeps an existing record as it is: a retry, or a delivery that was processed before.
     await prisma.processedWebhook.upsert({

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import prisma from "../../app/db.server";
 import { action as appUninstalled } from "../../app/routes/webhooks.app.uninstalled";
 import { action as customersDataRequest } from "../../app/routes/webhooks.customers.data_request";
@@ -30,6 +30,12 @@ const ROUTES: Array<{ path: string; topic: string; action: Action }> = [
 
 const MALFORMED_BODIES = ['{"id": 1,', "not json at all", '{"id": 1}}', "\u0000"];
 
+let warn: MockInstance<typeof console.warn>;
+beforeEach(() => {
+  warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+});
+afterEach(() => warn.mockRestore());
+
 const newShop = () => `malformed-${randomUUID().slice(0, 8)}.myshopify.com`;
 const recordsOf = (webhookId: string) => prisma.processedWebhook.findMany({ where: { webhookId } });
 
@@ -45,6 +51,7 @@ describe("Shopify webhooks with a body that is not JSON", () => {
       const retry = await deliver();
       expect(retry.status, JSON.stringify(rawBody)).toBe(400);
 
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`${topic} ${webhookId} from ${shop}: the body is not JSON`));
       const records = await recordsOf(webhookId);
       expect(records.map(({ shop, topic, outcome }) => ({ shop, topic, outcome }))).toEqual([{ shop, topic, outcome: "malformed" }]);
     }
