@@ -22,13 +22,14 @@
 import type { ConsentEvent, Subscriber } from "@prisma/client";
 import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import type { Sql } from "../db/sql.server";
-import { findRedactedSuppression } from "../compliance/redacted-phone.server";
+import { findRedactedSuppression, redactedPhoneKey } from "../compliance/redacted-phone.server";
 import { queueShopifyConsentSync } from "../shopify/consent-sync-queue.server";
 import { appendConsentEvent, holdsConsentChain, lockConsentChain, type ChainHead, type Evidence, type NewConsentEvent } from "./ledger.server";
 import {
   cancelQueuedMarketing,
   createSubscriber,
   findSubscriber,
+  findSubscriberAndErasedRecord,
   updateSubscriber,
   type SubscriberChanges,
 } from "./subscriber-sql.server";
@@ -112,8 +113,8 @@ export async function expireStalePending(now: Date = new Date(), limit = 500): P
 async function applyWithin(sql: Sql, change: ConsentChange): Promise<ConsentChangeResult> {
   const at = change.occurredAt ?? new Date();
   const lockedBeforeReading = holdsConsentChain(sql, change.shop);
-  const seen = await findSubscriber(sql, change.shop, change.phone);
-  const seenStatus = await priorStatus(sql, change, seen);
+  const { subscriber: seen, erased } = await findSubscriberAndErasedRecord(sql, change.shop, change.phone, redactedPhoneKey(change.shop, change.phone));
+  const seenStatus = await priorStatus(sql, change, seen, erased);
   if (!willWrite(seen, seenStatus, change, at)) {
     return unchangedResult(seen, seenStatus, outcomeFor(seen, seenStatus, change, at), null);
   }
@@ -163,9 +164,14 @@ function outcomeFor(subscriber: Subscriber | null, status: SubscriberStatus | nu
  * has no row of its own, but its opt-out survives as a keyed hash: it counts as
  * unsubscribed, so only the person's own new consent can bring it back.
  */
-async function priorStatus(sql: Sql, change: ConsentChange, subscriber: Subscriber | null): Promise<SubscriberStatus | null> {
+async function priorStatus(
+  sql: Sql,
+  change: ConsentChange,
+  subscriber: Subscriber | null,
+  erasedRecord?: Pick<Subscriber, "status"> | null, // when already read with the subscriber
+): Promise<SubscriberStatus | null> {
   if (subscriber) return statusOf(subscriber);
-  const erased = await findRedactedSuppression(change.shop, change.phone, sql);
+  const erased = erasedRecord !== undefined ? erasedRecord : await findRedactedSuppression(change.shop, change.phone, sql);
   return erased?.status === "unsubscribed" ? "unsubscribed" : null;
 }
 

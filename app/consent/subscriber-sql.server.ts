@@ -29,6 +29,21 @@ export async function findSubscriber(sql: Sql, shop: string, phone: string): Pro
   return row ? subscriberFromRow(row) : null;
 }
 
+/**
+ * The number's row and, in the same round trip, the row a customer erasure
+ * left for it (its phone replaced by `erasedPhone`, the keyed hash of
+ * app/compliance/redacted-phone.server.ts). This runs for every opt-out.
+ */
+export async function findSubscriberAndErasedRecord(
+  sql: Sql,
+  shop: string,
+  phone: string,
+  erasedPhone: string,
+): Promise<{ subscriber: Subscriber | null; erased: Subscriber | null }> {
+  const rows = (await sql.all(`SELECT * FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (?, ?)`, [shop, phone, erasedPhone])).map(subscriberFromRow);
+  return { subscriber: rows.find((row) => row.phone === phone) ?? null, erased: rows.find((row) => row.phone === erasedPhone) ?? null };
+}
+
 export async function createSubscriber(sql: Sql, shop: string, phone: string, changes: SubscriberChanges, now: Date): Promise<Subscriber> {
   const subscriber: Subscriber = {
     id: randomUUID(),
