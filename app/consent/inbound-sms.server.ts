@@ -110,7 +110,8 @@ async function handle(
     ? replyTwiml(shop, plan.reply, replyLanguage(shop.supportedLanguages, classification, subscriber?.locale ?? null))
     : EMPTY_TWIML;
 
-  await sql.run(
+  // Written last and deferred: it goes with this text's other writes, and a duplicate MessageSid fails them all.
+  await sql.defer(
     `INSERT INTO "InboundMessage" ("messageSid", "shop", "fromPhone", "toPhone", "body", "intent", "subscriberId", "replyTwiml", "receivedAt")
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [sms.messageSid, shop.shop, sms.from, sms.to, sms.body, intent, subscriber?.id ?? null, twiml, now],

@@ -140,7 +140,8 @@ export async function appendConsentEvent(tx: DbTx | Sql, shop: string, event: Ne
     redactedAt: null,
     hash: eventHashOf(fields),
   };
-  await sql.run(
+  // Deferred: sent with the other writes of this change in one round trip where the database allows (see Sql.defer).
+  await sql.defer(
     `INSERT INTO "ConsentEvent" ("id", "shop", "seq", "subscriberId", "phone", "kind", "source", "fromStatus", "toStatus",
        "occurredAt", "recordedAt", "evidence", "evidenceSalt", "evidenceDigest", "redactedAt", "prevHash", "hash")
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
@@ -150,7 +151,7 @@ export async function appendConsentEvent(tx: DbTx | Sql, shop: string, event: Ne
       created.prevHash, created.hash,
     ],
   );
-  await sql.run(`UPDATE "ConsentChainHead" SET "seq" = ?, "hash" = ? WHERE "shop" = ?`, [created.seq, created.hash, shop]);
+  await sql.defer(`UPDATE "ConsentChainHead" SET "seq" = ?, "hash" = ? WHERE "shop" = ?`, [created.seq, created.hash, shop]);
   if (locked) Object.assign(locked, { seq: created.seq, hash: created.hash });
   // Keep the transaction's view of the head current, whichever way the lock was taken.
   const held = sql.heldLocks?.get(chainLockKey(shop)) as ChainHead | undefined;

@@ -65,7 +65,7 @@ export async function createSubscriber(sql: Sql, shop: string, phone: string, ch
     ...changes,
   };
   const columns = Object.keys(subscriber) as (keyof Subscriber)[];
-  await sql.run(
+  await sql.defer(
     `INSERT INTO "Subscriber" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
     columns.map((column) => subscriber[column]),
   );

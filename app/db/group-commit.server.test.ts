@@ -92,6 +92,43 @@ describe(`withSqlTransaction's group commit (${databaseProvider()})`, () => {
   });
 });
 
+describe(`deferred writes (${databaseProvider()})`, () => {
+  const deferNote = (id: string, parentId: string | null = null) => async (sql: Sql) => {
+    await sql.defer(`INSERT INTO "GroupCommitNote" ("id", "parentId") VALUES (?, ?)`, [id, parentId]);
+    return id;
+  };
+
+  it("are seen by the unit's next read, and an UPDATE after an INSERT of the same table sees the row", async () => {
+    const p = newPrefix();
+    const seen = await inOneQueue(async (sql) => {
+      await sql.defer(`INSERT INTO "GroupCommitParent" ("id") VALUES (?)`, [`${p}parent`]);
+      await deferNote(`${p}a`)(sql);
+      await sql.defer(`UPDATE "GroupCommitNote" SET "parentId" = ? WHERE "id" = ?`, [`${p}parent`, `${p}a`]);
+      return sql.all(`SELECT "id", "parentId" FROM "GroupCommitNote" WHERE "id" = ?`, [`${p}a`]);
+    });
+    expect(seen).toEqual([{ id: `${p}a`, parentId: `${p}parent` }]);
+  });
+
+  it("fail their own unit alone, at its end, and a unit that throws takes its waiting writes with it", async () => {
+    const p = newPrefix();
+    const outcomes = await Promise.allSettled([
+      inOneQueue(deferNote(`${p}a`)),
+      inOneQueue(async (sql) => {
+        await deferNote(`${p}half-done`)(sql);
+        await deferNote(`${p}a`)(sql); // duplicate key, found when the unit's writes are sent
+        return "never";
+      }),
+      inOneQueue(async (sql) => {
+        await deferNote(`${p}thrown-away`)(sql);
+        throw new Error("changed my mind");
+      }),
+      inOneQueue(deferNote(`${p}d`)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect(await committedNotes(p)).toEqual([`${p}a`, `${p}d`]);
+  });
+});
+
 describe(`withSqlTransaction's queues (${databaseProvider()})`, () => {
   it("lets work that locks no ledger chain commit while a shop's consent queue is busy (PostgreSQL)", async () => {
     if (databaseProvider() !== "postgresql") return expect(databaseProvider()).toBe("sqlite"); // one connection: one queue

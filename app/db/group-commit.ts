@@ -97,7 +97,9 @@ export class GroupCommit {
         await transaction.startUnit();
         try {
           const { work } = current;
-          done.push({ unit: current, result: await runAsPlainSqlWork(() => work(transaction.sql)) });
+          const result = await runAsPlainSqlWork(() => work(transaction.sql));
+          await transaction.sql.flush(); // its deferred writes, inside its SAVEPOINT: their failure is its failure
+          done.push({ unit: current, result });
           await transaction.keepUnit();
         } catch (error) {
           // Some errors (disk full, I/O, a lost connection) end the whole transaction: then the group fails together, below.

@@ -19,14 +19,16 @@ function pgGroupTransaction(client: pg.PoolClient): GroupTransaction & { lost?: 
   const exec = async (text: string) => void (await client.query(text));
   // A row lock taken in a unit that rolls back is released with it: then forget every lock, to be safe.
   const heldLocks = new Map<string, unknown>();
+  const { discardDeferred, ...sql } = pgSql(client);
   const transaction: GroupTransaction & { lost?: Error } = {
-    sql: { ...pgSql(client), heldLocks },
+    sql: { ...sql, heldLocks },
     begin: () => exec("BEGIN"),
     startUnit: () => exec(released ? "RELEASE SAVEPOINT unit; SAVEPOINT unit" : "SAVEPOINT unit"),
     keepUnit: async () => void (released = true),
     async undoUnit() {
       released = false;
       heldLocks.clear();
+      discardDeferred(); // a unit that threw before its end may have left writes waiting: they go with it
       await exec("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit");
     },
     commit: () => exec("COMMIT"),

@@ -50,6 +50,16 @@ export interface Sql {
   all<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Runs a write; resolves to the number of rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * A plain INSERT or UPDATE whose result nobody reads. On a group's
+   * PostgreSQL connection it waits and goes with the next ones as one
+   * statement (one round trip), always before this Sql's next `all` or `run`
+   * and before its unit of work ends, where its error then surfaces. Elsewhere
+   * it runs at once.
+   */
+  defer(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  /** Sends the deferred writes now. */
+  flush(): Promise<void>;
 }
 
 /** The raw-query half of a Prisma client or transaction client. */
@@ -70,6 +80,8 @@ export function prismaSql(client: PrismaRawQueries, provider: DatabaseProvider):
     exclusive: false,
     all: <T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) => client.$queryRawUnsafe<T[]>(text(sql), ...params),
     run: (sql, params = []) => client.$executeRawUnsafe(text(sql), ...params),
+    defer: async (sql, params = []) => void (await client.$executeRawUnsafe(text(sql), ...params)),
+    flush: async () => {},
   };
 }
 
@@ -126,6 +138,11 @@ function preparingSql(db: Database): Sql {
     async run(sql, params = []) {
       return prepared(sql).run(...params.map(sqliteValue)).changes;
     },
+    // One connection in this process, no round trips: nothing to gain by waiting.
+    async defer(sql, params = []) {
+      prepared(sql).run(...params.map(sqliteValue));
+    },
+    flush: async () => {},
   };
 }
 
@@ -147,16 +164,44 @@ const pgTypes = {
 };
 
 /** SQL run directly on a node-postgres client. The caller owns the transaction. */
-export function pgSql(client: pg.ClientBase): Sql {
+export function pgSql(client: pg.ClientBase): Sql & { discardDeferred(): void } {
   const query = <T extends SqlRow>(sql: string, params: readonly SqlValue[]) => {
     const text = numberedPlaceholders(sql);
     return client.query<T>({ name: statementName(text), text, values: params.map(pgValue), types: pgTypes });
   };
+  const deferred: { sql: string; params: readonly SqlValue[]; table: string; isUpdate: boolean }[] = [];
+  // The deferred writes as one statement: all but the last as data-modifying CTEs. They share one snapshot and run
+  // in no set order, so a batch never holds two writes to one table where either is an UPDATE (see defer).
+  const flush = async () => {
+    if (deferred.length === 0) return;
+    const batch = deferred.splice(0);
+    const last = batch.pop()!;
+    const text = batch.length === 0 ? last.sql : `WITH ${batch.map((write, i) => `"w${i + 1}" AS (${write.sql})`).join(", ")} ${last.sql}`;
+    await query(text, [...batch.flatMap((write) => write.params), ...last.params]);
+  };
+  const run = async (sql: string, params: readonly SqlValue[] = []) => {
+    await flush();
+    return (await query(sql, params)).rowCount ?? 0;
+  };
   return {
     provider: "postgresql",
     exclusive: false,
-    all: async <T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) => (await query<T>(sql, params)).rows,
-    run: async (sql, params = []) => (await query(sql, params)).rowCount ?? 0,
+    all: async <T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) => {
+      await flush();
+      return (await query<T>(sql, params)).rows;
+    },
+    run,
+    async defer(sql, params = []) {
+      const target = /^\s*(INSERT INTO|UPDATE) "(\w+)"/i.exec(sql);
+      if (!target || /\b(RETURNING|WITH)\b/i.test(sql)) return void (await run(sql, params));
+      const [, verb, table] = target;
+      const isUpdate = verb!.toUpperCase() === "UPDATE";
+      // An UPDATE would not see a row inserted in the same statement, nor may it change a row twice: send those apart.
+      if (deferred.some((write) => write.table === table && (write.isUpdate || isUpdate))) await flush();
+      deferred.push({ sql, params, table: table!, isUpdate });
+    },
+    flush,
+    discardDeferred: () => void deferred.splice(0),
   };
 }
 

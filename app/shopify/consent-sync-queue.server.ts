@@ -35,7 +35,7 @@ export async function queueShopifyConsentSync(tx: DbTx | Sql, subscriber: Subscr
   if (event.source === "shopify_sync") return;
   const { marketingState, optInLevel } = shopifyConsentOf(subscriber);
   const now = new Date();
-  await sqlOf(tx).run(
+  await sqlOf(tx).defer(
     `INSERT INTO "ShopifySyncJob" ("id", "shop", "subscriberId", "consentEventSeq", "phone", "shopifyCustomerId", "marketingState",
        "optInLevel", "consentUpdatedAt", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
