@@ -6,58 +6,27 @@
  * its meaning calls for, in the shop's language when the person wrote in one
  * the app has no wording for.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyConsentChange } from "../../app/consent/consent-engine.server";
 import prisma from "../../app/db.server";
-import { nodeRouteFor } from "../../app/http/node-routes.server";
 import { composeComplianceReply, type ComplianceReplyKind } from "../../app/messaging/compose";
 import { inboundParams, newPhone } from "../support/inbound-sms";
+import { startInboundSmsServer, type InboundSmsServer } from "../support/inbound-sms-server";
 import { createTestShop } from "../support/shop-fixture";
-
-const PATH = "/webhooks/twilio/sms";
-// What Twilio signs: the app's public URL (SHOPIFY_APP_URL in tests/setup/test-env.ts).
-const PUBLIC_URL = `https://sms-consent.test${PATH}`;
 
 type TestShop = Awaited<ReturnType<typeof createTestShop>>;
 
-let server: http.Server;
-let baseUrl: string;
-
+let server: InboundSmsServer;
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const route = nodeRouteFor(req);
-    if (route) route(req, res);
-    else res.writeHead(404).end("not routed");
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startInboundSmsServer();
 });
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => server.close());
 
 /** Texts `body` from `from` to the shop's number, signed as Twilio signs; returns the messages of the TwiML reply. */
 async function text(shop: TestShop, from: string, body: string): Promise<string[]> {
-  const params = inboundParams(shop, from, body);
-  const response = await fetch(baseUrl + PATH, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      "X-Twilio-Signature": twilio.getExpectedTwilioSignature(shop.authToken, PUBLIC_URL, params),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
+  const response = await server.postSigned(inboundParams(shop, from, body), shop.authToken);
   expect(response.status).toBe(200);
-  const twiml = await response.text();
-  return [...twiml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((match) => decodeXml(match[1]!));
+  return [...response.body.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((match) => decodeXml(match[1]!));
 }
 
 const decodeXml = (s: string) =>
