@@ -29,7 +29,13 @@ export type DbTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$tra
 // symbol rather than a WeakMap: a second copy of this module (a script that
 // imports the source next to the built app) shares globalThis.__prisma.
 const PLAIN_SQL = Symbol.for("sms-consent.plain-sql");
-type WithPlainSql = { [PLAIN_SQL]?: { provider: DatabaseProvider; groupFor: (chainShop: string | undefined) => GroupCommit } };
+type PlainSql = {
+  provider: DatabaseProvider;
+  groupFor: (chainShop: string | undefined) => GroupCommit;
+  /** After Prisma's $disconnect: closes what Prisma does not (PostgreSQL: the pool, if Prisma itself never used it). */
+  close: () => Promise<void>;
+};
+type WithPlainSql = { [PLAIN_SQL]?: PlainSql };
 const plainSqlOf = (prismaClient: PrismaClient) => {
   const plainSql = (prismaClient as WithPlainSql)[PLAIN_SQL];
   if (!plainSql) throw new Error("This Prisma client was not made by createPrismaClient: it has no plain-SQL path");
@@ -39,6 +45,7 @@ const plainSqlOf = (prismaClient: PrismaClient) => {
 export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
   let prismaClient: PrismaClient;
   let groupFor: (chainShop: string | undefined) => GroupCommit;
+  let close = async () => {};
   if (providerOf(url) === "sqlite") {
     const adapter = serializedSqliteFactory(new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }));
     prismaClient = new PrismaClient({ adapter: storableTextFactory(refusingInsidePlainSqlWork(adapter)) });
@@ -56,8 +63,12 @@ export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
     prismaClient = new PostgresPrismaClient({ adapter: storableTextFactory(refusingInsidePlainSqlWork(adapter)) });
     const groupCommits = new PgGroupCommits(pool);
     groupFor = (chainShop) => groupCommits.for(chainShop);
+    // Prisma ends the pool only if it connected; a process that used only plain SQL would otherwise wait for idle timeouts to exit.
+    close = async () => {
+      if (!pool.ended) await pool.end();
+    };
   }
-  (prismaClient as WithPlainSql)[PLAIN_SQL] = { provider: providerOf(url), groupFor };
+  (prismaClient as WithPlainSql)[PLAIN_SQL] = { provider: providerOf(url), groupFor, close };
   return prismaClient;
 }
 
@@ -116,6 +127,7 @@ export async function disconnectPrisma(): Promise<void> {
   const existing = globalThis.__prisma;
   globalThis.__prisma = undefined;
   await existing?.$disconnect();
+  if (existing) await plainSqlOf(existing).close();
 }
 
 export default prisma;
