@@ -173,3 +173,38 @@ describe(`the Prisma client inside withSqlTransaction's work (${databaseProvider
     expect(await prisma.inboundMessage.count()).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe("a unit stuck behind another transaction's lock (PostgreSQL)", () => {
+  it("fails alone once the statement timeout passes; the rest of its group commits", async () => {
+    if (databaseProvider() !== "postgresql") return expect(databaseProvider()).toBe("sqlite"); // one connection: no other holder
+    const { default: pg } = await import("pg");
+    const { pgConnectionConfig } = await import("./pg-config");
+    const { PgGroupCommit } = await import("./pg-group-commit.server");
+    const pool = new pg.Pool(pgConnectionConfig(process.env.DATABASE_URL!).config);
+    const groupCommit = new PgGroupCommit(pool, { statementTimeoutMs: 200 });
+    const p = newPrefix();
+    await withSqlTransaction(insertNote(`${p}locked`));
+    let holderHasLock!: () => void;
+    const locked = new Promise<void>((resolve) => (holderHasLock = resolve));
+    // Another connection holds the row for a second.
+    const holder = prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT "id" FROM "GroupCommitNote" WHERE "id" = $1 FOR UPDATE`, `${p}locked`);
+      holderHasLock();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    });
+    await locked;
+    try {
+      const outcomes = await Promise.allSettled([
+        groupCommit.run(insertNote(`${p}a`)),
+        groupCommit.run((sql) => sql.run(`UPDATE "GroupCommitNote" SET "parentId" = NULL WHERE "id" = ?`, [`${p}locked`])),
+        groupCommit.run(insertNote(`${p}c`)),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/(lock|statement) timeout/);
+      expect(await committedNotes(p)).toEqual([`${p}a`, `${p}c`, `${p}locked`]);
+    } finally {
+      await holder;
+      await pool.end();
+    }
+  });
+});

@@ -13,7 +13,14 @@ import type pg from "pg";
 import { GroupCommit, type GroupTransaction } from "./group-commit";
 import { pgSql } from "./sql.server";
 
-function pgGroupTransaction(client: pg.PoolClient): GroupTransaction & { lost?: Error } {
+/**
+ * How long one statement may wait for a lock or run. Twilio gives up on an
+ * answer after 15 s; failing sooner fails only the unit (its SAVEPOINT), and
+ * Twilio retries it, where waiting on would hold up the whole queue behind it.
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+
+function pgGroupTransaction(client: pg.PoolClient, statementTimeoutMs: number): GroupTransaction & { lost?: Error } {
   // A kept unit's RELEASE is sent with the next unit's SAVEPOINT (or implied by COMMIT): one round trip less per unit.
   let released = false;
   const exec = async (text: string) => void (await client.query(text));
@@ -22,7 +29,9 @@ function pgGroupTransaction(client: pg.PoolClient): GroupTransaction & { lost?: 
   const { discardDeferred, ...sql } = pgSql(client);
   const transaction: GroupTransaction & { lost?: Error } = {
     sql: { ...sql, heldLocks },
-    begin: () => exec("BEGIN"),
+    // In the same round trip as BEGIN; LOCAL: they end with the transaction, and the pooled connection is left as it was.
+    begin: () =>
+      exec(`BEGIN; SET LOCAL lock_timeout = ${Math.trunc(statementTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`),
     startUnit: () => exec(released ? "RELEASE SAVEPOINT unit; SAVEPOINT unit" : "SAVEPOINT unit"),
     keepUnit: async () => void (released = true),
     async undoUnit() {
@@ -45,10 +54,10 @@ function pgGroupTransaction(client: pg.PoolClient): GroupTransaction & { lost?: 
 }
 
 export class PgGroupCommit extends GroupCommit {
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, options: { statementTimeoutMs?: number } = {}) {
     super(async (work) => {
       const client = await pool.connect();
-      const transaction = pgGroupTransaction(client);
+      const transaction = pgGroupTransaction(client, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
       // A connection lost while checked out (database restart, killed backend) is reported on the client: without a
       // listener that would crash the process. The query in flight fails too, and so does the group.
       const onError = (error: Error) => (transaction.lost ??= error);
