@@ -8,7 +8,7 @@
  * Anything else (already subscribed, already waiting for a Y) sends nothing.
  */
 import type { Shop } from "@prisma/client";
-import { isLanguage, LANGUAGES, type Language } from "../consent/keywords";
+import { isLanguage, LANGUAGES, type Language } from "../language/languages";
 import type { ConsentEventKind } from "../consent/transitions";
 import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
 

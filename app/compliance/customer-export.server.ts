@@ -14,7 +14,7 @@ import {
   findCustomerRecords,
 } from "./customer-records.server";
 import { customerIdentityOf, PRIVACY_TOPICS, type CustomerIdentity, type PrivacyPayload } from "./privacy-webhooks";
-import { findRedactedSuppression } from "./redacted-phone.server";
+import { findRedactedSuppression } from "../consent/redacted-phone.server";
 
 const TOPIC = PRIVACY_TOPICS.CUSTOMERS_DATA_REQUEST;
 

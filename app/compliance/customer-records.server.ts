@@ -12,7 +12,7 @@
 import type { Prisma, Subscriber } from "@prisma/client";
 import type { DbTx } from "../db.server";
 import { orderEvidenceFragment, type CustomerIdentity } from "./privacy-webhooks";
-import { isRedactedPhone } from "./redacted-phone.server";
+import { isRedactedPhone } from "../consent/redacted-phone.server";
 
 export interface CustomerRecords {
   subscribers: Subscriber[];

@@ -6,7 +6,7 @@ import { verifyConsentChain } from "../consent/ledger.server";
 import prisma from "../db.server";
 import { redactCustomer } from "./customer-redaction.server";
 import type { PrivacyPayload } from "./privacy-webhooks";
-import { findRedactedSuppression, redactedPhoneKey, redactedRowPlaceholder } from "./redacted-phone.server";
+import { findRedactedSuppression, redactedPhoneKey, redactedRowPlaceholder } from "../consent/redacted-phone.server";
 
 let shop: string;
 let otherShop: string;

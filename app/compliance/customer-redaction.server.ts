@@ -35,7 +35,7 @@ import {
   type CustomerRecords,
 } from "./customer-records.server";
 import { customerIdentityOf, PRIVACY_TOPICS, type CustomerIdentity, type PrivacyPayload } from "./privacy-webhooks";
-import { redactedPhoneKey, redactedRowPlaceholder } from "./redacted-phone.server";
+import { redactedPhoneKey, redactedRowPlaceholder } from "../consent/redacted-phone.server";
 
 const TOPIC = PRIVACY_TOPICS.CUSTOMERS_REDACT;
 /** What an erased event's phone, and an erased text's phone, read afterwards. */

@@ -22,8 +22,8 @@
 import type { ConsentEvent, Subscriber } from "@prisma/client";
 import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import type { Sql } from "../db/sql.server";
-import { findRedactedSuppression, redactedPhoneKey } from "../compliance/redacted-phone.server";
-import { queueShopifyConsentSync } from "../shopify/consent-sync-queue.server";
+import { findRedactedSuppression, redactedPhoneKey } from "./redacted-phone.server";
+import { queueShopifyConsentSync } from "../queues/shopify-consent-sync-queue.server";
 import { appendConsentEvent, holdsConsentChain, lockConsentChain, type ChainHead, type Evidence, type NewConsentEvent } from "./ledger.server";
 import {
   cancelQueuedMarketing,

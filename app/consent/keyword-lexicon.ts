@@ -23,7 +23,7 @@
  * In-text tables match anywhere, subject to NEGATORS ("don't stop") and
  * CONTEXT_RULES ("stop by the store", "cancel my order").
  */
-import type { Language } from "./keywords";
+import type { Language } from "../language/languages";
 
 /**
  * Languages US shoppers text in that the app has no reply templates for:

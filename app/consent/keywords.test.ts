@@ -12,7 +12,8 @@ import {
   OPT_OUT_WHOLE_BODY,
   TWILIO_KEYWORDS,
 } from "./keyword-lexicon";
-import { classifyInbound, type InboundIntent, type Language, normalizeInboundText } from "./keywords";
+import { classifyInbound, type InboundIntent, normalizeInboundText } from "./keywords";
+import { type Language } from "../language/languages";
 
 /** [body, expected language] — null where the word is shared (PARAR: es + pt) or an emoji. */
 type Phrasing = [body: string, language: Language | null];

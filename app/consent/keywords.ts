@@ -21,6 +21,7 @@
  *    order", "when does the sale end").
  * The vocabulary lives in keyword-lexicon.ts; this file holds the rules.
  */
+import { LANGUAGES, type Language, isLanguage } from "../language/languages";
 import {
   AMBIGUOUS_IN_TEXT,
   AMBIGUOUS_WHOLE_BODY,
@@ -44,12 +45,7 @@ import {
 } from "./keyword-lexicon";
 
 export type InboundIntent = "opt_out" | "help" | "opt_in" | "ambiguous_opt_out" | "other";
-export type Language = "en" | "es" | "fr" | "de" | "pt" | "it";
-export const LANGUAGES: readonly Language[] = ["en", "es", "fr", "de", "pt", "it"];
 
-export function isLanguage(value: unknown): value is Language {
-  return LANGUAGES.includes(value as Language);
-}
 
 export interface Classification {
   intent: InboundIntent;

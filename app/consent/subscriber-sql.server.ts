@@ -32,7 +32,7 @@ export async function findSubscriber(sql: Sql, shop: string, phone: string): Pro
 /**
  * The number's row and, in the same round trip, the row a customer erasure
  * left for it (its phone replaced by `erasedPhone`, the keyed hash of
- * app/compliance/redacted-phone.server.ts). This runs for every opt-out.
+ * app/consent/redacted-phone.server.ts). This runs for every opt-out.
  */
 export async function findSubscriberAndErasedRecord(
   sql: Sql,

@@ -8,7 +8,7 @@
  * sharing its one database client and caches.
  */
 import type { IncomingMessage } from "node:http";
-import { answerInboundSmsWebhook } from "../consent/inbound-sms-webhook.server";
+import { answerInboundSmsWebhook } from "../inbound/inbound-sms-webhook.server";
 import { twilioWebhookRoute, type NodeRoute } from "./twilio-webhook-node.server";
 
 const NODE_ROUTES: ReadonlyMap<string, NodeRoute> = new Map([["/webhooks/twilio/sms", twilioWebhookRoute(answerInboundSmsWebhook)]]);

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { classifyInbound, LANGUAGES, type Language } from "~/consent/keywords";
+import { classifyInbound } from "~/consent/keywords";
+import { LANGUAGES, type Language } from "~/language/languages";
 
 import {
   appendOptOutFooter,

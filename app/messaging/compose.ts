@@ -8,7 +8,7 @@
  * SAIR) and avoid characters outside GSM-7 (á í ó ú ã õ ç ê â), which would
  * switch a reply to UCS-2 and more than double its segments.
  */
-import type { Language } from "~/consent/keywords";
+import type { Language } from "~/language/languages";
 
 export interface ProgramInfo {
   brandName: string;

@@ -4,9 +4,9 @@ import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, S
 import { useState } from "react";
 import { FormTextField } from "~/components/form-text-field";
 import { currentDisclosures, disclosureInputSchema } from "~/disclosures/disclosures.server";
-import { publishDisclosureToCheckout } from "~/disclosures/publish-to-checkout.server";
+import { publishDisclosureToCheckout } from "~/shopify/publish-disclosure-to-checkout.server";
 import { KEYWORD_MODES } from "~/shops/keyword-modes";
-import { saveSettingsForm } from "~/shops/save-settings.server";
+import { saveSettingsForm } from "~/settings/save-settings.server";
 import { getShopSettings } from "~/shops/shop-settings.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
 

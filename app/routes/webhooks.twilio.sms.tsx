@@ -4,7 +4,7 @@
  * app/http/node-routes.server.ts). The work is in answerInboundSmsWebhook.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { answerInboundSmsWebhook } from "~/consent/inbound-sms-webhook.server";
+import { answerInboundSmsWebhook } from "~/inbound/inbound-sms-webhook.server";
 import { parseTwilioForm, signedRequestOf, TWIML_HEADERS } from "~/messaging/twilio-webhook.server";
 
 export async function action({ request }: ActionFunctionArgs) {

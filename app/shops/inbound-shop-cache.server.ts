@@ -14,7 +14,7 @@
  * the webhook keeps the one whose auth token verifies the signature.
  */
 import type { Shop } from "@prisma/client";
-import { LANGUAGES, type Language } from "../consent/keywords";
+import { LANGUAGES, type Language } from "../language/languages";
 import { findInboundShopCandidates, listSetting, twilioAuthTokenOf } from "./shop-settings.server";
 
 export const INBOUND_SHOP_TTL_MS = 10_000;

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { saveSettingsForm } from "../../app/shops/save-settings.server";
+import { saveSettingsForm } from "../../app/settings/save-settings.server";
 import { inboundParams, newPhone, type InboundParams } from "../support/inbound-sms";
 import { startInboundSmsServer, type InboundSmsServer } from "../support/inbound-sms-server";
 import { createTestShop } from "../support/shop-fixture";

@@ -2,7 +2,7 @@
  * The inbound SMS webhook as production serves it: server/app-server.ts hands
  * POST /webhooks/twilio/sms to `nodeRouteFor` (app/http/node-routes.server.ts)
  * on node:http before Express and Remix see the request, so the Remix-route
- * tests (app/consent/inbound-sms.server.test.ts) do not cover the code that
+ * tests (app/inbound/inbound-sms.server.test.ts) do not cover the code that
  * actually answers Twilio. Here: a real HTTP server, real Twilio signatures
  * over the public URL (the app rebuilds it from SHOPIFY_APP_URL, not from the
  * 127.0.0.1 address it is called on), the real database (SQLite and

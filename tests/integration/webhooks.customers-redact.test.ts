@@ -4,7 +4,7 @@ import prisma from "../../app/db.server";
 import { applyConsentChange } from "../../app/consent/consent-engine.server";
 import { verifyConsentChain } from "../../app/consent/ledger.server";
 import { mayTextMarketing } from "../../app/consent/suppression.server";
-import { findRedactedSuppression, redactedPhoneKey } from "../../app/compliance/redacted-phone.server";
+import { findRedactedSuppression, redactedPhoneKey } from "../../app/consent/redacted-phone.server";
 import { action as dataRequestAction } from "../../app/routes/webhooks.customers.data_request";
 import { action } from "../../app/routes/webhooks.customers.redact";
 import { databaseSnapshot, findText, readAllTables, rowText } from "../support/database-scan";

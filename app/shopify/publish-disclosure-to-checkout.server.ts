@@ -2,12 +2,12 @@
  * Publishing a disclosure: a new immutable version here, then the app-owned
  * metafield the checkout extension reads. If Shopify cannot be reached the
  * version is still kept, and the merchant is told checkout shows the old text.
- * The settings save republishes through here too (app/shops/save-settings.server.ts).
+ * The settings save republishes through here too (app/settings/save-settings.server.ts).
  */
 import { getShopSettings } from "../shops/shop-settings.server";
-import { AdminApiError } from "../shopify/admin-graphql.server";
-import { publishDisclosureMetafield } from "../shopify/disclosure-metafield.server";
-import { currentDisclosures, publishDisclosure, type DisclosureInput } from "./disclosures.server";
+import { AdminApiError } from "./admin-graphql.server";
+import { publishDisclosureMetafield } from "./disclosure-metafield.server";
+import { currentDisclosures, publishDisclosure, type DisclosureInput } from "../disclosures/disclosures.server";
 
 export interface PublishOutcome {
   message: string;

@@ -6,10 +6,10 @@
  * disclosure metafield again so checkout does not keep showing the old values.
  */
 import type { Shop } from "@prisma/client";
-import { republishDisclosureToCheckout } from "../disclosures/publish-to-checkout.server";
-import { forgetInboundShops } from "./inbound-shop-cache.server";
-import { parseSettingsForm, type FieldErrors } from "./settings-form";
-import { getShopSettings, saveShopSettings, SenderInUseError } from "./shop-settings.server";
+import { republishDisclosureToCheckout } from "../shopify/publish-disclosure-to-checkout.server";
+import { forgetInboundShops } from "../shops/inbound-shop-cache.server";
+import { parseSettingsForm, type FieldErrors } from "../shops/settings-form";
+import { getShopSettings, saveShopSettings, SenderInUseError } from "../shops/shop-settings.server";
 
 export type SaveSettingsOutcome = { ok: true; message: string } | { ok: false; errors: FieldErrors };
 

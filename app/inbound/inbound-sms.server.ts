@@ -20,12 +20,13 @@ import { withSqlTransaction, type SqlTransactionOptions } from "../db.server";
 import { isUniqueViolation, type Sql } from "../db/sql.server";
 import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
 import type { InboundShop } from "../shops/inbound-shop-cache.server";
-import { applyConsentChange, hasLapsed } from "./consent-engine.server";
-import { findSubscriber } from "./subscriber-sql.server";
+import { applyConsentChange, hasLapsed } from "../consent/consent-engine.server";
+import { findSubscriber } from "../consent/subscriber-sql.server";
 import { intentOf, planInbound, twilioAnswered, type EffectiveStatus, type InboundAction } from "./inbound-reply-plan";
 import type { InboundSms } from "./inbound-sms-params";
-import { classifyInbound, type Classification, type InboundIntent, type Language } from "./keywords";
-import type { SubscriberStatus } from "./transitions";
+import { classifyInbound, type Classification, type InboundIntent } from "../consent/keywords";
+import { type Language } from "../language/languages";
+import type { SubscriberStatus } from "../consent/transitions";
 
 const HOUR_MS = 60 * 60 * 1000;
 /** The intents planInbound can act on (inbound-reply-plan.ts). Another would still be correct, only queued less well. */

@@ -24,8 +24,8 @@
  *   the new pending subscriber could never confirm.
  */
 import type { ComplianceReplyKind } from "../messaging/compose";
-import type { Classification, InboundIntent } from "./keywords";
-import type { ConsentAction, SubscriberStatus } from "./transitions";
+import type { Classification, InboundIntent } from "../consent/keywords";
+import type { ConsentAction, SubscriberStatus } from "../consent/transitions";
 
 /** The subscriber's status as the consent rules see it: a lapsed pending request counts as expired. */
 export type EffectiveStatus = SubscriberStatus | "none";

@@ -12,7 +12,7 @@ import prisma from "../db.server";
 import { composeComplianceReply } from "../messaging/compose";
 import { action } from "../routes/webhooks.twilio.sms";
 import { saveShopSettings } from "../shops/shop-settings.server";
-import { applyConsentChange } from "./consent-engine.server";
+import { applyConsentChange } from "../consent/consent-engine.server";
 
 const PUBLIC_URL = "https://sms-consent.test/webhooks/twilio/sms";
 // What the app sees behind the tunnel/proxy: not the URL Twilio signed.

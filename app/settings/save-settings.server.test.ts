@@ -7,7 +7,7 @@ import { adminRequest } from "../../tests/support/admin-request";
 import { createTestShop } from "../../tests/support/shop-fixture";
 import { connectShop, startShopifyAdminServer, type ShopifyAdminServer } from "../../tests/support/shopify-admin-server";
 import { saveSettingsForm } from "./save-settings.server";
-import { saveShopSettings, SenderInUseError } from "./shop-settings.server";
+import { saveShopSettings, SenderInUseError } from "../shops/shop-settings.server";
 
 const DISCLOSURE = "Get texts from Acme Outfitters: up to 6 msgs/month. Not a condition of purchase. Msg & data rates may apply. Reply STOP to cancel, HELP for help.";
 const NUMBER_TAKEN = "Another shop already receives its texts on this number. A number can belong to one shop only: enter a number of your own Twilio account.";

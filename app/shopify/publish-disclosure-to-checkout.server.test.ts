@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../db.server";
 import { createTestShop } from "../../tests/support/shop-fixture";
 import { connectShop, startShopifyAdminServer, type ShopifyAdminServer } from "../../tests/support/shopify-admin-server";
-import { publishDisclosureToCheckout } from "./publish-to-checkout.server";
+import { publishDisclosureToCheckout } from "./publish-disclosure-to-checkout.server";
 
 const TEXT = "Get texts from Acme Outfitters: up to 6 msgs/month. Not a condition of purchase. Msg & data rates may apply. Reply STOP to cancel, HELP for help.";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import prisma from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { createTestShop } from "../../tests/support/shop-fixture";
-import { shopifyConsentOf } from "./consent-sync-queue.server";
+import { shopifyConsentOf } from "./shopify-consent-sync-queue.server";
 
 describe("Shopify consent sync queue", () => {
   it("queues one job per consent change, in the change's transaction, mapped to Shopify's states", async () => {
