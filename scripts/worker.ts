@@ -1,14 +1,15 @@
 /**
  * `npm run worker`: dispatches the outbox, keeps Shopify's customer SMS consent
  * in step (the durable sync jobs), expires unconfirmed opt-in requests and
- * prunes old webhook idempotency records.
+ * prunes old webhook idempotency records and ended rate-limit windows.
  * Run one or more next to the app; on PostgreSQL any number of workers can
  * share the database (claims are conditional updates).
  */
 import { expireStalePending } from "../app/consent/consent-engine.server";
-import { disconnectPrisma } from "../app/db.server";
+import prisma, { disconnectPrisma } from "../app/db.server";
 import { env } from "../app/env.server";
 import { dispatchDueMessages } from "../app/messaging/outbox.server";
+import { purgeExpiredRateLimitWindows } from "../app/security/rate-limit.server";
 import { runShopifySyncJobs } from "../app/shopify/consent-sync.server";
 import { pruneProcessedWebhooks } from "../app/shopify/processed-webhook-retention.server";
 
@@ -36,6 +37,8 @@ while (running) {
   if (Date.now() - lastPrune > 60 * 60_000) {
     const pruned = await pruneProcessedWebhooks(new Date());
     if (pruned > 0) console.log(`worker: forgot ${pruned} webhook deliveries older than the retry window`);
+    const purged = await purgeExpiredRateLimitWindows(prisma, new Date());
+    if (purged > 0) console.log(`worker: deleted ${purged} ended rate-limit windows`);
     lastPrune = Date.now();
   }
   if (report.claimed === 0 && sync.claimed === 0) await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -54,7 +54,7 @@ describe("purgeExpiredRateLimitWindows", () => {
     await prisma.rateLimitWindow.deleteMany();
     await hitRateLimits([rule("p:ended", 5)], { now: at("2026-11-27T10:00:00Z") });
     await hitRateLimits([rule("p:current", 5)], { now: at("2026-11-27T12:00:00Z") });
-    expect(await purgeExpiredRateLimitWindows(at("2026-11-27T12:00:30Z"))).toBe(1);
+    expect(await purgeExpiredRateLimitWindows(prisma, at("2026-11-27T12:00:30Z"))).toBe(1);
     expect((await prisma.rateLimitWindow.findMany()).map((row) => row.key)).toEqual(["p:current"]);
   });
 });

@@ -15,7 +15,7 @@
  * steadily, such as a shop's), so the table stays small without a job.
  */
 import { createHash } from "node:crypto";
-import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
+import { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import { readInt, type Sql } from "../db/sql.server";
 
 export interface RateLimitRule {
@@ -62,8 +62,8 @@ async function countAll(sql: Sql, rules: readonly RateLimitRule[], now: Date): P
   return verdict;
 }
 
-/** Deletes every window that has ended (for a worker; requests also purge, see `purgesExpired`). */
-export async function purgeExpiredRateLimitWindows(now = new Date(), db: DbTx = prisma): Promise<number> {
+/** Deletes every window that has ended (the worker, hourly; requests also purge, see `purgesExpired`). */
+export async function purgeExpiredRateLimitWindows(db: DbTx, now: Date): Promise<number> {
   return sqlOf(db).run(PURGE_SQL, [now]);
 }
 
