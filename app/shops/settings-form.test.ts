@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSettingsForm } from "./settings-form";
+import { shopSettingsSchema } from "./shop-settings.server";
 
 function form(fields: Record<string, string>) {
   const data = new FormData();
@@ -73,6 +74,40 @@ describe("settings form", () => {
     ["smsCountries", "", "Enter at least one country, usually your shop's own (e.g. US)"],
   ])("refuses %s in plain words on that field (case %#)", (field, value, message) => {
     expect(parseSettingsForm(form({ ...VALID, [field]: value }))).toEqual({ ok: false, errors: { [field]: message } });
+  });
+
+  it.each(["\u0000\u0000", "\u200b\u200c\u200d", "\u2060\ufeff", "\u3164\u115f", "\u202e\u00ad", " \u200b "])(
+    "refuses a brand name made only of invisible characters (%j)",
+    (brandName) => {
+      const result = parseSettingsForm(form({ ...VALID, brandName }));
+      expect(result.ok).toBe(false);
+      expect(result.ok ? null : result.errors.brandName).toMatch(/^(Enter the brand name subscribers will recognise|The brand name needs letters or digits subscribers can read)$/);
+    },
+  );
+
+  it("keeps a brand name's visible characters and drops the invisible ones", () => {
+    expect(shopSettingsSchema.parse({ brandName: "\u200bJuniper\u0000 & Pine\u2060", supportContact: "help@acme.test" }).brandName).toBe("Juniper & Pine");
+  });
+
+  it.each(["STOP", "HELP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "STOPALL", "REVOKE", "OPTOUT", "INFO", "BAJA", "ARRET", "STOPP", "AYUDA", "AIDE", "HILFE", "AIUTO", "AJUDA", "PARAR"])(
+    "refuses %s as an extra opt-in keyword, saying why",
+    (keyword) => {
+      expect(parseSettingsForm(form({ ...VALID, extraOptInKeywords: `join, ${keyword.toLowerCase()}` }))).toEqual({
+        ok: false,
+        errors: { extraOptInKeywords: `${keyword} stops texts or asks for help in some language: choose a sign-up keyword that means neither` },
+      });
+    },
+  );
+
+  it.each(["Etc/GMT+5", "Etc/GMT-14", "etc/gmt+12", "SystemV/EST5"])("refuses the fixed-offset zone %s", (timezone) => {
+    expect(parseSettingsForm(form({ ...VALID, timezone }))).toEqual({
+      ok: false,
+      errors: { timezone: "Choose a time zone from the IANA list, e.g. America/New_York or Europe/Paris" },
+    });
+  });
+
+  it("reads UTC's Etc aliases as UTC", () => {
+    expect(shopSettingsSchema.parse({ brandName: "Acme", supportContact: "help@acme.test", timezone: "Etc/UTC" }).timezone).toBe("UTC");
   });
 
   it("accepts real time zones, https links, Twilio-shaped credentials and country codes", () => {

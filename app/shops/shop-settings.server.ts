@@ -8,6 +8,7 @@ import { z } from "zod";
 import prisma from "../db.server";
 import { isUniqueViolation } from "../db/sql.server";
 import { env } from "../env.server";
+import { classifyInbound, type InboundIntent } from "../consent/keywords";
 import { decryptSecret, encryptSecret } from "../security/secret-box.server";
 
 import { isHttpsUrl } from "./https-url";
@@ -30,9 +31,34 @@ const twilioSid = (prefix: "AC" | "MG", message: string) =>
     .regex(new RegExp(`^${prefix}[0-9a-f]{32}$`, "i"), message)
     .transform((sid) => prefix + sid.slice(2).toLowerCase());
 const COUNTRY_CODES: ReadonlySet<string> = new Set(getCountries());
+/**
+ * A sign-up keyword must not be a word subscribers text to stop or to ask for
+ * help, in any language the classifier reads: a STOP must never subscribe anyone.
+ */
+const RESERVED_INTENTS: ReadonlySet<InboundIntent> = new Set(["opt_out", "ambiguous_opt_out", "help"]);
+/**
+ * Control and default-ignorable characters (NUL, zero-width spaces and joiners,
+ * bidi marks, variation selectors, Hangul fillers…): they print as nothing, so
+ * a name made of them would start every text with an empty brand.
+ */
+const INVISIBLE_CHARACTERS = /[\p{Cc}\p{Default_Ignorable_Code_Point}]/gu;
+
+function withoutInvisibleCharacters(text: string): string {
+  return text.replace(INVISIBLE_CHARACTERS, "");
+}
 
 export const shopSettingsSchema = z.object({
-  brandName: z.string().trim().min(1, "Enter the brand name subscribers will recognise").max(40, "At most 40 characters: it starts every text"),
+  brandName: z
+    .string()
+    .transform(withoutInvisibleCharacters)
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1, "Enter the brand name subscribers will recognise")
+        .max(40, "At most 40 characters: it starts every text")
+        .regex(/[\p{L}\p{N}]/u, "The brand name needs letters or digits subscribers can read"),
+    ),
   supportContact: z.string().trim().min(3, "Enter an e-mail address, phone number or URL for HELP replies").max(80, "At most 80 characters"),
   termsUrl: httpsUrl("terms").nullish(),
   privacyUrl: httpsUrl("privacy policy").nullish(),
@@ -62,7 +88,17 @@ export const shopSettingsSchema = z.object({
     })
     .default("America/New_York"),
   extraOptInKeywords: z
-    .array(z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,20}$/, "Keywords are single words of 2 to 20 letters or digits"))
+    .array(
+      z
+        .string()
+        .trim()
+        .toUpperCase()
+        .regex(/^[A-Z0-9]{2,20}$/, "Keywords are single words of 2 to 20 letters or digits")
+        .refine(
+          (keyword) => !RESERVED_INTENTS.has(classifyInbound(keyword).intent),
+          (keyword) => ({ message: `${keyword} stops texts or asks for help in some language: choose a sign-up keyword that means neither` }),
+        ),
+    )
     .max(20, "At most 20 extra keywords")
     .default(["JOIN"]),
   supportedLanguages: z.array(z.enum(["en", "es", "fr", "de", "pt", "it"])).default(["en"]),
@@ -174,9 +210,12 @@ export function listSetting(value: string): string[] {
 export function ianaTimeZone(zone: string): string | null {
   // Area/Location names and UTC only: Intl also accepts offsets, which do not follow daylight saving time.
   if (!/^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2}|UTC)$/.test(zone)) return null;
+  let canonical: string;
   try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+    canonical = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     return null;
   }
+  // The same offsets under area names: Etc/GMT+5, SystemV/EST5 (Etc/UTC and its aliases resolve to "UTC").
+  return /^(?:Etc|SystemV)\//i.test(canonical) ? null : canonical;
 }
