@@ -10,6 +10,9 @@
  *   "malformed" (once: a retry adds nothing), so an operator can see it. The
  *   record is keyed by that id alone, so it cannot make a later delivery under
  *   another id look processed.
+ *   A body that is JSON but not an object (`null`, `42`, `[]`) is refused the
+ *   same way, and so is a payload a route's schema refuses
+ *   (refuseMalformedDelivery).
  * - Text the databases cannot store: every string of the payload is cleaned
  *   (app/db/storable-text.ts) before a handler sees it, so what a handler
  *   hashes into the consent ledger is exactly what is stored.
@@ -29,13 +32,27 @@ export async function authenticateShopifyWebhook(request: Request) {
   } catch (thrown) {
     // Only JSON.parse throws a SyntaxError there, and only once the HMAC has passed.
     if (!(thrown instanceof SyntaxError)) throw thrown;
-    await recordMalformedDelivery(request.headers);
-    throw new Response("The webhook body is not valid JSON", {
-      status: 400,
-      headers: { "Content-Type": "text/plain; charset=utf-8" },
-    });
+    throw await refuseMalformedDelivery(request, "The webhook body is not valid JSON", "the body is not JSON");
+  }
+  // Every Shopify payload is a JSON object; null, a number or an array is as malformed as bad JSON.
+  if (!isJsonObject(context.payload)) {
+    throw await refuseMalformedDelivery(request, "The webhook body is not a JSON object", "the body is not a JSON object");
   }
   return { ...context, payload: storableJson(context.payload) };
+}
+
+function isJsonObject(payload: unknown): payload is Record<string, unknown> {
+  return typeof payload === "object" && payload !== null && !Array.isArray(payload);
+}
+
+/**
+ * A validly signed delivery whose payload cannot be handled (not JSON, not an
+ * object, or a route's own schema refuses it): recorded as malformed and
+ * answered 400 with the reason. Returned for the caller to throw or return.
+ */
+export async function refuseMalformedDelivery(request: Request, reason: string, logReason: string = reason): Promise<Response> {
+  await recordMalformedDelivery(request.headers, logReason);
+  return new Response(reason, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 // Shopify's own headers, which its validation already required; bounded so a record stays small.
@@ -45,7 +62,7 @@ const deliveryHeadersSchema = z.object({
   topic: z.string().min(1).max(255),
 });
 
-async function recordMalformedDelivery(headers: Headers, now: Date = new Date()): Promise<void> {
+async function recordMalformedDelivery(headers: Headers, reason: string, now: Date = new Date()): Promise<void> {
   const delivery = deliveryHeadersSchema.safeParse({
     webhookId: headers.get("x-shopify-webhook-id"),
     shop: headers.get("x-shopify-shop-domain"),
@@ -53,7 +70,7 @@ async function recordMalformedDelivery(headers: Headers, now: Date = new Date())
   });
   if (!delivery.success) return; // nothing to key a record by; the 400 still tells Shopify
   const { webhookId, shop, topic } = delivery.data;
-  console.warn(`Shopify webhook ${topic} ${webhookId} from ${shop}: the body is not JSON; answered 400, recorded as malformed`);
+  console.warn(`Shopify webhook ${topic} ${webhookId} from ${shop}: ${reason}; answered 400, recorded as malformed`);
   try {
     // update: {} keeps an existing record as it is: a retry, or a delivery that was processed before.
     await prisma.processedWebhook.upsert({

@@ -81,4 +81,36 @@ describe("Shopify webhooks with a body that is not JSON", () => {
     expect(outcomes[malformedId]).toBe("malformed");
     expect(outcomes[validId]).toBe("processed");
   });
+
+  it.each(ROUTES)("$path: 400 for a signed body that is JSON but not an object, recorded as malformed", async ({ path, topic, action }) => {
+    const shop = newShop();
+    for (const rawBody of ["null", "42", '"orders"', "[]", '[{"id": 1}]', "true"]) {
+      const webhookId = randomUUID();
+
+      const response = await callAction(action, shopifyWebhookRequest({ path, topic, shop, payload: null, rawBody, webhookId }));
+
+      expect([response.status, await response.text()], rawBody).toEqual([400, "The webhook body is not a JSON object"]);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`${topic} ${webhookId} from ${shop}: the body is not a JSON object`));
+      const records = await recordsOf(webhookId);
+      expect(records.map(({ shop, topic, outcome }) => ({ shop, topic, outcome })), rawBody).toEqual([{ shop, topic, outcome: "malformed" }]);
+    }
+  });
+});
+
+const PRIVACY_ROUTES = ROUTES.filter(({ topic }) => ["customers/data_request", "customers/redact", "shop/redact"].includes(topic));
+
+describe("Shopify privacy webhooks whose payload their schema refuses", () => {
+  it.each(PRIVACY_ROUTES)("$path: 400 with the reason, recorded as malformed, nothing else written", async ({ path, topic, action }) => {
+    const shop = newShop();
+    const webhookId = randomUUID();
+    // No shop_id: every privacy payload carries one.
+    const payload = { shop_domain: shop, customer: { id: 7001, phone: "+14155550123" }, orders_requested: [], orders_to_redact: [] };
+
+    const response = await callAction(action, shopifyWebhookRequest({ path, topic, shop, payload, webhookId }));
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/^shop_id: /);
+    expect((await recordsOf(webhookId)).map(({ shop, topic, outcome }) => ({ shop, topic, outcome }))).toEqual([{ shop, topic, outcome: "malformed" }]);
+    expect(await prisma.privacyRequest.count({ where: { shop } })).toBe(0);
+  });
 });

@@ -173,11 +173,16 @@ describe("POST /webhooks/customers/redact", () => {
     expect(await databaseSnapshot()).toEqual(before);
   });
 
-  it("refuses a signed body that names another shop than the delivery, and writes nothing", async () => {
+  it("refuses a signed body that names another shop than the delivery, and writes nothing but the malformed record", async () => {
     const { ana, shopB } = await threeCustomers();
+    const webhookId = randomUUID();
     const before = await databaseSnapshot();
-    const response = await call(action, redactRequest(ana, { shopDomain: shopB }));
+    const response = await call(action, redactRequest(ana, { shopDomain: shopB, webhookId }));
     expect(response.status).toBe(400);
-    expect(await databaseSnapshot()).toEqual(before);
+    const { ProcessedWebhook: recordsAfter, ...after } = await databaseSnapshot();
+    const { ProcessedWebhook: recordsBefore, ...unchanged } = before;
+    expect(after).toEqual(unchanged);
+    expect(recordsAfter).toHaveLength(recordsBefore!.length + 1);
+    expect(await prisma.processedWebhook.findUniqueOrThrow({ where: { webhookId } })).toMatchObject({ shop: ana.shop, outcome: "malformed" });
   });
 });
