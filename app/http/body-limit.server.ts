@@ -11,6 +11,14 @@
  * otherwise be taken for the next request on a keep-alive connection, so the
  * connection ends after the answer (and a short, bounded drain) and the
  * client's next request opens a new one.
+ *
+ * A route may also answer without reading the body at all (a redirect to log
+ * in, a 401, a 404). Node pulls such a body off the wire itself only when
+ * nothing ever listened to it, and the cap's counter did, so the client's
+ * upload would stall until the keep-alive timeout. So once the answer is
+ * sent, the rest of an unread body is read and dropped (never held), for at
+ * most the same short drain: a body that ends within it leaves the
+ * connection usable; one that does not ends the connection.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_TWILIO_FORM_BYTES } from "../messaging/twilio-webhook.server";
@@ -51,6 +59,13 @@ export function limitRequestBody(req: IncomingMessage, res: ServerResponse, maxB
   req.on("data", count);
   // Listening must not start the flow: the body moves when the handler reads it.
   req.pause();
+  res.once("finish", () => {
+    if (req.complete || wasRefusedAsTooLarge(req)) return;
+    req.removeAllListeners("data"); // nobody reads this body any more: its bytes are dropped, not counted or kept
+    dropRestOfBody(req, (ended) => {
+      if (!ended) req.socket.destroy();
+    });
+  });
   return true;
 }
 
@@ -101,20 +116,30 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: num
   const body = Buffer.from(message);
   res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": body.length, Connection: "close" });
   res.write(body); // the whole answer, by its Content-Length; ending it would close the connection at once
+  dropRestOfBody(req, () => {
+    if (!res.writableEnded) res.end(); // Connection: close: Node ends the connection once this is sent
+  });
+}
+
+/** Reads and drops the rest of `req`'s body for at most LINGER_MS and LINGER_BYTES; `done(true)` if it ended by then. */
+function dropRestOfBody(req: IncomingMessage, done: (ended: boolean) => void): void {
   let dropped = 0;
-  const finish = () => {
+  let settled = false;
+  const finish = (ended: boolean) => {
+    if (settled) return;
+    settled = true;
     clearTimeout(timer);
     req.removeListener("data", drop);
-    if (!res.writableEnded) res.end(); // Connection: close: Node ends the connection once this is sent
+    done(ended);
   };
   const drop = (chunk: Buffer) => {
     dropped += chunk.length;
-    if (dropped > LINGER_BYTES) finish();
+    if (dropped > LINGER_BYTES) finish(false);
   };
-  const timer = setTimeout(finish, LINGER_MS);
+  const timer = setTimeout(() => finish(false), LINGER_MS);
   req.on("data", drop);
-  req.once("end", finish);
-  req.once("close", finish);
+  req.once("end", () => finish(true));
+  req.once("close", () => finish(req.complete));
   req.resume();
 }
 

@@ -240,3 +240,60 @@ describe("every other route: capped at 64 KB", () => {
     }
   });
 });
+
+/**
+ * POSTs all of `totalBytes` chunked, whatever the server answers meanwhile (a client that does not stop at
+ * an early answer), and resolves once the upload is sent and the answer read; fails if that takes 10 s.
+ */
+function uploadWhole(path: string, totalBytes: number, agent: http.Agent): Promise<{ status: number; uploaded: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${server.url}${path}`, { method: "POST", agent, headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } });
+    let status: number | null = null;
+    let uploaded = false;
+    const settle = () => {
+      if (status !== null && uploaded) resolve({ status, uploaded });
+    };
+    req.on("response", (res) => {
+      res.resume();
+      res.on("end", () => {
+        status = res.statusCode!;
+        settle();
+      });
+    });
+    req.on("finish", () => {
+      uploaded = true;
+      settle();
+    });
+    req.on("error", reject);
+    req.setTimeout(10_000, () => req.destroy(new Error(`${path}: the upload hung (no end within 10 s)`)));
+    const piece = Buffer.alloc(16 * 1024, "x");
+    let sent = 0;
+    const pump = () => {
+      while (sent < totalBytes) {
+        sent += piece.length;
+        if (!req.write(piece)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+describe("a route that answers without reading the body", () => {
+  it("lets a 200 KB chunked upload end at once, and the same keep-alive connection serves the next request", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const statusParams = new URLSearchParams({ MessageSid: `SM${"2".repeat(32)}`, MessageStatus: "delivered", AccountSid: `AC${"1".repeat(32)}` }).toString();
+    try {
+      for (const path of ["/app/settings", "/api/checkout-consent", "/", "/nope/unknown", "/webhooks/unknown"]) {
+        const answer = await uploadWhole(path, 200 * 1024, agent);
+        // Each answers without reading: the admin redirects to log in, the API wants a token, the rest are no route.
+        expect([302, 401, 404, 405], `${path}: ${answer.status}`).toContain(answer.status);
+
+        const next = await post("/webhooks/twilio/status", statusParams, FORM, agent);
+        expect([next.status, next.body], path).toEqual([404, "Unknown MessageSid"]);
+      }
+    } finally {
+      agent.destroy();
+    }
+  });
+});
