@@ -4,8 +4,13 @@
  * `afterAuth` hook (app/shopify.server.ts).
  *
  * - A shop that comes back after app/uninstalled is live again: its
- *   `uninstalledAt` is cleared, or its STOPs would be answered 404 and nothing
- *   would ever send (the suppression check refuses uninstalled shops).
+ *   `uninstalledAt` is cleared, or nothing would ever send (the suppression
+ *   check refuses uninstalled shops).
+ * - `installedAt` becomes the time this installation began: a new offline
+ *   token means the app is installed now, whether or not our app/uninstalled
+ *   for the previous installation has arrived yet. An app/uninstalled
+ *   triggered before it is a late retry about the previous installation and
+ *   is ignored (app-uninstalled.server.ts).
  * - A shop seen for the first time gets its row, named after the store and
  *   texting only its own country (smsCountries) until the merchant says
  *   otherwise: the guard against SMS pumping is on from the start.
@@ -36,8 +41,8 @@ const COUNTRY_CODES: ReadonlySet<string> = new Set(getCountries());
 
 export async function afterShopAuth({ session, admin }: { session: { shop: string }; admin: Pick<AdminApiContext, "graphql"> }): Promise<void> {
   const { shop } = session;
-  const { count: reinstalled } = await prisma.shop.updateMany({ where: { shop, uninstalledAt: { not: null } }, data: { uninstalledAt: null } });
-  if (reinstalled > 0 || (await prisma.shop.count({ where: { shop } })) > 0) return;
+  const { count: known } = await prisma.shop.updateMany({ where: { shop }, data: { uninstalledAt: null, installedAt: new Date() } });
+  if (known > 0) return;
 
   const profile = await shopProfile(admin, shop);
   const country = profile?.billingAddress.countryCodeV2 ?? null;

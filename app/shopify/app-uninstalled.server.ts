@@ -1,19 +1,45 @@
 import prisma from "../db.server";
 import type { MessageStatus } from "../messaging/message-status";
 
+export type AppUninstalledOutcome =
+  | { outcome: "uninstalled"; cancelledMessages: number; deletedSessions: number }
+  /** The uninstall happened before the shop's current installation began (afterShopAuth sets installedAt). */
+  | { outcome: "stale"; installedAt: Date };
+
 /**
  * The merchant removed the app: stop sending at once (queued texts are
  * cancelled, and the suppression check refuses an uninstalled shop) and forget
  * the shop's access tokens. Consent records stay until Shopify's shop/redact.
+ *
+ * Shopify retries a delivery for up to 48 hours and does not promise order, so
+ * an app/uninstalled may arrive after the merchant has installed the app
+ * again. An uninstall triggered (X-Shopify-Triggered-At) before the current
+ * installation began is about the previous one: it changes nothing, or it
+ * would switch off the new installation and delete its session. Without a
+ * trigger time (Shopify always sends one), the uninstall applies.
  */
-export async function handleAppUninstalled(shop: string, now = new Date()) {
+export async function handleAppUninstalled(shop: string, options: { triggeredAt?: Date | null; now?: Date } = {}): Promise<AppUninstalledOutcome> {
+  const { triggeredAt = null, now = new Date() } = options;
   return prisma.$transaction(async (tx) => {
-    await tx.shop.updateMany({ where: { shop }, data: { uninstalledAt: now } });
+    // One conditional write, so a reinstall committing meanwhile is never overwritten.
+    const current = triggeredAt ? { installedAt: { lte: triggeredAt } } : {};
+    const { count } = await tx.shop.updateMany({ where: { shop, ...current }, data: { uninstalledAt: now } });
+    if (count === 0 && triggeredAt) {
+      const installed = await tx.shop.findUnique({ where: { shop }, select: { installedAt: true } });
+      if (installed) return { outcome: "stale", installedAt: installed.installedAt } as const;
+    }
     const cancelled = await tx.message.updateMany({
       where: { shop, status: "queued" satisfies MessageStatus },
       data: { status: "cancelled" satisfies MessageStatus, errorMessage: "app uninstalled" },
     });
     const sessions = await tx.session.deleteMany({ where: { shop } });
-    return { cancelledMessages: cancelled.count, deletedSessions: sessions.count };
+    return { outcome: "uninstalled", cancelledMessages: cancelled.count, deletedSessions: sessions.count } as const;
   });
+}
+
+/** X-Shopify-Triggered-At as a time; null when absent or unreadable. */
+export function triggeredAtOf(header: string | null | undefined): Date | null {
+  if (!header) return null;
+  const time = new Date(header);
+  return Number.isNaN(time.getTime()) ? null : time;
 }

@@ -6,7 +6,8 @@
  * API, then the afterAuth hook. After it, a signed STOP over HTTP is honoured
  * and the worker's dispatch sends through the local Twilio server again.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
 import { applyConsentChange } from "../../app/consent/consent-engine.server";
 import { dispatchDueMessages, enqueueMessage } from "../../app/messaging/outbox.server";
@@ -43,8 +44,8 @@ async function openAdmin(shop: string) {
   return settingsLoader({ request: adminRequest(shop, "/app/settings"), params: {}, context: {} });
 }
 
-const uninstall = (shop: string) =>
-  callAction(uninstalledAction, shopifyWebhookRequest({ path: "/webhooks/app/uninstalled", topic: "app/uninstalled", shop, payload: { domain: shop } }));
+const uninstall = (shop: string, delivery: { webhookId?: string; triggeredAt?: Date } = {}) =>
+  callAction(uninstalledAction, shopifyWebhookRequest({ path: "/webhooks/app/uninstalled", topic: "app/uninstalled", shop, payload: { domain: shop }, ...delivery }));
 
 describe("uninstall, then reinstall", () => {
   it("answers STOP and sends texts again once the shop has authenticated again", async () => {
@@ -70,6 +71,33 @@ describe("uninstall, then reinstall", () => {
     await enqueueMessage(shop.shop, { phone: subscriber.phone, subscriberId: subscriber.id, body: "Acme Outfitters: we are back! Reply STOP to opt out", kind: "marketing" }, prisma);
     expect(await dispatchDueMessages()).toMatchObject({ claimed: 1, accepted: 1 });
     expect(twilioServer.messages.filter((message) => message.to === subscriber.phone)).toHaveLength(1);
+  });
+
+  it("ignores a late retry of the old app/uninstalled after the reinstall, and honours a new one", async () => {
+    const shop = await createTestShop();
+    await connectShop(admin, shop.shop);
+    const subscriber = (await applyConsentChange({ shop: shop.shop, phone: newPhone(), action: "opt_in", source: "admin", evidence: { staff: "test" } })).subscriber;
+    const oldUninstall = { webhookId: randomUUID(), triggeredAt: new Date() };
+    expect((await uninstall(shop.shop, oldUninstall)).status).toBe(200);
+
+    await openAdmin(shop.shop);
+    await enqueueMessage(shop.shop, { phone: subscriber.phone, subscriberId: subscriber.id, body: "Acme Outfitters: we are back! Reply STOP to opt out", kind: "marketing" }, prisma);
+
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      expect((await uninstall(shop.shop, oldUninstall)).status).toBe(200); // Shopify's retry of the old delivery
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`app/uninstalled ${oldUninstall.webhookId} from ${shop.shop}`));
+    } finally {
+      warn.mockRestore();
+    }
+    expect((await prisma.shop.findUniqueOrThrow({ where: { shop: shop.shop } })).uninstalledAt).toBeNull();
+    expect(await prisma.session.count({ where: { shop: shop.shop } })).toBe(1);
+    expect(await dispatchDueMessages()).toMatchObject({ claimed: 1, accepted: 1 });
+    expect(twilioServer.messages.filter((message) => message.to === subscriber.phone)).toHaveLength(1);
+
+    expect((await uninstall(shop.shop)).status).toBe(200); // the merchant removes the app again
+    expect((await prisma.shop.findUniqueOrThrow({ where: { shop: shop.shop } })).uninstalledAt).toBeInstanceOf(Date);
+    expect(await prisma.session.count({ where: { shop: shop.shop } })).toBe(0);
   });
 
   it("gives a shop seen for the first time its row, texting only its own country", async () => {

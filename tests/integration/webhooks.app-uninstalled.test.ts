@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
 import { action } from "../../app/routes/webhooks.app.uninstalled";
 import { callAction } from "../support/call-route";
@@ -21,6 +21,36 @@ describe("POST /webhooks/app/uninstalled", () => {
     expect(response.status).toBe(200);
     expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).uninstalledAt).toBeInstanceOf(Date);
     expect(await prisma.message.findMany({ where: { shop }, select: { status: true } })).toEqual([{ status: "cancelled" }]);
+    expect(await prisma.session.count({ where: { shop } })).toBe(0);
+  });
+
+  it("acknowledges an uninstall triggered before the shop's current installation began, changes nothing and logs it", async () => {
+    const shop = await shopWithQueuedText();
+    const installedAt = new Date();
+    await prisma.shop.update({ where: { shop }, data: { installedAt } });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const triggeredAt = new Date(installedAt.getTime() - 60_000);
+      const response = await call(shopifyWebhookRequest({ path: "/webhooks/app/uninstalled", topic: "app/uninstalled", shop, payload: { domain: shop }, triggeredAt }));
+
+      expect(response.status).toBe(200);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`from ${shop} was triggered at ${triggeredAt.toISOString()}, before the current installation began`));
+    } finally {
+      warn.mockRestore();
+    }
+    expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).uninstalledAt).toBeNull();
+    expect(await prisma.message.findMany({ where: { shop }, select: { status: true } })).toEqual([{ status: "queued" }]);
+    expect(await prisma.session.count({ where: { shop } })).toBe(1);
+  });
+
+  it("applies an uninstall triggered at or after the installation began", async () => {
+    const shop = await shopWithQueuedText();
+    const { installedAt } = await prisma.shop.findUniqueOrThrow({ where: { shop } });
+
+    const response = await call(shopifyWebhookRequest({ path: "/webhooks/app/uninstalled", topic: "app/uninstalled", shop, payload: { domain: shop }, triggeredAt: installedAt }));
+
+    expect(response.status).toBe(200);
+    expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).uninstalledAt).toBeInstanceOf(Date);
     expect(await prisma.session.count({ where: { shop } })).toBe(0);
   });
 

@@ -12,6 +12,8 @@ export function shopifyWebhookRequest(options: {
   rawBody?: string;
   webhookId?: string;
   secret?: string;
+  /** X-Shopify-Triggered-At: when the event happened at Shopify (default: now). */
+  triggeredAt?: Date;
 }): Request {
   const body = options.rawBody ?? JSON.stringify(options.payload);
   return new Request(new URL(options.path, TEST_ENV.SHOPIFY_APP_URL), {
@@ -23,6 +25,7 @@ export function shopifyWebhookRequest(options: {
       "X-Shopify-Shop-Domain": options.shop,
       "X-Shopify-API-Version": "2026-07",
       "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
+      "X-Shopify-Triggered-At": (options.triggeredAt ?? new Date()).toISOString(),
       "X-Shopify-Hmac-Sha256": getHmac(body, options.secret ?? TEST_ENV.SHOPIFY_API_SECRET),
     },
   });
