@@ -15,16 +15,16 @@ describe("hitRateLimits", () => {
     expect(await hitRateLimits([limit], { now: at("2026-11-27T12:01:00Z") })).toEqual({ ok: true });
   });
 
-  it("counts every rule and reports the first one reached", async () => {
-    const wide = rule("t:wide", 100, { name: "per shop" });
+  it("reports the first rule reached, and the rules after it do not count the refused request", async () => {
     const narrow = rule("t:narrow", 1, { name: "per client" });
+    const wide = rule("t:wide", 100, { name: "per shop" });
     const now = at("2026-11-27T12:00:00Z");
-    expect(await hitRateLimits([wide, narrow], { now })).toEqual({ ok: true });
-    expect(await hitRateLimits([wide, narrow], { now })).toMatchObject({ ok: false, rule: "per client" });
+    expect(await hitRateLimits([narrow, wide], { now })).toEqual({ ok: true });
+    for (let i = 0; i < 5; i += 1) expect(await hitRateLimits([narrow, wide], { now })).toMatchObject({ ok: false, rule: "per client" });
     const rows = await prisma.rateLimitWindow.findMany({ where: { key: { in: ["t:wide", "t:narrow"] } }, orderBy: { key: "asc" } });
     expect(rows.map((row) => [row.key, row.count])).toEqual([
-      ["t:narrow", 2],
-      ["t:wide", 2],
+      ["t:narrow", 6],
+      ["t:wide", 1], // one client's refused flood leaves the shared budget alone
     ]);
   });
 

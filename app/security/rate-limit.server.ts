@@ -37,10 +37,12 @@ RETURNING "count"`;
 const PURGE_SQL = `DELETE FROM "RateLimitWindow" WHERE "expiresAt" < ?`;
 
 /**
- * Counts this request against every rule (each counter moves, even past its
- * limit, so a client that keeps hammering stays refused until the window
- * ends) and says whether all of them still allow it. Refused: the rule
- * reached and how long until its window ends.
+ * Counts this request against the rules in order and says whether all of them
+ * still allow it. Refused: the rule reached and how long until its window
+ * ends. A counter moves even past its limit (a client that keeps hammering
+ * stays refused until its window ends), but the rules after the one that
+ * refused do not count the request: list the narrowest first (a client, then
+ * the shop), so one client's refused flood never uses up what everyone shares.
  */
 export function hitRateLimits(rules: readonly RateLimitRule[], options: { now?: Date } = {}): Promise<RateLimitVerdict> {
   const now = options.now ?? new Date();
@@ -48,18 +50,15 @@ export function hitRateLimits(rules: readonly RateLimitRule[], options: { now?: 
 }
 
 async function countAll(sql: Sql, rules: readonly RateLimitRule[], now: Date): Promise<RateLimitVerdict> {
-  let verdict: RateLimitVerdict = { ok: true };
   for (const rule of rules) {
     const windowStart = Math.floor(now.getTime() / rule.windowMs) * rule.windowMs;
     const windowEnd = windowStart + rule.windowMs;
     const [row] = await sql.all<{ count: unknown }>(INCREMENT_SQL, [rule.key, new Date(windowStart), new Date(windowEnd)]);
     const count = readInt(row?.count);
     if (count === 1 && rule.purgesExpired) await sql.run(PURGE_SQL, [now]);
-    if (count > rule.max && verdict.ok) {
-      verdict = { ok: false, rule: rule.name, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now.getTime()) / 1000)) };
-    }
+    if (count > rule.max) return { ok: false, rule: rule.name, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now.getTime()) / 1000)) };
   }
-  return verdict;
+  return { ok: true };
 }
 
 /** Deletes every window that has ended (the worker, hourly; requests also purge, see `purgesExpired`). */
