@@ -10,8 +10,15 @@
  * (see thank-you-order.server.ts): an answer for an order the request cannot
  * prove is refused and writes nothing. A withdrawal therefore only ever
  * touches consents given on the Thank-you page of that same checkout.
+ *
+ * The limits (thank-you-limits.server.ts) sit around that proof: the attempt
+ * counts against its client before Shopify is asked, and against its order
+ * only once Shopify has proved it, so a stranger naming the order cannot use
+ * up its owner's answers.
  */
 import { inIdempotentTransaction, isProcessed, markProcessed } from "../webhooks/idempotency.server";
+import type { RateLimitVerdict } from "../security/rate-limit.server";
+import { limitThankYouOrder, limitThankYouRequests } from "./thank-you-limits.server";
 import { proveThankYouOrder, type OrderProof } from "./thank-you-order.server";
 import { recordCheckoutConsent, type CheckoutConsentRejection, type CheckoutConsentResult } from "./checkout-consent.server";
 import { THANK_YOU_TOPIC, thankYouKeyOf } from "./processed-keys.server";
@@ -27,7 +34,10 @@ export interface ThankYouAnswer {
 }
 
 export interface ThankYouContext {
+  /** Evidence: the shopper's IP as reported. */
   ip: string | null;
+  /** Who the rate limits count: an address the client cannot choose (rateLimitClientOf). */
+  client: string | null;
   userAgent: string | null;
   /** The session token's logged-in buyer (`sub`), null for a guest. */
   tokenCustomerId: string | null;
@@ -35,7 +45,8 @@ export interface ThankYouContext {
 
 export type ThankYouOutcome =
   | { ok: true; status: Exclude<CheckoutConsentResult, { ok: false }>["status"] | "duplicate" }
-  | { ok: false; reason: CheckoutConsentRejection | Exclude<OrderProof, { ok: true }>["reason"] };
+  | { ok: false; reason: CheckoutConsentRejection | Exclude<OrderProof, { ok: true }>["reason"] }
+  | { ok: false; reason: "rate_limited"; limit: Extract<RateLimitVerdict, { ok: false }> };
 
 const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 };
 
@@ -46,12 +57,16 @@ export async function recordThankYouConsent(
   options: { now?: Date; log?: (line: string) => void } = {},
 ): Promise<ThankYouOutcome> {
   const now = options.now ?? new Date();
+  const clientLimit = await limitThankYouRequests(shop, { ip: context.client, customerId: context.tokenCustomerId }, { now });
+  if (!clientLimit.ok) return { ok: false, reason: "rate_limited", limit: clientLimit };
   // Outside the transaction: a call to Shopify must not hold the database.
   const proof = await proveThankYouOrder(shop, { orderId: request.orderId, checkoutToken: request.checkoutToken, tokenCustomerId: context.tokenCustomerId }, { now });
   if (!proof.ok) {
     (options.log ?? console.warn)(`checkout consent not recorded (shop ${shop}, order ${request.orderId}, thank_you): ${proof.reason}`);
     return proof;
   }
+  const orderLimit = await limitThankYouOrder(shop, proof.orderId, { now });
+  if (!orderLimit.ok) return { ok: false, reason: "rate_limited", limit: orderLimit };
   const key = thankYouKeyOf(shop, request.orderId, request.answer.status, request.at);
   return inIdempotentTransaction(async (tx): Promise<ThankYouOutcome> => {
     if (await isProcessed(tx, key)) return { ok: true, status: "duplicate" };

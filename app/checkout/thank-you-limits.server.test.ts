@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { limitThankYouRequests, THANK_YOU_LIMITS } from "./thank-you-limits.server";
+import prisma from "../db.server";
+import { shopRateKey } from "../security/rate-limit.server";
+import { clientKeyOf, limitThankYouRequests, THANK_YOU_LIMITS } from "./thank-you-limits.server";
 
 const NOW = new Date("2026-11-27T12:00:00Z");
 const SHOP = "limits.myshopify.com";
@@ -37,5 +39,34 @@ describe("limitThankYouRequests", () => {
     );
     expect(verdicts.filter((verdict) => verdict.ok)).toHaveLength(THANK_YOU_LIMITS.perShop);
     expect(verdicts.filter((verdict) => !verdict.ok)).toEqual(Array(5).fill({ ok: false, rule: "per shop", retryAfterSeconds: 600 }));
+  });
+});
+
+describe("limitThankYouRequests: what one client cannot use up", () => {
+  it("a client's refused requests do not count against the shop", async () => {
+    const shop = "hammered.myshopify.com";
+    await answers(THANK_YOU_LIMITS.perClient + 50, shop, { ip: "198.51.100.9", customerId: null });
+    const window = await prisma.rateLimitWindow.findFirstOrThrow({ where: { key: shopRateKey("checkout-consent:shop", shop) } });
+    expect(window.count).toBe(THANK_YOU_LIMITS.perClient);
+  });
+
+  it("an IPv6 client is one client across its /64, so new addresses buy no new budget", async () => {
+    const verdicts = [];
+    for (let i = 0; i <= THANK_YOU_LIMITS.perClient; i += 1) {
+      verdicts.push(await limitThankYouRequests(SHOP, { ip: `2001:db8:7:9:${i.toString(16)}::1`, customerId: null }, { now: NOW }));
+    }
+    expect(verdicts.at(-1)).toMatchObject({ ok: false, rule: "per client" });
+  });
+});
+
+describe("clientKeyOf", () => {
+  it("keeps IPv4 addresses, unwraps IPv4-mapped ones, and reduces IPv6 to its /64", () => {
+    expect(clientKeyOf("198.51.100.4")).toBe("198.51.100.4");
+    expect(clientKeyOf("::ffff:198.51.100.4")).toBe("198.51.100.4");
+    expect(clientKeyOf("2001:db8:0:12:abcd::1")).toBe("2001:db8:0:12::/64");
+    expect(clientKeyOf("2001:0DB8:0000:0012:1:2:3:4")).toBe("2001:db8:0:12::/64");
+    expect(clientKeyOf("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(clientKeyOf("::1")).toBe("0:0:0:0::/64");
+    expect(clientKeyOf(null)).toBe("unknown");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientIpOf, customerIdOfToken, parseThankYouConsent, shopOfTokenDest } from "./thank-you-request";
+import { clientIpOf, customerIdOfToken, parseThankYouConsent, rateLimitClientOf, shopOfTokenDest } from "./thank-you-request";
 
 const AT = "2026-11-20T15:20:00.000Z";
 const CHECKOUT_TOKEN = "a3f9c2e17b4d4e0c9f8a6b5d4c3e2f10";
@@ -67,5 +67,13 @@ describe("session token and request details", () => {
     expect(clientIpOf(new Headers({ "X-Real-IP": "2001:db8::2" }))).toBe("2001:db8::2");
     expect(clientIpOf(new Headers({ "X-Forwarded-For": "unknown" }))).toBeNull();
     expect(clientIpOf(new Headers())).toBeNull();
+  });
+
+  it("counts the address the server passes, never the client's own header, for rate limits", () => {
+    const forged = new Headers({ "X-Forwarded-For": "198.51.100.4" });
+    expect(rateLimitClientOf({ clientAddress: "203.0.113.8" }, forged)).toBe("203.0.113.8");
+    expect(rateLimitClientOf({ clientAddress: null }, forged)).toBeNull();
+    // Only a server that passes no address at all (npm run dev) leaves the reported one.
+    expect(rateLimitClientOf({}, forged)).toBe("198.51.100.4");
   });
 });

@@ -100,3 +100,17 @@ export function clientIpOf(headers: Headers): string | null {
   const forwarded = headers.get("X-Forwarded-For")?.split(",")[0];
   return ipOrNull(forwarded) ?? ipOrNull(headers.get("X-Real-IP"));
 }
+
+/**
+ * The client that rate limits count: the address server/app-server.ts puts in
+ * the load context (`clientAddress`: the TCP peer, or the entry a trusted proxy
+ * added, see TRUST_PROXY), which a client cannot choose. Unlike clientIpOf
+ * (evidence, as reported), never a header the client wrote itself, except
+ * under a server that passes no address (`npm run dev`'s Vite server).
+ */
+export function rateLimitClientOf(context: unknown, headers: Headers): string | null {
+  if (typeof context === "object" && context !== null && "clientAddress" in context) {
+    return typeof context.clientAddress === "string" ? ipOrNull(context.clientAddress) : null;
+  }
+  return clientIpOf(headers);
+}

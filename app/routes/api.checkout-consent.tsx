@@ -5,20 +5,20 @@
  * `requireCheckoutSession` answers the CORS preflight and refuses a bad token
  * with 401. Every answer, refusals included, carries the CORS headers the
  * block needs to read it, and every refusal says why (`reason`). Then, in
- * order: the request counts against the Thank-you rate limits (429 with
- * Retry-After), the body is checked (400), and the answer is recorded only
- * if Shopify confirms the order is this checkout's (403) and the number may
- * be texted (400). A refused request writes nothing but its rate-limit count.
+ * order: the body is checked (413, 400: nothing counted, nothing written),
+ * and the domain (thank-you-consent.server.ts) counts the attempt against its
+ * client, asks Shopify whether the order is this checkout's (403), counts it
+ * against the proved order (429 with Retry-After, either way) and records it
+ * if the number may be texted (400). A refused request writes nothing but
+ * its rate-limit counts.
  *
  * Remix hands OPTIONS (the preflight) to the loader, not the action: the
  * loader authenticates too, so the preflight gets its 204 and CORS headers.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { recordThankYouConsent, type ThankYouOutcome } from "~/checkout/thank-you-consent.server";
-import { limitThankYouOrder, limitThankYouRequests } from "~/checkout/thank-you-limits.server";
 import { ORDER_PROOF_MESSAGES } from "~/checkout/thank-you-order.server";
-import { clientIpOf, customerIdOfToken, parseThankYouConsent, shopOfTokenDest } from "~/checkout/thank-you-request";
-import type { RateLimitVerdict } from "~/security/rate-limit.server";
+import { clientIpOf, customerIdOfToken, parseThankYouConsent, rateLimitClientOf, shopOfTokenDest } from "~/checkout/thank-you-request";
 import { requireCheckoutSession } from "~/shopify/require-checkout.server";
 
 const MAX_BODY_BYTES = 4_096;
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return cors(Response.json({ ok: false, reason: "POST only" }, { status: 405, headers: { Allow: "POST, OPTIONS" } }));
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const { sessionToken, cors } = await requireCheckoutSession(request);
   const refuse = (status: number, reason: string, more: { error?: string; headers?: HeadersInit } = {}) =>
     cors(Response.json({ ok: false, ...(more.error ? { error: more.error } : {}), reason }, { status, headers: more.headers }));
@@ -36,35 +36,32 @@ export async function action({ request }: ActionFunctionArgs) {
 
   const shop = shopOfTokenDest(sessionToken.dest);
   if (!shop) return refuse(401, "the session token names no shop");
-  const ip = clientIpOf(request.headers);
-  const tokenCustomerId = customerIdOfToken(sessionToken.sub);
-
-  const tooMany = (limit: Extract<RateLimitVerdict, { ok: false }>) =>
-    refuse(429, `too many consent answers ${limit.rule}; try again in ${limit.retryAfterSeconds} s`, {
-      error: "rate_limited",
-      headers: { "Retry-After": String(limit.retryAfterSeconds) },
-    });
-  const limit = await limitThankYouRequests(shop, { ip, customerId: tokenCustomerId });
-  if (!limit.ok) return tooMany(limit);
 
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) return refuse(413, "body too large");
   const parsed = parseThankYouConsent(parseJson(text));
   if (!parsed.ok) return refuse(400, parsed.reason);
-  const orderLimit = await limitThankYouOrder(shop, parsed.orderId);
-  if (!orderLimit.ok) return tooMany(orderLimit);
 
   const outcome = await recordThankYouConsent(shop, parsed, {
-    ip,
+    ip: clientIpOf(request.headers),
+    client: rateLimitClientOf(context, request.headers),
     userAgent: request.headers.get("User-Agent")?.slice(0, 1000) || null,
-    tokenCustomerId,
+    tokenCustomerId: customerIdOfToken(sessionToken.sub),
   });
-  if (!outcome.ok) return refusal(outcome.reason, refuse);
+  if (!outcome.ok) return refusal(outcome, refuse);
   return cors(Response.json({ ok: true, status: outcome.status }));
 }
 
 /** Order-proof refusals name the problem in words; the consent rules' codes are the extension's to show. */
-function refusal(reason: Extract<ThankYouOutcome, { ok: false }>["reason"], refuse: (status: number, reason: string, more?: { error?: string }) => Response) {
+function refusal(outcome: Extract<ThankYouOutcome, { ok: false }>, refuse: (status: number, reason: string, more?: { error?: string; headers?: HeadersInit }) => Response) {
+  if (outcome.reason === "rate_limited") {
+    const { rule, retryAfterSeconds } = outcome.limit;
+    return refuse(429, `too many consent answers ${rule}; try again in ${retryAfterSeconds} s`, {
+      error: "rate_limited",
+      headers: { "Retry-After": String(retryAfterSeconds) },
+    });
+  }
+  const { reason } = outcome;
   switch (reason) {
     case "order_unknown":
     case "checkout_mismatch":

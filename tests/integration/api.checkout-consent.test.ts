@@ -2,6 +2,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { THANK_YOU_SEND_DELAY_MS } from "../../app/checkout/checkout-consent.server";
+import { THANK_YOU_LIMITS } from "../../app/checkout/thank-you-limits.server";
 import prisma from "../../app/db.server";
 import { contentHashOf } from "../../app/disclosures/disclosures.server";
 import * as checkoutConsentRoute from "../../app/routes/api.checkout-consent";
@@ -101,7 +102,9 @@ const handleRequest = createRequestHandler(
   "production",
 );
 
-const call = (request: Request): Promise<Response> => handleRequest(request);
+/** The shopper's TCP peer address, which server/app-server.ts passes to Remix as `clientAddress` (no proxy trusted). */
+const SHOPPER_PEER = "198.51.100.23";
+const call = (request: Request, peer = SHOPPER_PEER): Promise<Response> => handleRequest(request, { clientAddress: peer });
 
 async function effectsOf(shop: string) {
   const [subscribers, events, messages, syncJobs] = await Promise.all([
@@ -368,7 +371,8 @@ describe("POST /api/checkout-consent: abuse", () => {
     const statuses: number[] = [];
     for (let index = 0; index < 21; index += 1) {
       const body = granted(versionId, order, { phone: `+1201555${String(2000 + index)}`, at: new Date(Date.UTC(2026, 10, 20, 15, 20, index)).toISOString() });
-      const response = await call(consentRequest({ token, body, ip: `203.0.113.${index + 1}` }));
+      const ip = `203.0.113.${index + 1}`;
+      const response = await call(consentRequest({ token, body, ip }), ip);
       statuses.push(response.status);
       if (response.status === 429) expect(await response.json()).toMatchObject({ error: "rate_limited", reason: expect.stringContaining("per order") });
     }
@@ -408,5 +412,53 @@ describe("POST /api/checkout-consent: abuse", () => {
     await prisma.shop.update({ where: { shop }, data: { smsCountries: "US,FR" } });
     const french = await call(consentRequest({ token, body: granted(versionId, order, { phone: "+33612345678" }) }));
     expect([french.status, await french.json()]).toEqual([200, { ok: true, status: "subscribed" }]);
+  });
+});
+
+describe("POST /api/checkout-consent: limits that strangers cannot use up", () => {
+  it("answers naming a victim's order with a wrong checkout token, from many clients, leave the victim's own answers alone", async () => {
+    const { shop, versionId } = await shopWithDisclosure();
+    const victimOrder = admin.addOrder(shop, { customerId: null });
+    const attackerToken = await checkoutToken(shop, { sub: undefined });
+    const forged = { orderId: victimOrder.id, checkoutToken: "0".repeat(32), status: "withdrawn" };
+    for (let index = 0; index < THANK_YOU_LIMITS.perOrder + 10; index += 1) {
+      const response = await call(consentRequest({ token: attackerToken, body: { ...forged, at: new Date(Date.UTC(2026, 10, 20, 15, 0, index)).toISOString() } }), `203.0.113.${index + 1}`);
+      expect(response.status).toBe(403);
+    }
+
+    const victimToken = await checkoutToken(shop, { sub: undefined });
+    const grant = await call(consentRequest({ token: victimToken, body: granted(versionId, victimOrder) }), "192.0.2.77");
+    expect([grant.status, await grant.json()]).toEqual([200, { ok: true, status: "subscribed" }]);
+    const withdrawal = { orderId: victimOrder.id, checkoutToken: victimOrder.checkoutToken, status: "withdrawn", at: "2026-11-20T15:20:30.000Z" };
+    const untick = await call(consentRequest({ token: victimToken, body: withdrawal }), "192.0.2.77");
+    expect([untick.status, await untick.json()]).toEqual([200, { ok: true, status: "withdrawn" }]);
+  });
+
+  it("600 malformed answers from one client with forged X-Forwarded-For cost nothing shared: no counter written, genuine shoppers answered", async () => {
+    const { shop, versionId, order } = await shopWithDisclosure();
+    const token = await checkoutToken(shop, { sub: undefined });
+    for (let index = 0; index < 600; index += 1) {
+      const response = await call(consentRequest({ token, rawBody: "{}", ip: `10.${index >> 8}.${index & 255}.9` }), "203.0.113.66");
+      expect(response.status).toBe(400);
+    }
+    expect(await prisma.rateLimitWindow.count({ where: { key: { contains: `|${shop}|` } } })).toBe(0);
+
+    const genuine = await call(consentRequest({ token: await checkoutToken(shop), body: granted(versionId, order) }), "192.0.2.10");
+    expect([genuine.status, await genuine.json()]).toEqual([200, { ok: true, status: "subscribed" }]);
+  });
+
+  it("counts the address the server saw, whatever X-Forwarded-For claims: a forged header does not buy a new budget", async () => {
+    const { shop, versionId, order } = await shopWithDisclosure();
+    const token = await checkoutToken(shop, { sub: undefined });
+    const statuses: number[] = [];
+    for (let index = 0; index <= THANK_YOU_LIMITS.perClient; index += 1) {
+      const invented = { ...order, id: `gid://shopify/Order/${8_000_000 + index}` };
+      const response = await call(consentRequest({ token, body: granted(versionId, invented), ip: `198.18.0.${index + 1}` }), "203.0.113.99");
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([...Array(THANK_YOU_LIMITS.perClient).fill(403), 429]);
+    // Another client is not affected.
+    const other = await call(consentRequest({ token: await checkoutToken(shop), body: granted(versionId, order) }), "203.0.113.100");
+    expect(other.status).toBe(200);
   });
 });
