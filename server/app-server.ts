@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { bodyLimitFor, limitRequestBody, wasRefusedAsTooLarge } from "../app/http/body-limit.server";
+import { trustProxyOf } from "../app/http/trust-proxy";
 import type { NodeRouteFor } from "../app/http/node-routes.server";
 import compression from "compression";
 import express from "express";
@@ -27,6 +28,8 @@ export interface AppServerOptions {
   root?: string;
   /** The Remix build to serve; by default the one `npm run build` wrote to build/server (tests pass one Vite compiled). */
   build?: ServerBuild;
+  /** As TRUST_PROXY, which it overrides (tests). */
+  trustProxy?: string;
 }
 
 export async function startAppServer(options: AppServerOptions = {}): Promise<AppServer> {
@@ -36,10 +39,12 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
 
   const app = express();
   app.disable("x-powered-by");
+  // Who the client is (req.ip): the TCP peer, unless TRUST_PROXY names the proxies in front (app/http/trust-proxy.ts).
+  app.set("trust proxy", trustProxyOf(options.trustProxy ?? process.env.TRUST_PROXY));
   app.use(compression());
   app.use("/assets", express.static(path.join(buildDir, "client", "assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req) => ({ clientAddress: req.ip ?? null }) }));
   // A route that was reading a body refused as too large fails after the 413 went out: nobody is left to answer.
   app.use((error: unknown, req: express.Request, _res: express.Response, next: express.NextFunction) => {
     if (!wasRefusedAsTooLarge(req)) next(error);
