@@ -68,6 +68,7 @@ export const OPT_OUT_WHOLE_BODY: LanguageTable = {
     "pause", "pause texts",
     "spam", "this is spam", "leave me alone", "go away", "get lost",
     "wrong number", "wrong person",
+    "dnd", "do not disturb", "cease", "halt", "terminate", "desist", "count me out", "unenroll", "unfollow",
   ],
   es: [
     "alto", "baja", "de baja", "dar de baja", "darme de baja", "dame de baja",
@@ -75,7 +76,8 @@ export const OPT_OUT_WHOLE_BODY: LanguageTable = {
     "no más", "no mas", "basta", "ya basta", "fin",
     "desuscribir", "desuscribirme", "quitame", "sacame", "borrame", "eliminame",
     "no gracias", "no me interesa", "no estoy interesado", "no estoy interesada",
-    "numero equivocado",
+    "numero equivocado", "anular", "anular suscripcion", "no quiero", "ya no quiero",
+    "{des|un|de}{suscribir|suscribirme|suscribirse|suscribanme|inscribir|inscribirme}",
   ],
   fr: [
     "arret", "arrêt", "arrete", "arrête", "arreter", "arrêter", "arretez", "arrêtez",
@@ -83,7 +85,7 @@ export const OPT_OUT_WHOLE_BODY: LanguageTable = {
     "désinscrire", "me désinscrire", "se désinscrire", "désinscription", "désinscrivez moi",
     "annuler", "fin", "plus de sms", "plus de messages",
     "non merci", "pas intéressé", "pas intéressée", "retirez moi", "supprimez moi",
-    "mauvais numéro",
+    "mauvais numéro", "ne plus recevoir", "stop sms", "je ne veux plus",
   ],
   de: [
     "stopp", "abmelden", "abbestellen", "austragen", "abmeldung", "kündigen", "stornieren",
@@ -95,13 +97,13 @@ export const OPT_OUT_WHOLE_BODY: LanguageTable = {
     "parar", "para", "pare", "parem", "sair", "cancelar", "cancelar inscrição", "basta", "fim",
     "descadastrar", "descadastre", "me descadastre", "descadastro", "remover", "me remova",
     "não quero mais", "não obrigado", "não obrigada", "não tenho interesse",
-    "número errado",
+    "número errado", "não quero", "não quero receber",
   ],
   it: [
     "basta", "annulla", "disiscrivimi", "disiscrivere", "disiscrivermi", "disiscrizione",
     "cancellami", "cancella", "rimuovimi", "smettila", "smettetela", "revoca",
     "no grazie", "non mi interessa", "non interessato", "non interessata",
-    "numero sbagliato",
+    "numero sbagliato", "disiscriviti", "disiscrivi", "disiscrivetemi", "non voglio", "non voglio più",
   ],
   // "TD" (退订) is the opt-out reply Chinese carriers and senders use.
   zh: ["停止", "停", "退订", "退訂", "取消订阅", "取消訂閱", "取消", "退出", "td", "{不要|别|別}再{发|發}了", "{不要|别|別}再{发|發}"],
@@ -169,6 +171,20 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{do not|dont|no longer} wish to {receive|get|be contacted|be texted|be messaged|hear from you}",
     "{you|u} {do not|dont|no longer} have my {consent|permission}",
     "hereby {withdraw|revoke|rescind}", "revocation", "opting out",
+    // Removal from the list without "me" ("remove me", "take me off" are above).
+    "{remove|delete|take|drop|erase} {this number|that number|the number|my number|my phone|my info|} {from|off} {the|your|this|that|ur|my|} {list|lists|mailing list|texting list|sms list|contact list|contacts|database|system}",
+    "{delete|remove|erase|drop} {this|that|the} {number|phone number|phone}",
+    // Not the person who signed up.
+    "{isnt|is not|aint|not} {my|our} {number|phone|phone number}", "{dont|do not} know {you|u|who this is}",
+    "{didnt|did not|never} {ask|asked} {for|to} {this|these|that|them|it|texts|messages|any|get|receive|be}",
+    // Do-not-disturb, cease and desist, halt, terminate.
+    "dnd", "do not disturb", "cease", "desist", "halt", "terminate", "count me out",
+    "unenroll", "unenrol", "disenroll", "unregister", "deregister", "unfollow", "unjoin",
+    // Preferring not to get them, being done with them, enough of them.
+    `{rather|prefer|like to} not {to|} {get|getting|receive|receiving|be getting|be receiving|have|be texted|be messaged|be contacted|hear from you}`,
+    `enough {with|of} {the|these|your|those|this|all the|all these|} {${MESSAGE_WORDS}|${PROMO_WORDS}|texting|messaging}`,
+    `{done|finished|over it|sick|tired|fed up} {with|of} {the|these|your|those|this|all the|all these|} {${MESSAGE_WORDS}|${PROMO_WORDS}|texting|messaging}`,
+    `{dont|do not|no longer} {need|want|like} {these|this|your|the|any|more|} {${MESSAGE_WORDS}|${PROMO_WORDS}}`,
   ],
   es: [
     "cancelar", "desuscribir", "desuscribirme", "desuscribanme", "desuscribeme",
@@ -183,6 +199,9 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "nunca me {suscribi|inscribi|registre}",
     "{numero equivocado|dejenme en paz|dejame en paz}",
     "{retiro|revoco|retirar|revocar|cancelo} mi {consentimiento|autorizacion|permiso}",
+    "{des|un|de}{suscribir|suscribirme|suscribirse|suscribanme|inscribir|inscribirme}", "anular {la|mi|} {suscripcion|inscripcion}",
+    "no quiero {recibir|mas|} {nada|mas mensajes|mas textos|sus mensajes|tus mensajes|ofertas|estos mensajes}",
+    "no {me|} {molesten|molestes|moleste} {mas|}",
   ],
   fr: [
     "arret", "arrêt", "arrete", "arrêter", "arretez", "arrêtez", "annuler",
@@ -193,6 +212,9 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{retirez|supprimez|enlevez} {moi|mon numero}",
     "{laissez moi tranquille|mauvais numero|faux numero}",
     "{je retire|retirer|je revoque|revoquer|jannule} mon consentement",
+    "ne {plus|pas} {recevoir|etre contacte|etre contactee|me contacter|menvoyer}",
+    "ne {veux|voulons|souhaite|souhaitons} plus {recevoir|rien recevoir|etre contacte|etre contactee|rien}",
+    "{desabonnez|desinscrivez|retirez|enlevez} moi",
   ],
   de: [
     "stopp", "abmelden", "abbestellen", "austragen", "widerrufe", "widerrufen",
@@ -203,6 +225,8 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{hör|hört|hören sie} auf",
     "{lasst|lass|lassen sie} mich in ruhe", "falsche nummer",
     "{ziehe|entziehe} {meine|die} {einwilligung|zustimmung}",
+    "{nicht mehr|keine} {erhalten|empfangen|bekommen|kontaktieren}", "{möchte|will|moechte} keine {sms|nachrichten|werbung}",
+    "{melden sie|meldet|melde} mich ab",
   ],
   pt: [
     "cancelar", "descadastrar", "descadastre", "descadastra", "descadastro",
@@ -214,6 +238,7 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "nunca me {cadastrei|inscrevi}",
     "{número errado|me deixe em paz|me deixa em paz}",
     "{retiro|revogo|retirar|revogar} {o|} meu consentimento",
+    "não {quero|desejo} {mais|} receber", "{me|} {descadastrem|descadastra|desinscreva|desinscrever}",
   ],
   it: [
     "annulla", "disiscrivimi", "disiscrivere", "disiscrivermi", "disiscrizione", "cancellami", "rimuovimi",
@@ -223,6 +248,7 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{toglietemi|toglimi|rimuovetemi|cancellatemi} {dalla lista|}",
     "{numero sbagliato|lasciatemi in pace|lasciami in pace}",
     "{revoco|ritiro|revocare|ritirare} il {mio|} consenso",
+    "disiscriviti", "disiscrivi", "disiscrivetemi", "{non|} voglio più ricevere", "non {scrivetemi|mandatemi|inviatemi} più",
   ],
   // Only words that cannot mean anything else inside a sentence: 取消 alone
   // is also "cancel my order" (取消订单), dùng/đúng fold to "dung".
@@ -457,6 +483,9 @@ const ORDER_NOUNS = [
   "order", "orders", "purchase", "purchases", "shipment", "shipping", "delivery", "package", "parcel", "item",
   "items", "box", "payment", "transaction", "reservation", "appointment", "booking", "preorder", "cart",
   "refund", "charge", "exchange", "return", "product", "size", "sizes", "color", "colors", "colour", "colours",
+  // Add-ons and repeat deliveries: "cancel gift wrap", "stop my auto-ship".
+  "gift", "wrap", "wrapping", "giftwrap", "engraving", "monogram", "autoship", "auto", "ship", "reorder",
+  "refill", "refills", "renewal", "autorenew", "shipments", "deliveries", "receipt", "receipts", "invoice", "invoices",
   "pedido", "pedidos", "orden", "compra", "compras", "envio", "paquete", "reserva",
   "commande", "commandes", "livraison", "achat", "colis",
   "bestellung", "lieferung", "paket", "kauf",
@@ -479,6 +508,23 @@ const CONTACTING = [
   "pestering", "hitting", "blowing", "phone", "me", "us", "number",
   // "quit everything" ends in -ing but includes the texts.
   "everything", "anything",
+];
+
+/**
+ * Other channels and documents someone may opt out of while keeping the texts:
+ * "unsubscribe from emails", "opt out of the paper receipt".
+ */
+const OTHER_CHANNELS = [
+  "email", "emails", "emailing", "mail", "mails", "e", "newsletter", "newsletters", "mailer", "mailers", "catalog", "catalogs",
+  "catalogue", "catalogues", "paper", "receipt", "receipts", "invoice", "invoices", "calls", "postcards", "flyers",
+  "inbox", "gmail",
+];
+
+/** The definitive opt-out words whose object can name something other than the texts. */
+const OBJECT_TAKING_OPT_OUTS = [
+  "stop", "stopall", "unsubscribe", "unsub", "un subscribe", "cancel", "cancle", "end", "quit", "revoke", "optout",
+  "opt out", "opt me out", "opted out", "opting out", "remove me", "remove us", "take me off", "get me off",
+  "unenroll", "unfollow", "unregister", "deregister", "terminate", "halt", "cease", "count me out",
 ];
 
 /** Things people quit that are not the texts: "quit smoking", "I quit my job". */
@@ -516,6 +562,36 @@ export interface ContextRule {
 }
 
 export const CONTEXT_RULES: readonly ContextRule[] = [
+  {
+    keywords: OBJECT_TAKING_OPT_OUTS,
+    effect: "veto",
+    near: OTHER_CHANNELS,
+    window: 5,
+    afterOnly: true,
+    unlessNear: [...MESSAGE_NOUNS, "everything", "all", "number", "phone"],
+    why: "unsubscribe from emails / opt out of the paper receipt is about another channel, not the texts",
+  },
+  {
+    keywords: [
+      "unsubscribe", "unsub", "un subscribe", "end", "revoke", "optout", "opt out", "opt me out", "terminate", "halt", "cease",
+      "remove me", "remove us", "take me off", "get me off", "count me out", "unenroll", "unfollow", "unregister", "deregister",
+    ],
+    effect: "veto",
+    near: ORDER_NOUNS,
+    window: 4,
+    afterOnly: true,
+    unlessNear: SOLICITATION_NOUNS,
+    why: "opt out of gift wrap / terminate my order is a customer-service request",
+  },
+  {
+    keywords: ["terminate", "unenroll", "unregister", "deregister", "unsubscribe", "opt out", "optout"],
+    effect: "unclear",
+    near: ACCOUNT_NOUNS,
+    window: 3,
+    afterOnly: true,
+    unlessNear: SOLICITATION_NOUNS,
+    why: "terminate my account / unenroll from rewards: probably the account, maybe everything; ask",
+  },
   {
     keywords: ["stop"],
     effect: "veto",
@@ -613,6 +689,31 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
     why: "when / what time does it end: probably about an offer, maybe about the texts",
   },
 ];
+
+/**
+ * Phrases that explicitly keep the texts ("unsubscribe from emails but keep
+ * texts", "cancel the order but still text me"): an opt-out word beside one
+ * is about something else, so the app asks once instead of opting out.
+ * Never "keep getting texts" or "keep texting me": those are complaints.
+ */
+export const KEEPS_THE_TEXTS: readonly string[] = [
+  "keep {the|my|your|} {texts|text|text messages|sms|messages|text alerts|txts}",
+  "{but|and|though} {still|} {text|txt|message|msg|sms} me",
+  "still {want|like|love|need} {the|your|} {texts|text messages|messages|sms|text alerts}",
+  "{texts|text messages|sms} {are|r} {fine|ok|okay|good}",
+].flatMap(expandAlternatives);
+
+/**
+ * The opt-out words people misspell most. A spelling counts as one of them
+ * after leetspeak ("st0p", "5TOP"), repeated letters and one swapped pair
+ * ("sotp", "tsop"); one letter missing or added only for the long words, where
+ * no common word is that close. Never a substituted letter ("cancer", "shop").
+ */
+export const MISSPELLED_OPT_OUTS: readonly string[] = ["stop", "stopall", "unsubscribe", "cancel", "optout", "revoke", "quit"];
+/** Real words one edit away from a long family word: never read as it. */
+export const NOT_MISSPELLINGS: readonly string[] = ["evoke", "cancels", "revoked"];
+/** Digits read as the letters they stand for. */
+export const LEET_LETTERS: Readonly<Record<string, string>> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t" };
 
 // ───────────────────────────── Twilio ─────────────────────────────
 

@@ -365,11 +365,25 @@ describe("properties", () => {
       .flatMap((table) => Object.values(table).flatMap((patterns) => (patterns ?? []).flatMap(expandAlternatives)))
       .flatMap(words),
   );
+  // Misspellings the classifier reads as STOP-family words: one slip from the word (digits as letters).
+  const family = ["stop", "stopal", "unsubscribe", "cancel", "optout", "revoke", "quit"];
+  const oneSlipApart = (a: string, b: string): boolean => {
+    if (a.length === b.length) {
+      const diff = [...a].flatMap((char, i) => (char === b[i] ? [] : [i]));
+      return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+    }
+    const [short, long] = a.length < b.length ? [a, b] : [b, a];
+    return long.length - short.length === 1 && long.length >= 6 && [...long].some((_, i) => long.slice(0, i) + long.slice(i + 1) === short);
+  };
+  const isMisspeltFamilyWord = (word: string) => {
+    const letters = squeeze(word.replace(/[013457]/g, (digit) => "oieast"[["0", "1", "3", "4", "5", "7"].indexOf(digit)]!));
+    return family.some((member) => oneSlipApart(letters, member) || (letters === member && letters !== word));
+  };
   const hasOptOutVocabulary = (body: string) => {
     const found = words(body);
     const spelledOut = found.length >= 2 && found.every((word) => word.length === 1) ? [found.join("")] : [];
     return [...found, ...spelledOut].some(
-      (word) => optOutVocabulary.has(squeeze(word)) || (word.startsWith("un") && word.length >= 5),
+      (word) => optOutVocabulary.has(squeeze(word)) || (word.startsWith("un") && word.length >= 5) || isMisspeltFamilyWord(word),
     );
   };
 
@@ -652,6 +666,162 @@ describe("the STOP family survives any decoration (property)", () => {
       fc.property(words, around, decorated, around, words, (before, left, word, right, after) => {
         const sentence = [...before.map(([w, p]) => `${w}${p} `), left, word, right, ...after.map(([w, p]) => ` ${w}${p}`)].join("");
         expect(intentOf(sentence)).toBe("opt_out");
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("revocations read as 'other' before (round 2)", () => {
+  it.each([
+    // Off the list, with or without "me".
+    "Remove from list", "delete this number from your list", "remove this number from your list", "take my number off the list",
+    "Please remove from the texting list", "erase my number from your database",
+    // Not the person who signed up.
+    "This isn't my number", "this is not my phone", "wrong number", "Wrong number buddy", "I didn't ask for this",
+    "I never asked for these texts", "did not ask to receive these", "I don't know who this is",
+    // Do-not-disturb, cease, halt, terminate, count me out.
+    "do not disturb", "DND", "dnd please", "please cease", "cease and desist", "CEASE", "halt", "please halt all messages",
+    "terminate", "terminate these texts", "count me out", "Count me out!",
+    // Rather not, enough with, done with.
+    "I'd rather not get these anymore", "I would prefer not to receive these", "rather not be texted", "enough with the texts",
+    "Enough of these messages!", "I'm done with these messages", "done with your texts", "sick of these texts",
+    "fed up with the spam", "I don't need these texts",
+    // Un- verbs.
+    "unenroll", "Unenroll me", "Unfollow", "unregister me", "deregister", "unjoin",
+  ])("%j opts out", (body) => {
+    expect(intentOf(body)).toBe("opt_out");
+  });
+
+  it.each([
+    // Spanish
+    "UNSUSCRIBIRME", "unsuscribir", "desuscribirse", "desinscribirme", "anular", "anular mi suscripción", "no quiero",
+    "No quiero, gracias", "no quiero recibir mensajes", "no quiero recibir nada", "no me molesten más",
+    // French
+    "ne plus recevoir", "je ne veux plus recevoir", "je ne veux plus rien", "désinscrivez-moi",
+    // Italian
+    "disiscriviti", "disiscrivi", "disiscrivetemi", "non voglio più ricevere messaggi", "non scrivetemi più",
+    // Portuguese
+    "não quero", "não quero receber", "não desejo mais receber", "me descadastrem",
+    // German
+    "melden Sie mich ab", "bitte meldet mich ab", "ich möchte keine SMS", "nicht mehr kontaktieren",
+  ])("%j opts out", (body) => {
+    expect(intentOf(body)).toBe("opt_out");
+  });
+
+  it.each([
+    ["st0p", "st0p"], ["5TOP", "5top"], ["tsop", "tsop"], ["c4ncel", "c4ncel"], ["unsubscr1be", "unsubscr1be"], ["cacnel", "cacnel"],
+  ])("records a misspelt word as written: %j → %j", (body, matched) => {
+    expect(classifyInbound(body)).toMatchObject({ intent: "opt_out", matched });
+  });
+
+  it.each(["shop now", "step by step", "cancer awareness month", "spot on!", "top seller?", "order 5701 status", "I'm out of town", "evoke the 90s"])(
+    "%j is not a misspelt opt-out (no substitutions, no lone digits)",
+    (body) => {
+      expect(intentOf(body)).toBe("other");
+    },
+  );
+});
+
+describe("an opt-out word about something else is not a revocation (round 2)", () => {
+  it.each([
+    "Can I unsubscribe from emails but keep texts?", "Cancel gift wrap", "Cancel the gift wrap, keep the order",
+    "How do I opt out of the paper receipt?", "stop my auto-ship", "unsubscribe me from the newsletter",
+    "opt me out of the catalog", "stop the emails please", "cancel my autoship", "end my gift wrap", "halt the order",
+    "how do I unsubscribe from email", "unsub from the mailers", "quit sending paper receipts",
+    "can you stop the email newsletter? texts are fine", "stop, but still text me deals", "cancel my order but keep the texts",
+    "please terminate my order", "opt out of gift wrapping", "terminate my account",
+  ])("%j gets at most one clarifying question", (body) => {
+    expect(["other", "ambiguous_opt_out"]).toContain(intentOf(body));
+  });
+
+  it.each([
+    "unsubscribe", "unsubscribe from texts", "unsubscribe me from these messages", "opt me out of the texts",
+    "stop emails and texts", "cancel the emails and the texts", "stop texting me, emails are fine", "cancel everything",
+    "opt out of everything", "unsubscribe me from all", "don't keep the texts coming, stop", "stop why do I keep getting texts",
+    "remove me from the mailing list",
+  ])("%j still opts out: the texts, me, everything, or nothing named", (body) => {
+    expect(intentOf(body)).toBe("opt_out");
+  });
+
+  /** Each opt-out word with the ways it takes an object. */
+  const wordAndLink = fc.oneof(
+    fc.tuple(fc.constantFrom("stop", "cancel", "end", "terminate", "halt"), fc.constantFrom(" ", " the ", " my ")),
+    fc.tuple(fc.constantFrom("unsubscribe", "unsub", "remove me", "unsubscribe me"), fc.constantFrom(" from ", " from the ", " from my ")),
+    fc.tuple(fc.constantFrom("opt out", "opt me out", "optout"), fc.constantFrom(" of ", " of the ", " of my ")),
+  );
+  const otherThing = fc.constantFrom(
+    "emails", "email newsletter", "paper receipt", "gift wrap", "auto-ship", "catalog", "mailers", "order", "gift wrapping",
+  );
+  const ending = fc.constantFrom("", "?", " please", ", thanks", "!");
+
+  it("an opt-out word whose object is another channel or an order never opts out (property)", () => {
+    fc.assert(
+      fc.property(wordAndLink, otherThing, ending, ([word, between], thing, end) => {
+        expect(intentOf(`${word}${between}${thing}${end}`)).not.toBe("opt_out");
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("the same opt-out word about the texts, or with the texts named beside the other thing, opts out (property)", () => {
+    const texts = fc.constantFrom("texts", "messages", "sms", "text messages", "text alerts");
+    fc.assert(
+      fc.property(wordAndLink, texts, otherThing, ([word, between], what, thing) => {
+        expect(intentOf(`${word}${between}${what}`)).toBe("opt_out");
+        expect(intentOf(`${word}${between}${thing} and the ${what}`)).toBe("opt_out");
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("misspelt and leetspeak STOP-family words still opt out (property)", () => {
+  const family = fc.constantFrom("stop", "unsubscribe", "cancel", "optout", "stopall", "revoke", "quit");
+  const leet: Record<string, string> = { o: "0", i: "1", e: "3", a: "4", s: "5", t: "7" };
+  const swap = (word: string, at: number) => {
+    const i = at % (word.length - 1);
+    return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+  };
+
+  /** Each a spelling a person might send: letters doubled, some as digits, one pair swapped, one dropped or doubled-in (long words). */
+  const misspelt = fc
+    .record({
+      word: family,
+      leetAt: fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }),
+      repeatAt: fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 12 }),
+      typo: fc.constantFrom("none", "swap", "drop", "extra"),
+      at: fc.nat(),
+      extra: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz"),
+      upper: fc.boolean(),
+    })
+    .map(({ word, leetAt, repeatAt, typo, at, extra, upper }) => {
+      let spelt: string = word;
+      if (typo === "swap") spelt = swap(word, at);
+      if (typo === "drop" && word.length >= 6) spelt = word.slice(0, at % word.length) + word.slice((at % word.length) + 1);
+      if (typo === "extra" && word.length >= 6) spelt = word.slice(0, at % word.length) + extra + word.slice(at % word.length);
+      // A word made only of digits is a number, not a word: keep at least one letter.
+      const chars = [...spelt].map((char, i) => (leetAt[i % leetAt.length] && leet[char] && i > 0 ? leet[char] : char));
+      const repeated = chars.map((char, i) => char.repeat(1 + repeatAt[i % repeatAt.length]!)).join("");
+      return { spelt, sent: upper ? repeated.toUpperCase() : repeated };
+    })
+    // Real words one edit away are deliberately not misreadings.
+    .filter(({ spelt }) => !["evoke", "cancels", "revoked"].includes(spelt.replace(/(.)\1+/g, "$1")))
+    .map(({ sent }) => sent);
+
+  it("alone", () => {
+    fc.assert(
+      fc.property(misspelt, fc.constantFrom("", "!", "!!", ".", " pls", " please", "?"), (word, end) => {
+        expect(intentOf(word + end)).toBe("opt_out");
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("inside a sentence", () => {
+    fc.assert(
+      fc.property(fc.constantFrom("I said ", "please ", "omg ", "ok "), misspelt, fc.constantFrom(" now", " already", "!!", ""), (before, word, after) => {
+        expect(intentOf(before + word + after)).toBe("opt_out");
       }),
       { numRuns: 3000 },
     );

@@ -13,6 +13,8 @@
  *    dropped (zero-width spaces, BOM, soft hyphens), every space one space.
  * 1. Tokens: case-folded, accents stripped (kept aside for language), apostrophes
  *    dropped ("don't" → "dont"), punctuation splits words and . ! ? , ; end a clause.
+ *    Leetspeak and the common misspellings of STOP, UNSUBSCRIBE, CANCEL… read
+ *    as the word ("st0p", "5TOP", "tsop", "cancl").
  * 2. Whole-body tables (keyword-lexicon.ts): the entire message, ignoring fillers
  *    ("please", "por favor"), repeated words and repeated letters; a help
  *    request may also be several sentences that are each one.
@@ -33,10 +35,14 @@ import {
   HELP_WHOLE_BODY,
   INTERNATIONAL_KEYWORDS,
   INVERTING_NEGATORS,
+  KEEPS_THE_TEXTS,
   type LanguageTable,
+  LEET_LETTERS,
   type LexiconLanguage,
   NEGATION_BRIDGES,
   NEGATORS,
+  NOT_MISSPELLINGS,
+  MISSPELLED_OPT_OUTS,
   OPT_IN_WHOLE_BODY,
   OPT_OUT_IN_TEXT,
   OPT_OUT_WHOLE_BODY,
@@ -79,7 +85,7 @@ export function classifyInbound(body: string, options: ClassifyOptions = {}): Cl
   if (whole?.entry.intent === "opt_out") return decide("opt_out", whole);
 
   const inText = scanInText(slots);
-  if (inText.optOut) return decide("opt_out", inText.optOut);
+  if (inText.optOut) return decide(keepsTheTexts(slots) ? "ambiguous_opt_out" : "opt_out", inText.optOut);
   if (whole?.entry.intent === "ambiguous_opt_out") return decide("ambiguous_opt_out", whole);
   if (inText.ambiguous) return decide("ambiguous_opt_out", inText.ambiguous);
   if (whole?.entry.intent === "help") return decide("help", whole);
@@ -175,7 +181,7 @@ function tokenizeNormalized(text: string): Slot[] {
       continue;
     }
     const plain = PLAIN_WORD.test(piece) ? piece : fold(piece);
-    if (plain) slots.push({ accented: piece, plain, squeezed: squeeze(plain) });
+    if (plain) slots.push({ accented: piece, plain, squeezed: spellingOf(plain) });
   }
   return slots;
 }
@@ -187,6 +193,50 @@ function fold(text: string): string {
 
 function squeeze(text: string): string {
   return text.replace(/(.)\1+/gu, "$1");
+}
+
+const LEET_DIGIT = /[013457]/g;
+const LETTER = /\p{L}/u;
+const DIGIT = /\d/;
+
+/**
+ * The squeezed form matching works on: repeated letters collapsed, digits in a
+ * word read as letters ("st0p", "5TOP"), and a misspelt opt-out word read as
+ * the word. A number alone ("1234") stays a number.
+ */
+function spellingOf(plain: string): string {
+  const letters = DIGIT.test(plain) && LETTER.test(plain) ? plain.replace(LEET_DIGIT, (digit) => LEET_LETTERS[digit] ?? digit) : plain;
+  const squeezed = squeeze(letters);
+  return MISSPELLINGS.get(squeezed) ?? squeezed;
+}
+
+/** Read as another word ("st0p", "tsop"): the word as written is the evidence. */
+const isMisspelt = (token: Token): boolean => squeeze(token.plain) !== token.squeezed;
+
+/** Every tolerated misspelling of a MISSPELLED_OPT_OUTS word (squeezed) → the word (squeezed). */
+const MISSPELLINGS = (() => {
+  const reserved = new Set([...MISSPELLED_OPT_OUTS, ...NOT_MISSPELLINGS].map(squeeze));
+  const map = new Map<string, string>();
+  for (const written of MISSPELLED_OPT_OUTS) {
+    // From the word as written and as squeezed: "stopall" and "stopal" are both STOPALL.
+    for (const form of new Set([written, squeeze(written)])) {
+      for (const variant of oneSlipFrom(form)) {
+        const key = squeeze(variant);
+        if (!reserved.has(key) && !map.has(key)) map.set(key, squeeze(written));
+      }
+    }
+  }
+  return map;
+})();
+
+/** One adjacent pair swapped; for words of six letters or more, also one letter dropped or added. */
+function* oneSlipFrom(word: string): Generator<string> {
+  for (let i = 0; i + 1 < word.length; i++) yield word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+  if (word.length < 6) return;
+  for (let i = 0; i < word.length; i++) yield word.slice(0, i) + word.slice(i + 1);
+  for (let i = 0; i <= word.length; i++) {
+    for (const letter of "abcdefghijklmnopqrstuvwxyz") yield word.slice(0, i) + letter + word.slice(i);
+  }
 }
 
 const realTokens = (slots: readonly Slot[]): Token[] => slots.filter((slot): slot is Token => slot !== null);
@@ -446,7 +496,7 @@ function matchWholeBody(slots: readonly Slot[], withoutFillers: readonly Token[]
       WHOLE_BODY.accented.get(joinKey(reading, "accented")) ??
       WHOLE_BODY.plain.get(joinKey(reading, "plain")) ??
       WHOLE_BODY.squeezed.get(joinKey(reading, "squeezed"));
-    if (entry) return { entry, matched: entry.display };
+    if (entry) return { entry, matched: reading.length === 1 && isMisspelt(reading[0]!) ? reading[0]!.plain : entry.display };
   }
   return null;
 }
@@ -496,6 +546,19 @@ interface Hit extends Found {
 }
 
 const UNSUBSCRIBE_TYPO = makePattern("opt_out", "unsubscribe", ["en"]);
+
+const KEEP_PHRASES = KEEPS_THE_TEXTS.map((phrase) => realTokens(tokenize(phrase)).map((token) => token.plain));
+const KEEP_NEGATORS = new Set(NEGATORS.en);
+
+/** "unsubscribe me from emails but keep texts": the message itself says the texts stay (unless "don't keep…"). */
+function keepsTheTexts(slots: readonly Slot[]): boolean {
+  return slots.some(
+    (slot, start) =>
+      slot !== null &&
+      !KEEP_NEGATORS.has(slots[start - 1]?.plain ?? "") &&
+      KEEP_PHRASES.some((phrase) => phrase.every((word, k) => slots[start + k]?.plain === word)),
+  );
+}
 
 function scanInText(slots: readonly Slot[]): { optOut: Hit | null; ambiguous: Hit | null } {
   let optOut: Hit | null = null;
@@ -553,7 +616,7 @@ function assess(slots: readonly Slot[], start: number, pattern: Pattern, first: 
   if (context === "veto") return null;
   return {
     entry: pattern,
-    matched: pattern === UNSUBSCRIBE_TYPO ? first.plain : pattern.display,
+    matched: pattern === UNSUBSCRIBE_TYPO || (pattern.squeezedTokens.length === 1 && isMisspelt(first)) ? first.plain : pattern.display,
     status: negation === "unclear" || context === "unclear" ? "unclear" : "affirmed",
     length: pattern.squeezedTokens.length,
   };
@@ -638,8 +701,12 @@ function fires(rule: CompiledRule, slots: readonly Slot[], start: number, end: n
   }
   if (rule.near.size === 0) return false;
   const around = clauseWindow(slots, start, end, rule.window, rule.afterOnly);
-  return around.some((word) => rule.near.has(word)) && !around.some((word) => rule.unlessNear.has(word));
+  // The texts named anywhere in the clause keep it about the texts: "stop my auto-ship and the texts".
+  return around.some((word) => rule.near.has(word)) && !clauseWindow(slots, start, end, CLAUSE, rule.afterOnly).some((word) => rule.unlessNear.has(word));
 }
+
+/** Longer than any clause worth reading: the whole clause. */
+const CLAUSE = 64;
 
 /** Up to `size` words either side of [start, end), without crossing a clause boundary. */
 function clauseWindow(slots: readonly Slot[], start: number, end: number, size: number, afterOnly: boolean): string[] {
