@@ -57,6 +57,19 @@ describe("inbound replies by kind, over HTTP", () => {
     ["Vietnamese without diacritics", "huy dang ky"],
     ["Korean", "수신거부"],
     ["Russian", "ОТПИСАТЬСЯ"],
+    ["removal without 'me'", "Remove from list"],
+    ["not the person who signed up", "This isn't my number"],
+    ["do-not-disturb", "DND"],
+    ["cease and desist", "cease and desist"],
+    ["a polite refusal", "I'd rather not get these anymore"],
+    ["done with them", "I'm done with these messages"],
+    ["an un- verb", "Unfollow"],
+    ["leetspeak", "5T0P"],
+    ["a swapped pair", "tsop pls"],
+    ["Spanish misspelling", "UNSUSCRIBIRME"],
+    ["Spanish refusal", "no quiero recibir mensajes"],
+    ["French", "je ne veux plus recevoir"],
+    ["Italian", "disiscriviti"],
   ])("%s unsubscribes a subscribed number and confirms once, in the shop's language", async (_kind, body) => {
     const shop = await createTestShop();
     const phone = await subscribedNumber(shop);
@@ -97,7 +110,11 @@ describe("inbound replies by kind, over HTTP", () => {
     },
   );
 
-  it.each(["When does the sale end?", "what time does it end", "quit smoking", "cancel my account on your website"])(
+  it.each([
+    "When does the sale end?", "what time does it end", "quit smoking", "cancel my account on your website",
+    "Can I unsubscribe from emails but keep texts?", "Cancel the gift wrap, keep the order",
+    "How do I opt out of the paper receipt?", "stop my auto-ship", "unsubscribe me from the newsletter",
+  ])(
     "%j keeps the subscriber, with at most one clarifying reply",
     async (body) => {
       const shop = await createTestShop();
