@@ -8,6 +8,7 @@ const base: PlanInput = {
   shopKeywords: ["JOIN", "DEALS"],
   doubleOptIn: true,
   twilioAnswered: false,
+  shopInstalled: true,
 };
 const plan = (overrides: Partial<PlanInput>) => planInbound({ ...base, ...overrides });
 
@@ -83,5 +84,25 @@ describe("intentOf", () => {
     expect(intentOf("ambiguous_opt_out", "HELP")).toBe("help");
     expect(intentOf("opt_out", "HELP")).toBe("opt_out");
     expect(intentOf("ambiguous_opt_out", null)).toBe("ambiguous_opt_out");
+  });
+});
+
+describe("planInbound for an uninstalled shop", () => {
+  const uninstalled = (overrides: Partial<PlanInput>) => plan({ shopInstalled: false, ...overrides });
+
+  it("still records and confirms every opt-out, and answers help and unclear texts", () => {
+    for (const status of ["none", "pending", "subscribed", "unsubscribed", "expired"] as EffectiveStatus[]) {
+      expect(uninstalled({ intent: "opt_out", matched: "stop", status })).toEqual({ action: "opt_out", reply: "opt_out_confirmation" });
+    }
+    expect(uninstalled({ intent: "help", matched: "help" })).toEqual({ action: null, reply: "help" });
+    expect(uninstalled({ intent: "ambiguous_opt_out", matched: "stop" })).toEqual({ action: null, reply: "clarify_opt_out" });
+  });
+
+  it("subscribes nobody and stays silent to opt-in words, whatever the status", () => {
+    for (const status of ["none", "pending", "subscribed", "unsubscribed", "expired"] as EffectiveStatus[]) {
+      for (const [matched, doubleOptIn] of [["JOIN", true], ["JOIN", false], ["start", true], ["y", true]] as const) {
+        expect(uninstalled({ intent: "opt_in", matched, status, doubleOptIn }), `${status} ${matched}`).toEqual({ action: null, reply: null });
+      }
+    }
   });
 });

@@ -22,6 +22,13 @@
  *   Twilio's or hit a blocked number. One exception: a double opt-in request.
  *   Twilio's generic START reply does not ask for confirmation, so without ours
  *   the new pending subscriber could never confirm.
+ * - While the shop is uninstalled (until a reinstall, or shop/redact deletes
+ *   it), its number is still its own: opt-outs are recorded and confirmed,
+ *   HELP and unclear texts answered, because an opt-out must never be lost and
+ *   a TwiML reply is the answer to the person's own text (the merchant pays
+ *   Twilio for it as for any reply, nothing more; no campaign or queued text
+ *   goes out). Opt-in words change nothing and get no reply: nobody joins a
+ *   program the merchant has switched off, and after a reinstall they text again.
  */
 import type { ComplianceReplyKind } from "../messaging/compose";
 import type { Classification, InboundIntent } from "../consent/keywords";
@@ -81,9 +88,15 @@ export interface PlanInput {
   shopKeywords: readonly string[];
   doubleOptIn: boolean;
   twilioAnswered: boolean;
+  /** False between app/uninstalled and a reinstall. */
+  shopInstalled: boolean;
 }
 
+const NOTHING: InboundPlan = { action: null, reply: null };
+
 export function planInbound(input: PlanInput): InboundPlan {
+  // An uninstalled shop subscribes nobody (see above); every other intent is handled as usual.
+  if (!input.shopInstalled && input.intent === "opt_in") return NOTHING;
   const plan = planAppReply(input);
   if (!input.twilioAnswered || plan.reply === "double_opt_in_request") return plan;
   return { action: plan.action, reply: null };

@@ -104,6 +104,7 @@ async function handle(
     shopKeywords: shop.extraOptInKeywords,
     doubleOptIn: shop.settings.doubleOptIn,
     twilioAnswered: twilioAnswered(shop.settings.keywordMode, classification.twilioKeyword, sms.optOutType, intent),
+    shopInstalled: shop.settings.uninstalledAt === null,
   });
 
   const subscriber = plan.action ? await applyPlan(sql, shop, sms, classification, plan.action, now) : current;

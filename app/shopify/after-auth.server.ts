@@ -18,6 +18,7 @@
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import { getCountries } from "libphonenumber-js";
 import prisma from "../db.server";
+import { forgetInboundShops } from "../shops/inbound-shop-cache.server";
 
 export const SHOP_PROFILE_QUERY = `#graphql
   query ShopProfileForInstall {
@@ -42,7 +43,10 @@ const COUNTRY_CODES: ReadonlySet<string> = new Set(getCountries());
 export async function afterShopAuth({ session, admin }: { session: { shop: string }; admin: Pick<AdminApiContext, "graphql"> }): Promise<void> {
   const { shop } = session;
   const { count: known } = await prisma.shop.updateMany({ where: { shop }, data: { uninstalledAt: null, installedAt: new Date() } });
-  if (known > 0) return;
+  if (known > 0) {
+    forgetInboundShops(shop); // a cached uninstalled shop would keep refusing opt-ins here for a while
+    return;
+  }
 
   const profile = await shopProfile(admin, shop);
   const country = profile?.billingAddress.countryCodeV2 ?? null;

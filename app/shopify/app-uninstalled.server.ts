@@ -1,5 +1,6 @@
 import prisma from "../db.server";
 import type { MessageStatus } from "../messaging/message-status";
+import { forgetInboundShops } from "../shops/inbound-shop-cache.server";
 
 export type AppUninstalledOutcome =
   | { outcome: "uninstalled"; cancelledMessages: number; deletedSessions: number }
@@ -20,7 +21,7 @@ export type AppUninstalledOutcome =
  */
 export async function handleAppUninstalled(shop: string, options: { triggeredAt?: Date | null; now?: Date } = {}): Promise<AppUninstalledOutcome> {
   const { triggeredAt = null, now = new Date() } = options;
-  return prisma.$transaction(async (tx) => {
+  const result = await prisma.$transaction(async (tx) => {
     // One conditional write, so a reinstall committing meanwhile is never overwritten.
     const current = triggeredAt ? { installedAt: { lte: triggeredAt } } : {};
     const { count } = await tx.shop.updateMany({ where: { shop, ...current }, data: { uninstalledAt: now } });
@@ -35,6 +36,9 @@ export async function handleAppUninstalled(shop: string, options: { triggeredAt?
     const sessions = await tx.session.deleteMany({ where: { shop } });
     return { outcome: "uninstalled", cancelledMessages: cancelled.count, deletedSessions: sessions.count } as const;
   });
+  // Its inbound texts now subscribe nobody (planInbound): apply that at once on this instance.
+  if (result.outcome === "uninstalled") forgetInboundShops(shop);
+  return result;
 }
 
 /** X-Shopify-Triggered-At as a time; null when absent or unreadable. */

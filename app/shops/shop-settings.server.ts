@@ -175,7 +175,7 @@ export function getShopSettings(shop: string): Promise<Shop | null> {
 }
 
 /**
- * The installed shops an inbound text may belong to, most trusted first: the
+ * The shops an inbound text may belong to, most trusted first: the
  * one owning the webhook's Messaging Service, then the one owning the number it
  * was sent to. Each is unique, so there are at most two, and two only when the
  * Messaging Service and the number are configured in different shops. That
@@ -185,6 +185,10 @@ export function getShopSettings(shop: string): Promise<Shop | null> {
  * signature: only the Twilio account that owns the number can produce it. So
  * a misconfigured (or hostile) shop can neither take the texts nor make the
  * real owner's STOP fail.
+ *
+ * Uninstalled shops are candidates too: until shop/redact deletes it, the
+ * number is still the shop's, and a STOP sent to it must be recorded. What an
+ * uninstalled shop may do with a text is decided by planInbound.
  */
 export async function findInboundShopCandidates(to: string, messagingServiceSid?: string | null): Promise<Shop[]> {
   const [byService, byNumber] = await Promise.all([
@@ -193,7 +197,7 @@ export async function findInboundShopCandidates(to: string, messagingServiceSid?
   ]);
   const candidates: Shop[] = [];
   for (const found of [byService, byNumber]) {
-    if (found && found.uninstalledAt === null && !candidates.some((candidate) => candidate.shop === found.shop)) candidates.push(found);
+    if (found && !candidates.some((candidate) => candidate.shop === found.shop)) candidates.push(found);
   }
   return candidates;
 }

@@ -55,7 +55,6 @@ describe("uninstall, then reinstall", () => {
 
     expect((await uninstall(shop.shop)).status).toBe(200);
     const stopper = newPhone();
-    expect((await inbound.postSigned(inboundParams(shop, stopper, "STOP"), shop.authToken)).status).toBe(404); // uninstalled: nobody answers
 
     await openAdmin(shop.shop);
 
@@ -71,6 +70,44 @@ describe("uninstall, then reinstall", () => {
     await enqueueMessage(shop.shop, { phone: subscriber.phone, subscriberId: subscriber.id, body: "Acme Outfitters: we are back! Reply STOP to opt out", kind: "marketing" }, prisma);
     expect(await dispatchDueMessages()).toMatchObject({ claimed: 1, accepted: 1 });
     expect(twilioServer.messages.filter((message) => message.to === subscriber.phone)).toHaveLength(1);
+  });
+
+  it("records and confirms a STOP sent while the shop is uninstalled, so no campaign texts that person after the reinstall", async () => {
+    const shop = await createTestShop();
+    await connectShop(admin, shop.shop);
+    const { subscriber } = await applyConsentChange({ shop: shop.shop, phone: newPhone(), action: "opt_in", source: "admin", evidence: { staff: "test" } });
+    expect((await uninstall(shop.shop)).status).toBe(200);
+
+    const reply = await inbound.postSigned(inboundParams(shop, subscriber.phone, "please stop texting me"), shop.authToken);
+
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain("You are unsubscribed");
+    expect((await prisma.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).status).toBe("unsubscribed");
+    expect(await prisma.consentEvent.count({ where: { shop: shop.shop, phone: subscriber.phone, kind: "opted_out", source: "keyword" } })).toBe(1);
+
+    await openAdmin(shop.shop);
+    await enqueueMessage(shop.shop, { phone: subscriber.phone, subscriberId: subscriber.id, body: "Acme Outfitters: we are back! Reply STOP to opt out", kind: "marketing" }, prisma);
+    await dispatchDueMessages();
+    expect(twilioServer.messages.filter((message) => message.to === subscriber.phone)).toEqual([]);
+  });
+
+  it("while the shop is uninstalled, refuses a wrong signature and lets no opt-in word subscribe anyone", async () => {
+    const shop = await createTestShop({ doubleOptIn: false });
+    await connectShop(admin, shop.shop);
+    const { subscriber: pending } = await applyConsentChange({ shop: shop.shop, phone: newPhone(), action: "request_opt_in", source: "admin", evidence: { staff: "test" } });
+    expect((await uninstall(shop.shop)).status).toBe(200);
+    const stranger = newPhone();
+
+    expect((await inbound.postSigned(inboundParams(shop, stranger, "STOP"), "not-the-shops-token")).status).toBe(403);
+    for (const [phone, body] of [[stranger, "JOIN"], [stranger, "START"], [pending.phone, "YES"]] as const) {
+      const reply = await inbound.postSigned(inboundParams(shop, phone, body), shop.authToken);
+      expect([reply.status, reply.body], body).toEqual([200, '<?xml version="1.0" encoding="UTF-8"?><Response/>']);
+    }
+
+    expect(await prisma.subscriber.findUnique({ where: { shop_phone: { shop: shop.shop, phone: stranger } } })).toBeNull();
+    expect((await prisma.subscriber.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("pending");
+    expect(await prisma.consentEvent.count({ where: { shop: shop.shop, source: "keyword" } })).toBe(0);
+    expect(await prisma.inboundMessage.count({ where: { shop: shop.shop } })).toBe(3); // the 403 wrote nothing
   });
 
   it("ignores a late retry of the old app/uninstalled after the reinstall, and honours a new one", async () => {
