@@ -181,7 +181,8 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "dnd", "do not disturb", "cease", "desist", "halt", "terminate", "count me out",
     "unenroll", "unenrol", "disenroll", "unregister", "deregister", "unfollow", "unjoin",
     // Preferring not to get them, being done with them, enough of them.
-    `{rather|prefer|like to} not {to|} {get|getting|receive|receiving|be getting|be receiving|have|be texted|be messaged|be contacted|hear from you}`,
+    `{rather|prefer|like to} not {to|} {get|getting|receive|receiving|be getting|be receiving|have} {these|them|this|your|the|any|more|} {${MESSAGE_WORDS}|${PROMO_WORDS}|these|them|anymore|any more}`,
+    "{rather|prefer|like to} not {to|} {be texted|be messaged|be contacted|hear from you}",
     `enough {with|of} {the|these|your|those|this|all the|all these|} {${MESSAGE_WORDS}|${PROMO_WORDS}|texting|messaging}`,
     `{done|finished|over it|sick|tired|fed up} {with|of} {the|these|your|those|this|all the|all these|} {${MESSAGE_WORDS}|${PROMO_WORDS}|texting|messaging}`,
     `{dont|do not|no longer} {need|want|like} {these|this|your|the|any|more|} {${MESSAGE_WORDS}|${PROMO_WORDS}}`,
@@ -200,7 +201,7 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{numero equivocado|dejenme en paz|dejame en paz}",
     "{retiro|revoco|retirar|revocar|cancelo} mi {consentimiento|autorizacion|permiso}",
     "{des|un|de}{suscribir|suscribirme|suscribirse|suscribanme|inscribir|inscribirme}", "anular {la|mi|} {suscripcion|inscripcion}",
-    "no quiero {recibir|mas|} {nada|mas mensajes|mas textos|sus mensajes|tus mensajes|ofertas|estos mensajes}",
+    "no quiero {recibir|mas|} {mas mensajes|mas textos|sus mensajes|tus mensajes|ofertas|estos mensajes}", "no quiero recibir nada",
     "no {me|} {molesten|molestes|moleste} {mas|}",
   ],
   fr: [
@@ -212,7 +213,7 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{retirez|supprimez|enlevez} {moi|mon numero}",
     "{laissez moi tranquille|mauvais numero|faux numero}",
     "{je retire|retirer|je revoque|revoquer|jannule} mon consentement",
-    "ne {plus|pas} {recevoir|etre contacte|etre contactee|me contacter|menvoyer}",
+    "ne plus {recevoir|etre contacte|etre contactee|me contacter|menvoyer}",
     "ne {veux|voulons|souhaite|souhaitons} plus {recevoir|rien recevoir|etre contacte|etre contactee|rien}",
     "{desabonnez|desinscrivez|retirez|enlevez} moi",
   ],
@@ -225,7 +226,7 @@ export const OPT_OUT_IN_TEXT: LanguageTable = {
     "{hör|hört|hören sie} auf",
     "{lasst|lass|lassen sie} mich in ruhe", "falsche nummer",
     "{ziehe|entziehe} {meine|die} {einwilligung|zustimmung}",
-    "{nicht mehr|keine} {erhalten|empfangen|bekommen|kontaktieren}", "{möchte|will|moechte} keine {sms|nachrichten|werbung}",
+    "nicht mehr {erhalten|empfangen|bekommen|kontaktieren}", "{möchte|will|moechte} keine {sms|nachrichten|werbung}",
     "{melden sie|meldet|melde} mich ab",
   ],
   pt: [
@@ -563,6 +564,12 @@ export interface ContextRule {
 
 export const CONTEXT_RULES: readonly ContextRule[] = [
   {
+    keywords: expandAlternatives("{didnt|did not|never} {ask|asked} {for|to} this"),
+    effect: "unclear",
+    next: [...ORDER_NOUNS, "one", "item", "style", "shirt", "dress", "shoes", "pair", "fit", "design"],
+    why: "I didn't ask for this color / size is about the order; I didn't ask for this (texts) is not: ask",
+  },
+  {
     keywords: OBJECT_TAKING_OPT_OUTS,
     effect: "veto",
     near: OTHER_CHANNELS,
@@ -698,7 +705,7 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
  */
 export const KEEPS_THE_TEXTS: readonly string[] = [
   "keep {the|my|your|} {texts|text|text messages|sms|messages|text alerts|txts}",
-  "{but|and|though} {still|} {text|txt|message|msg|sms} me",
+  "{but|though} {still|} {text|txt|message|msg|sms} me", "and still {text|txt|message|msg|sms} me",
   "still {want|like|love|need} {the|your|} {texts|text messages|messages|sms|text alerts}",
   "{texts|text messages|sms} {are|r} {fine|ok|okay|good}",
 ].flatMap(expandAlternatives);

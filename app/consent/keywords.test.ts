@@ -685,6 +685,7 @@ describe("revocations read as 'other' before (round 2)", () => {
     "terminate", "terminate these texts", "count me out", "Count me out!",
     // Rather not, enough with, done with.
     "I'd rather not get these anymore", "I would prefer not to receive these", "rather not be texted", "enough with the texts",
+    "keep your texts to yourself, stop", "I didn't ask for this", "stop! and text me nothing else",
     "Enough of these messages!", "I'm done with these messages", "done with your texts", "sick of these texts",
     "fed up with the spam", "I don't need these texts",
     // Un- verbs.
@@ -730,7 +731,9 @@ describe("an opt-out word about something else is not a revocation (round 2)", (
     "opt me out of the catalog", "stop the emails please", "cancel my autoship", "end my gift wrap", "halt the order",
     "how do I unsubscribe from email", "unsub from the mailers", "quit sending paper receipts",
     "can you stop the email newsletter? texts are fine", "stop, but still text me deals", "cancel my order but keep the texts",
-    "please terminate my order", "opt out of gift wrapping", "terminate my account",
+    "please terminate my order", "opt out of gift wrapping", "terminate my account", "I didn't ask for this color",
+    "I'd rather not get the blue one", "j'ai peur de ne pas recevoir ma commande", "no quiero nada más, gracias",
+    "Ich habe keine bekommen", "cancel the emails but still text me",
   ])("%j gets at most one clarifying question", (body) => {
     expect(["other", "ambiguous_opt_out"]).toContain(intentOf(body));
   });

@@ -549,14 +549,19 @@ const UNSUBSCRIBE_TYPO = makePattern("opt_out", "unsubscribe", ["en"]);
 
 const KEEP_PHRASES = KEEPS_THE_TEXTS.map((phrase) => realTokens(tokenize(phrase)).map((token) => token.plain));
 const KEEP_NEGATORS = new Set(NEGATORS.en);
+/** "keep your texts to yourself", "keep the texts away": the opposite of keeping them. */
+const AWAY = new Set(["to", "away", "out", "off"]);
 
-/** "unsubscribe me from emails but keep texts": the message itself says the texts stay (unless "don't keep…"). */
+/** "unsubscribe me from emails but keep texts": the message itself says the texts stay (not "don't keep…", "keep … to yourself"). */
 function keepsTheTexts(slots: readonly Slot[]): boolean {
   return slots.some(
     (slot, start) =>
       slot !== null &&
       !KEEP_NEGATORS.has(slots[start - 1]?.plain ?? "") &&
-      KEEP_PHRASES.some((phrase) => phrase.every((word, k) => slots[start + k]?.plain === word)),
+      KEEP_PHRASES.some(
+        (phrase) =>
+          phrase.every((word, k) => slots[start + k]?.plain === word) && !AWAY.has(slots[start + phrase.length]?.plain ?? ""),
+      ),
   );
 }
 
