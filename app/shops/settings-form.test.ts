@@ -85,6 +85,13 @@ describe("settings form", () => {
     },
   );
 
+  it("refuses a support contact made only of invisible characters", () => {
+    expect(parseSettingsForm(form({ ...VALID, supportContact: "\u200b\u200b\u200b\u0000" }))).toEqual({
+      ok: false,
+      errors: { supportContact: "Enter an e-mail address, phone number or URL for HELP replies" },
+    });
+  });
+
   it("keeps a brand name's visible characters and drops the invisible ones", () => {
     expect(shopSettingsSchema.parse({ brandName: "\u200bJuniper\u0000 & Pine\u2060", supportContact: "help@acme.test" }).brandName).toBe("Juniper & Pine");
   });

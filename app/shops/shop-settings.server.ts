@@ -59,7 +59,10 @@ export const shopSettingsSchema = z.object({
         .max(40, "At most 40 characters: it starts every text")
         .regex(/[\p{L}\p{N}]/u, "The brand name needs letters or digits subscribers can read"),
     ),
-  supportContact: z.string().trim().min(3, "Enter an e-mail address, phone number or URL for HELP replies").max(80, "At most 80 characters"),
+  supportContact: z
+    .string()
+    .transform(withoutInvisibleCharacters)
+    .pipe(z.string().trim().min(3, "Enter an e-mail address, phone number or URL for HELP replies").max(80, "At most 80 characters")),
   termsUrl: httpsUrl("terms").nullish(),
   privacyUrl: httpsUrl("privacy policy").nullish(),
   twilioAccountSid: twilioSid("AC", "Twilio account SIDs start with AC and have 34 characters").nullish(),
