@@ -11,7 +11,7 @@
  * 2. Before the order is looked up in Shopify (the one expensive step), the
  *    unproven attempt counts against its sender (`limitThankYouRequests`):
  *    - per client, 12 in 10 minutes: the TCP peer, or the address a trusted
- *      proxy reports (see clientAddressOf in thank-you-request.ts), never an
+ *      proxy reports (see rateLimitClientOf in thank-you-request.ts), never an
  *      address the client writes itself; an IPv6 client counts by its /64,
  *      the block one subscriber gets, so a new address per request is
  *      still one client;
