@@ -11,6 +11,10 @@
  * app/db/sql.server.ts): while they hold it, Prisma waits, exactly as it waits
  * for one of its own transactions. So a Prisma call from inside that work
  * would wait forever: plain-sql-guard.ts makes it throw instead.
+ *
+ * Another process (the worker) writes the same file: every transaction here
+ * begins IMMEDIATE, so it waits for that process's write lock up front
+ * instead of failing half-way (see beginImmediate).
  */
 import type { Database } from "better-sqlite3";
 import { startWalCheckpointer } from "./sqlite-checkpointer";
@@ -36,6 +40,30 @@ class Lock {
       release();
     }
   }
+}
+
+/**
+ * A Prisma transaction begun with BEGIN IMMEDIATE on the adapter's connection.
+ * Prisma's own (a deferred BEGIN) takes the write lock only at its first
+ * write: if another process (the worker) committed after the transaction's
+ * first read, that write fails at once with SQLITE_BUSY_SNAPSHOT, and if the
+ * other process holds the lock right then, with SQLITE_BUSY; the busy timeout
+ * helps neither. Taking the lock up front waits for it (up to the busy
+ * timeout) while the transaction has read nothing yet. Prisma sends COMMIT
+ * and ROLLBACK itself (usePhantomQuery: false), as it does with the adapter's
+ * own transactions.
+ */
+async function beginImmediate(adapter: SqlDriverAdapter): Promise<Transaction> {
+  await adapter.executeRaw({ sql: "BEGIN IMMEDIATE", args: [], argTypes: [] });
+  return {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    options: { usePhantomQuery: false },
+    queryRaw: (query) => adapter.queryRaw(query),
+    executeRaw: (query) => adapter.executeRaw(query),
+    commit: async () => {},
+    rollback: async () => {},
+  };
 }
 
 function holdUntilEnd(transaction: Transaction, release: () => void): Transaction {
@@ -91,9 +119,11 @@ export function serializeSqliteAdapter(adapter: SqlDriverAdapter, onDispose: () 
     executeScript: (script) => lock.run(() => adapter.executeScript(script)),
     ...(adapter.getConnectionInfo ? { getConnectionInfo: () => adapter.getConnectionInfo!() } : {}),
     async startTransaction(isolationLevel) {
+      // SQLite transactions are serializable; the adapter refuses any other level, so let it say so.
+      if (isolationLevel && isolationLevel !== "SERIALIZABLE") return adapter.startTransaction(isolationLevel);
       const release = await lock.acquire();
       try {
-        return holdUntilEnd(await adapter.startTransaction(isolationLevel), release);
+        return holdUntilEnd(await beginImmediate(adapter), release);
       } catch (error) {
         release();
         throw error;

@@ -255,3 +255,25 @@ export function isUniqueViolation(error: unknown): boolean {
     code === "23505" // unique_violation, as node-postgres throws it
   );
 }
+
+/**
+ * The database could not take the write in time, and nothing was written:
+ * SQLite's write lock stayed with another process past the busy timeout
+ * (Prisma: P1008, or P2010 around a raw query; better-sqlite3: SQLITE_BUSY*),
+ * a Prisma transaction could not start in time (P2028), or PostgreSQL gave
+ * up waiting for a lock or on a conflict. Trying again later may succeed.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return (
+    code === "P1008" ||
+    code === "P2028" ||
+    code === "P2034" || // write conflict or deadlock: Prisma's own advice is to retry
+    (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "SocketTimeout") ||
+    (typeof code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(code)) ||
+    code === "40001" || // serialization_failure
+    code === "40P01" || // deadlock_detected
+    code === "55P03" // lock_not_available (lock_timeout)
+  );
+}

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { isDatabaseBusy } from "~/db/sql.server";
 import { statusCallbackSchema } from "~/messaging/delivery-status";
 import { applyDeliveryStatus, findStatusCallbackTarget } from "~/messaging/delivery-status.server";
 import { parseTwilioForm, plainText, requireValidTwilioSignature } from "~/messaging/twilio-webhook.server";
@@ -17,6 +18,15 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!target) return plainText(404, "Unknown MessageSid");
   requireValidTwilioSignature(request, params, target.authToken);
 
-  await applyDeliveryStatus(target.message, parsed.data);
+  try {
+    await applyDeliveryStatus(target.message, parsed.data);
+  } catch (error) {
+    if (!isDatabaseBusy(error)) throw error;
+    // Twilio does not retry a status callback unless asked to (and then only on a 5xx): say "try again", never "bad request", and tell an operator.
+    console.error(`Status callback ${parsed.data.MessageSid} (${parsed.data.MessageStatus}) not recorded: the database stayed busy.`, error);
+    const busy = plainText(503, "The database is busy; try again");
+    busy.headers.set("Retry-After", "1");
+    return busy;
+  }
   return new Response(null, { status: 204 });
 }
