@@ -485,7 +485,7 @@ const ORDER_NOUNS = [
   "items", "box", "payment", "transaction", "reservation", "appointment", "booking", "preorder", "cart",
   "refund", "charge", "exchange", "return", "product", "size", "sizes", "color", "colors", "colour", "colours",
   // Add-ons and repeat deliveries: "cancel gift wrap", "stop my auto-ship".
-  "gift", "wrap", "wrapping", "giftwrap", "engraving", "monogram", "autoship", "auto", "ship", "reorder",
+  "wrap", "wrapping", "giftwrap", "engraving", "monogram", "autoship", "autoshipment", "auto", "reorder",
   "refill", "refills", "renewal", "autorenew", "shipments", "deliveries", "receipt", "receipts", "invoice", "invoices",
   "pedido", "pedidos", "orden", "compra", "compras", "envio", "paquete", "reserva",
   "commande", "commandes", "livraison", "achat", "colis",
@@ -517,7 +517,7 @@ const CONTACTING = [
  */
 const OTHER_CHANNELS = [
   "email", "emails", "emailing", "mail", "mails", "e", "newsletter", "newsletters", "mailer", "mailers", "catalog", "catalogs",
-  "catalogue", "catalogues", "paper", "receipt", "receipts", "invoice", "invoices", "calls", "postcards", "flyers",
+  "catalogue", "catalogues", "paper", "receipt", "receipts", "invoice", "invoices", "postcards", "flyers",
   "inbox", "gmail",
 ];
 
@@ -585,7 +585,7 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
     ],
     effect: "veto",
     near: ORDER_NOUNS,
-    window: 4,
+    window: 5,
     afterOnly: true,
     unlessNear: SOLICITATION_NOUNS,
     why: "opt out of gift wrap / terminate my order is a customer-service request",
