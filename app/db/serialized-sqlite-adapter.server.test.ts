@@ -1,5 +1,7 @@
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import prisma, { databaseProvider, withSqlTransaction } from "../db.server";
+import { resolveDatabaseUrl, sqliteFilePath } from "./database-url";
 
 /** Another request's transaction: writes a campaign, stays open 100 ms, then rolls back. Resolves once it is open. */
 async function openTransactionThatRollsBack(shop: string): Promise<{ outcome: Promise<string> }> {
@@ -53,5 +55,35 @@ describe("plain-SQL transactions (withSqlTransaction)", () => {
     expect(await viaSql).toBe(1);
 
     expect(await campaignNames(shop)).toEqual(["plain sql"]);
+  });
+});
+
+// The worker writes the same SQLite file from another process. A transaction that began deferred (Prisma's own BEGIN)
+// and read first could not write once that process had committed (SQLITE_BUSY_SNAPSHOT): the callback answered 500.
+describe.runIf(databaseProvider() === "sqlite")("Prisma transactions beside another process's connection", () => {
+  it("hold the write lock from BEGIN, so a read-then-write transaction commits even when the other connection writes in between", async () => {
+    const shop = "write-lock.myshopify.com";
+    const other = new Database(sqliteFilePath(resolveDatabaseUrl()), { timeout: 0 });
+    const now = new Date().toISOString();
+    const otherWrite = (name: string) =>
+      other.prepare(`INSERT INTO "Campaign" ("id", "shop", "name", "body", "status", "createdAt", "updatedAt") VALUES (?, ?, ?, 'x', 'draft', ?, ?)`).run(name, shop, name, now, now);
+    let whileOpen: unknown;
+    try {
+      await prisma.$transaction(async (tx) => {
+        await tx.campaign.count({ where: { shop } }); // a read first, as applyDeliveryStatus reads the subscriber
+        try {
+          otherWrite("other, while open");
+        } catch (error) {
+          whileOpen = error;
+        }
+        await tx.campaign.create({ data: { shop, name: "in transaction", body: "x" } });
+      });
+      otherWrite("other, after");
+    } finally {
+      other.close();
+    }
+
+    expect(whileOpen).toMatchObject({ code: "SQLITE_BUSY" }); // it waits for the lock (here: not at all) instead of slipping in
+    expect(await campaignNames(shop)).toEqual(["in transaction", "other, after"]);
   });
 });
