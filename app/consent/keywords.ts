@@ -547,22 +547,28 @@ interface Hit extends Found {
 
 const UNSUBSCRIBE_TYPO = makePattern("opt_out", "unsubscribe", ["en"]);
 
-const KEEP_PHRASES = KEEPS_THE_TEXTS.map((phrase) => realTokens(tokenize(phrase)).map((token) => token.plain));
+/** Keep-the-texts phrases by first word, so most words cost one lookup. */
+const KEEP_PHRASES = (() => {
+  const byFirst = new Map<string, string[][]>();
+  for (const phrase of KEEPS_THE_TEXTS) {
+    const words = realTokens(tokenize(phrase)).map((token) => token.plain);
+    byFirst.set(words[0]!, [...(byFirst.get(words[0]!) ?? []), words]);
+  }
+  return byFirst;
+})();
 const KEEP_NEGATORS = new Set(NEGATORS.en);
 /** "keep your texts to yourself", "keep the texts away": the opposite of keeping them. */
 const AWAY = new Set(["to", "away", "out", "off"]);
 
 /** "unsubscribe me from emails but keep texts": the message itself says the texts stay (not "don't keep…", "keep … to yourself"). */
 function keepsTheTexts(slots: readonly Slot[]): boolean {
-  return slots.some(
-    (slot, start) =>
-      slot !== null &&
-      !KEEP_NEGATORS.has(slots[start - 1]?.plain ?? "") &&
-      KEEP_PHRASES.some(
-        (phrase) =>
-          phrase.every((word, k) => slots[start + k]?.plain === word) && !AWAY.has(slots[start + phrase.length]?.plain ?? ""),
-      ),
-  );
+  return slots.some((slot, start) => {
+    const phrases = slot ? KEEP_PHRASES.get(slot.plain) : undefined;
+    if (!phrases || KEEP_NEGATORS.has(slots[start - 1]?.plain ?? "")) return false;
+    return phrases.some(
+      (phrase) => phrase.every((word, k) => slots[start + k]?.plain === word) && !AWAY.has(slots[start + phrase.length]?.plain ?? ""),
+    );
+  });
 }
 
 function scanInText(slots: readonly Slot[]): { optOut: Hit | null; ambiguous: Hit | null } {
