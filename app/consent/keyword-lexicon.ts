@@ -707,7 +707,6 @@ export const KEEPS_THE_TEXTS: readonly string[] = [
   "keep {the|my|your|} {texts|text|text messages|sms|messages|text alerts|txts}",
   "{but|though} {still|} {text|txt|message|msg|sms} me", "and still {text|txt|message|msg|sms} me",
   "still {want|like|love|need} {the|your|} {texts|text messages|messages|sms|text alerts}",
-  "{texts|text messages|sms} {are|r} {fine|ok|okay|good}",
 ].flatMap(expandAlternatives);
 
 /**

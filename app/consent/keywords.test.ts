@@ -686,7 +686,7 @@ describe("revocations read as 'other' before (round 2)", () => {
     // Rather not, enough with, done with.
     "I'd rather not get these anymore", "I would prefer not to receive these", "rather not be texted", "enough with the texts",
     "keep your texts to yourself, stop", "I didn't ask for this", "stop! and text me nothing else",
-    "stop sending me gift ideas", "stop the calls", "stop, I'll ship it back",
+    "stop sending me gift ideas", "stop the calls", "stop, I'll ship it back", "stop texts are fine",
     "Enough of these messages!", "I'm done with these messages", "done with your texts", "sick of these texts",
     "fed up with the spam", "I don't need these texts",
     // Un- verbs.
