@@ -167,8 +167,11 @@ describe(`the Prisma client inside withSqlTransaction's work (${databaseProvider
       return prisma.inboundMessage.count();
     });
     const viaTransaction = withSqlTransaction(() => prisma.$transaction((tx) => tx.inboundMessage.count()));
-    await expect(viaModel).rejects.toThrow(/inside withSqlTransaction/);
-    await expect(viaTransaction).rejects.toThrow(/inside withSqlTransaction/);
+    // Both awaited together: a rejection waiting for its turn would count as unhandled.
+    await Promise.all([
+      expect(viaModel).rejects.toThrow(/inside withSqlTransaction/),
+      expect(viaTransaction).rejects.toThrow(/inside withSqlTransaction/),
+    ]);
     // Outside the work, the same calls run.
     expect(await prisma.inboundMessage.count()).toBeGreaterThanOrEqual(0);
   });
