@@ -21,7 +21,10 @@ import { isUniqueViolation, type Sql } from "../db/sql.server";
 import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
 import type { InboundShop } from "../shops/inbound-shop-cache.server";
 import { applyConsentChange, hasLapsed } from "./consent-engine.server";
-import { findSubscriber } from "./subscriber-sql.server";
+import { findSubscriber, loadSubscribers } from "./subscriber-sql.server";
+import { lockConsentChain } from "./ledger.server";
+import { redactedPhoneKey } from "../compliance/redacted-phone.server";
+import type { BatchHint } from "../db/group-commit";
 import { intentOf, planInbound, twilioAnswered, type EffectiveStatus, type InboundAction } from "./inbound-reply-plan";
 import type { InboundSms } from "./inbound-sms-params";
 import { classifyInbound, type Classification, type InboundIntent, type Language } from "./keywords";
@@ -50,12 +53,17 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
   const classification = classifyInbound(sms.body, { extraOptInKeywords: shop.extraOptInKeywords });
   const intent = intentOf(classification.intent, sms.optOutType);
   // A text that may change consent queues with the shop's other consent changes; the rest never wait behind them.
-  const transaction = { mayLockChainOf: MAY_CHANGE_CONSENT.has(intent) ? shop.shop : undefined };
+  const mayChangeConsent = MAY_CHANGE_CONSENT.has(intent);
+  const transaction = { mayLockChainOf: mayChangeConsent ? shop.shop : undefined };
+  // On PostgreSQL, the shop's consent changes that arrive together run as one batch (db/group-commit.ts).
+  const batch = mayChangeConsent ? consentBatch(shop.shop, sms.from) : undefined;
   // A unique violation on another table (two first texts from one number racing
   // to create its subscriber) is retried once: the second attempt sees the row.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withSqlTransaction((sql) => handle(sql, shop, sms, classification, intent, now), transaction);
+      // The first attempt only: a retry after a unique violation runs alone, as an ordinary unit.
+      const options = attempt === 1 && batch ? { ...transaction, batch } : transaction;
+      return await withSqlTransaction((sql) => handle(sql, shop, sms, classification, intent, now), options);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const stored = await storedAnswer(sms.messageSid, transaction);
@@ -64,6 +72,25 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
       if (attempt >= 2) throw error;
     }
   }
+}
+
+/**
+ * One text's place in a batch of its shop's consent changes. `handle` writes
+ * only subscribers (through subscriber-sql, which keeps Sql.known), ledger
+ * events, sync jobs, cancelled messages and its InboundMessage row, and has
+ * no effect outside the transaction: it may run in a batch (BatchHint).
+ * The batch first takes the shop's chain lock, then reads every number's
+ * subscriber and erasure record in one query.
+ */
+function consentBatch(shop: string, phone: string): BatchHint<string[]> {
+  return {
+    key: `inbound-consent\u0000${shop}`,
+    data: [phone, redactedPhoneKey(shop, phone)],
+    async prepare(sql, phones) {
+      await lockConsentChain(sql, shop);
+      await loadSubscribers(sql, shop, phones.flat());
+    },
+  };
 }
 
 /**
