@@ -55,14 +55,14 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
   // A text that may change consent queues with the shop's other consent changes; the rest never wait behind them.
   const mayChangeConsent = MAY_CHANGE_CONSENT.has(intent);
   const transaction = { mayLockChainOf: mayChangeConsent ? shop.shop : undefined };
-  // On PostgreSQL, the shop's consent changes that arrive together run as one batch (db/group-commit.ts).
-  const batch = mayChangeConsent ? consentBatch(shop.shop, sms.from) : undefined;
+  // On PostgreSQL, texts that arrive together run as one batch (db/group-commit.ts): a shop's consent changes, or the rest.
+  const batch = mayChangeConsent ? consentBatch(shop.shop, sms.from) : OTHER_TEXTS_BATCH;
   // A unique violation on another table (two first texts from one number racing
   // to create its subscriber) is retried once: the second attempt sees the row.
   for (let attempt = 1; ; attempt++) {
     try {
       // The first attempt only: a retry after a unique violation runs alone, as an ordinary unit.
-      const options = attempt === 1 && batch ? { ...transaction, batch } : transaction;
+      const options = attempt === 1 ? { ...transaction, batch } : transaction;
       return await withSqlTransaction((sql) => handle(sql, shop, sms, classification, intent, now), options);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -92,6 +92,14 @@ function consentBatch(shop: string, phone: string): BatchHint<string[]> {
     },
   };
 }
+
+/**
+ * Texts that change no consent (HELP, questions) write only their
+ * InboundMessage row: any number of them can share a batch, with nothing to
+ * prepare. (Should planInbound ever act on one, its reads would simply miss
+ * Sql.known and go to the database: slower, still correct.)
+ */
+const OTHER_TEXTS_BATCH: BatchHint<null> = { key: "inbound", data: null, prepare: async () => {} };
 
 /**
  * The answer stored for a MessageSid. Read through withSqlTransaction, not the
