@@ -20,10 +20,8 @@ import { withSqlTransaction, type SqlTransactionOptions } from "../db.server";
 import { isUniqueViolation, type Sql } from "../db/sql.server";
 import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
 import type { InboundShop } from "../shops/inbound-shop-cache.server";
-import { applyConsentChange, hasLapsed } from "./consent-engine.server";
-import { findSubscriber, loadSubscribers } from "./subscriber-sql.server";
-import { lockConsentChain } from "./ledger.server";
-import { redactedPhoneKey } from "../compliance/redacted-phone.server";
+import { applyConsentChange, hasLapsed, prepareConsentBatch } from "./consent-engine.server";
+import { findSubscriber } from "./subscriber-sql.server";
 import type { BatchHint } from "../db/group-commit";
 import { intentOf, planInbound, twilioAnswered, type EffectiveStatus, type InboundAction } from "./inbound-reply-plan";
 import type { InboundSms } from "./inbound-sms-params";
@@ -82,15 +80,8 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
  * The batch first takes the shop's chain lock, then reads every number's
  * subscriber and erasure record in one query.
  */
-function consentBatch(shop: string, phone: string): BatchHint<string[]> {
-  return {
-    key: `inbound-consent\u0000${shop}`,
-    data: [phone, redactedPhoneKey(shop, phone)],
-    async prepare(sql, phones) {
-      await lockConsentChain(sql, shop);
-      await loadSubscribers(sql, shop, phones.flat());
-    },
-  };
+function consentBatch(shop: string, phone: string): BatchHint<string> {
+  return { key: `inbound-consent\u0000${shop}`, data: phone, prepare: (sql, phones) => prepareConsentBatch(sql, shop, phones) };
 }
 
 /**
