@@ -14,7 +14,7 @@ import { providerOf, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider }
 import { pgConnectionConfig } from "./db/pg-config";
 import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
-import type { GroupCommit } from "./db/group-commit";
+import type { BatchHint, GroupCommit } from "./db/group-commit";
 import { PgGroupCommits } from "./db/pg-group-commit.server";
 import { refusingInsidePlainSqlWork } from "./db/plain-sql-guard";
 import { SqliteGroupCommit } from "./db/sqlite-group-commit";
@@ -109,6 +109,11 @@ export interface SqlTransactionOptions {
    * locks a chain without saying so is still correct, only slower.
    */
   mayLockChainOf?: string;
+  /**
+   * The work may run in a batch with others of the same key (PostgreSQL; see
+   * BatchHint in db/group-commit.ts for what it promises). Ignored elsewhere.
+   */
+  batch?: BatchHint;
 }
 
 /**
@@ -120,7 +125,7 @@ export interface SqlTransactionOptions {
  * PrismaInsidePlainSqlError if called inside it (see db/plain-sql-guard.ts).
  */
 export async function withSqlTransaction<T>(work: (sql: Sql) => Promise<T>, options: SqlTransactionOptions = {}): Promise<T> {
-  return plainSqlOf(client()).groupFor(options.mayLockChainOf).run(work);
+  return plainSqlOf(client()).groupFor(options.mayLockChainOf).run(work, options.batch);
 }
 
 export async function disconnectPrisma(): Promise<void> {

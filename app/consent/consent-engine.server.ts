@@ -30,6 +30,7 @@ import {
   createSubscriber,
   findSubscriber,
   findSubscriberAndErasedRecord,
+  loadSubscribers,
   updateSubscriber,
   type SubscriberChanges,
 } from "./subscriber-sql.server";
@@ -86,6 +87,17 @@ export async function applyConsentChange<A extends ConsentAction>(
     ? applyWithin(sqlOf(tx), change)
     : withSqlTransaction((sql) => applyWithin(sql, change), { mayLockChainOf: change.shop }));
   return result as ConsentChangeResult<A>; // see MayFindNothing: every other action creates or finds the row
+}
+
+/**
+ * Before a batch of one shop's consent changes (db/group-commit.ts, BatchHint):
+ * takes the shop's chain lock, then reads every number's subscriber and the
+ * record an erasure left for it in one query, into Sql.known, where the
+ * batch's changes find them without a round trip each.
+ */
+export async function prepareConsentBatch(sql: Sql, shop: string, phones: readonly string[]): Promise<void> {
+  await lockConsentChain(sql, shop);
+  await loadSubscribers(sql, shop, phones.flatMap((phone) => [phone, redactedPhoneKey(shop, phone)]));
 }
 
 /** Expires every pending request whose window has closed (a periodic job); one event each. Returns how many. */

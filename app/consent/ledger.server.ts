@@ -151,7 +151,10 @@ export async function appendConsentEvent(tx: DbTx | Sql, shop: string, event: Ne
       created.prevHash, created.hash,
     ],
   );
-  await sql.defer(`UPDATE "ConsentChainHead" SET "seq" = ?, "hash" = ? WHERE "shop" = ?`, [created.seq, created.hash, shop]);
+  // Only the last of a transaction's head updates matters: a waiting earlier one (a group's batch) is replaced.
+  await sql.defer(`UPDATE "ConsentChainHead" SET "seq" = ?, "hash" = ? WHERE "shop" = ?`, [created.seq, created.hash, shop], {
+    replaces: chainLockKey(shop),
+  });
   if (locked) Object.assign(locked, { seq: created.seq, hash: created.hash });
   // Keep the transaction's view of the head current, whichever way the lock was taken.
   const held = sql.heldLocks?.get(chainLockKey(shop)) as ChainHead | undefined;

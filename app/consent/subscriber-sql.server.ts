@@ -24,7 +24,40 @@ export type SubscriberChanges = Partial<
 >;
 type ChangedColumn = keyof SubscriberChanges;
 
+/**
+ * In a batch (Sql.known, see db/group-commit.ts): the subscriber rows of the
+ * batch's numbers, read once by loadSubscribers and kept current by every
+ * create and update below, so the batch's units read them without a round
+ * trip and each sees the earlier units' changes. Null: no row for that number.
+ * Rows change only under the shop's chain lock, which the batch holds.
+ */
+const knownKey = (shop: string, phone: string) => `subscriber\u0000${shop}\u0000${phone}`;
+
+function known(sql: Sql, shop: string, phone: string): Subscriber | null | undefined {
+  return sql.known?.get(knownKey(shop, phone)) as Subscriber | null | undefined;
+}
+
+function remember(sql: Sql, subscriber: Subscriber): void {
+  sql.known?.set(knownKey(subscriber.shop, subscriber.phone), subscriber);
+}
+
+/** Reads the rows of these numbers (and records their absence) into Sql.known, in one query. Only where Sql.known exists. */
+export async function loadSubscribers(sql: Sql, shop: string, phones: readonly string[]): Promise<void> {
+  const knownRows = sql.known;
+  if (!knownRows) return;
+  const wanted = [...new Set(phones)].filter((phone) => !knownRows.has(knownKey(shop, phone)));
+  if (wanted.length === 0) return;
+  const rows =
+    sql.provider === "postgresql"
+      ? await sql.all(`SELECT * FROM "Subscriber" WHERE "shop" = ? AND "phone" = ANY(?)`, [shop, wanted as unknown as string])
+      : await sql.all(`SELECT * FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${wanted.map(() => "?").join(", ")})`, [shop, ...wanted]);
+  for (const phone of wanted) knownRows.set(knownKey(shop, phone), null);
+  for (const row of rows) remember(sql, subscriberFromRow(row));
+}
+
 export async function findSubscriber(sql: Sql, shop: string, phone: string): Promise<Subscriber | null> {
+  const cached = known(sql, shop, phone);
+  if (cached !== undefined) return cached;
   const [row] = await sql.all(`SELECT * FROM "Subscriber" WHERE "shop" = ? AND "phone" = ?`, [shop, phone]);
   return row ? subscriberFromRow(row) : null;
 }
@@ -40,6 +73,9 @@ export async function findSubscriberAndErasedRecord(
   phone: string,
   erasedPhone: string,
 ): Promise<{ subscriber: Subscriber | null; erased: Subscriber | null }> {
+  const subscriber = known(sql, shop, phone);
+  const erased = known(sql, shop, erasedPhone);
+  if (subscriber !== undefined && erased !== undefined) return { subscriber, erased };
   const rows = (await sql.all(`SELECT * FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (?, ?)`, [shop, phone, erasedPhone])).map(subscriberFromRow);
   return { subscriber: rows.find((row) => row.phone === phone) ?? null, erased: rows.find((row) => row.phone === erasedPhone) ?? null };
 }
@@ -69,6 +105,7 @@ export async function createSubscriber(sql: Sql, shop: string, phone: string, ch
     `INSERT INTO "Subscriber" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
     columns.map((column) => subscriber[column]),
   );
+  remember(sql, subscriber);
   return subscriber;
 }
 
@@ -80,7 +117,9 @@ export async function updateSubscriber(sql: Sql, id: string, changes: Subscriber
     [...values, now, id],
   );
   if (!row) throw new Error(`Subscriber ${id} disappeared during a consent change`);
-  return subscriberFromRow(row);
+  const subscriber = subscriberFromRow(row);
+  remember(sql, subscriber);
+  return subscriber;
 }
 
 /** An opt-out takes effect at once: nothing queued for marketing goes out after it. Order updates and compliance texts stay. */

@@ -211,3 +211,104 @@ describe("a unit stuck behind another transaction's lock (PostgreSQL)", () => {
     }
   });
 });
+
+describe(`batches: units with the same BatchHint key (${databaseProvider()})`, () => {
+  const isPostgres = databaseProvider() === "postgresql";
+  // PostgreSQL: rows written by one transaction share its xmin.
+  const transactionsOf = async (prefix: string) =>
+    isPostgres
+      ? (await prisma.$queryRawUnsafe<{ x: string }[]>(`SELECT DISTINCT xmin::text AS "x" FROM "GroupCommitNote" WHERE "id" LIKE $1`, `${prefix}%`)).length
+      : undefined;
+
+  function batchOf(key: string) {
+    const prepared: string[][] = [];
+    const hint = (data: string) => ({ key, data, prepare: async (_sql: Sql, all: string[]) => void prepared.push(all) });
+    const run = <T>(data: string, work: (sql: Sql) => Promise<T>) => withSqlTransaction(work, { ...ONE_QUEUE, batch: hint(data) });
+    return { prepared, run };
+  }
+  const deferNote = (id: string, parentId: string | null = null) => async (sql: Sql) => {
+    await sql.defer(`INSERT INTO "GroupCommitNote" ("id", "parentId") VALUES (?, ?)`, [id, parentId]);
+    return id;
+  };
+
+  it("run together in one transaction (PostgreSQL): prepared once with every unit's data in order, each seeing the earlier units' writes", async () => {
+    const p = newPrefix();
+    const { prepared, run } = batchOf(`${p}key`);
+    const counting = (id: string) => async (sql: Sql) => {
+      await deferNote(id)(sql);
+      const [row] = await sql.all(`SELECT COUNT(*) AS "n" FROM "GroupCommitNote" WHERE "id" LIKE ?`, [`${p}%`]);
+      return Number(row!.n);
+    };
+    const results = await Promise.all([run("a", counting(`${p}a`)), run("b", deferNote(`${p}b`)), run("c", counting(`${p}c`))]);
+    expect(results).toEqual([1, `${p}b`, 3]);
+    expect(await committedNotes(p)).toEqual([`${p}a`, `${p}b`, `${p}c`]);
+    if (isPostgres) {
+      expect(prepared).toEqual([["a", "b", "c"]]);
+      expect(await transactionsOf(p)).toBe(1);
+    } else {
+      expect(prepared).toEqual([]); // SQLite has no batches: the hint is ignored
+    }
+  });
+
+  it("a unit that fails in a batch fails alone: the batch is rolled back and its units run again as ordinary units", async () => {
+    const p = newPrefix();
+    const { prepared, run } = batchOf(`${p}key`);
+    let thrownTimes = 0;
+    const outcomes = await Promise.allSettled([
+      run("a", deferNote(`${p}a`)),
+      run("dup", async (sql) => {
+        await deferNote(`${p}half-done`)(sql);
+        return deferNote(`${p}a`)(sql); // duplicate key: found only when the batch's writes are sent
+      }),
+      run("throws", async (sql) => {
+        await deferNote(`${p}thrown-away`)(sql);
+        thrownTimes += 1;
+        throw new Error("a bad value");
+      }),
+      run("d", deferNote(`${p}d`)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect(await committedNotes(p)).toEqual([`${p}a`, `${p}d`]);
+    // On PostgreSQL the batch stopped at the first failure (the throw) and the units ran again, one SAVEPOINT each.
+    expect(thrownTimes).toBe(isPostgres ? 2 : 1);
+    expect(prepared).toEqual(isPostgres ? [["a", "dup", "throws", "d"]] : []);
+  });
+
+  it("a failed COMMIT fails every unit of the batch and stores none; the next work commits", async () => {
+    const p = newPrefix();
+    const { run } = batchOf(`${p}key`);
+    const outcomes = await Promise.allSettled([run("a", deferNote(`${p}a`)), run("orphan", deferNote(`${p}orphan`, "no-such-parent")), run("c", deferNote(`${p}c`))]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
+    for (const outcome of outcomes) expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/foreign key/i);
+    expect(await committedNotes(p)).toEqual([]);
+    await run("after", deferNote(`${p}after`));
+    expect(await committedNotes(p)).toEqual([`${p}after`]);
+  });
+
+  it("a failed prepare fails its batch's units, and nothing of them is stored", async () => {
+    const p = newPrefix();
+    const failing = { key: `${p}key`, data: null, prepare: async () => Promise.reject(new Error("lock timeout")) };
+    const outcomes = await Promise.allSettled([
+      withSqlTransaction(deferNote(`${p}a`), { ...ONE_QUEUE, batch: failing }),
+      withSqlTransaction(deferNote(`${p}b`), { ...ONE_QUEUE, batch: failing }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(isPostgres ? ["rejected", "rejected"] : ["fulfilled", "fulfilled"]);
+    expect(await committedNotes(p)).toEqual(isPostgres ? [] : [`${p}a`, `${p}b`]);
+  });
+
+  it("units of another key, or without one, are not in the batch and keep their order", async () => {
+    const p = newPrefix();
+    const first = batchOf(`${p}first`);
+    const second = batchOf(`${p}second`);
+    const order: string[] = [];
+    const noting = (id: string) => async (sql: Sql) => {
+      order.push(id);
+      return deferNote(`${p}${id}`)(sql);
+    };
+    await Promise.all([first.run("a", noting("a")), first.run("b", noting("b")), inOneQueue(noting("plain")), second.run("c", noting("c")), first.run("d", noting("d"))]);
+    expect(order).toEqual(["a", "b", "plain", "c", "d"]);
+    expect(await committedNotes(p)).toEqual([`${p}a`, `${p}b`, `${p}c`, `${p}d`, `${p}plain`]);
+    // The ordinary group after the batch takes every unit waiting behind it, batch hint or not.
+    if (isPostgres) expect([first.prepared, second.prepared]).toEqual([[["a", "b"]], []]);
+  });
+});

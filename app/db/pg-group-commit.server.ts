@@ -29,6 +29,8 @@ function pgGroupTransaction(client: pg.PoolClient, statementTimeoutMs: number): 
   const { discardDeferred, ...sql } = pgSql(client);
   const transaction: GroupTransaction & { lost?: Error } = {
     sql: { ...sql, heldLocks },
+    // A batch (group-commit.ts): no SAVEPOINT per unit, the rows its units read and wrote known, writes sent together.
+    batchSql: { ...sql, heldLocks, known: new Map() },
     // In the same round trip as BEGIN; LOCAL: they end with the transaction, and the pooled connection is left as it was.
     begin: () =>
       exec(`BEGIN; SET LOCAL lock_timeout = ${Math.trunc(statementTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`),
@@ -42,6 +44,8 @@ function pgGroupTransaction(client: pg.PoolClient, statementTimeoutMs: number): 
     },
     commit: () => exec("COMMIT"),
     async abandon() {
+      heldLocks.clear();
+      discardDeferred();
       try {
         await exec("ROLLBACK");
       } catch (error) {

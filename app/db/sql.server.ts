@@ -46,6 +46,13 @@ export interface Sql {
    * unit of a group rolls back. Absent where nobody tracks them.
    */
   readonly heldLocks?: Map<string, unknown>;
+  /**
+   * Rows this transaction knows the current content of, by key, kept by the
+   * code that reads and writes them (subscriber-sql.server.ts): a read found
+   * here needs no round trip. Present only in a batch of a PostgreSQL group
+   * (group-commit.ts), whose units all write those rows through that code.
+   */
+  readonly known?: Map<string, unknown>;
   /** Rows of a SELECT, or of a write with RETURNING. */
   all<T extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Runs a write; resolves to the number of rows it changed. */
@@ -55,9 +62,10 @@ export interface Sql {
    * PostgreSQL connection it waits and goes with the next ones as one
    * statement (one round trip), always before this Sql's next `all` or `run`
    * and before its unit of work ends, where its error then surfaces. Elsewhere
-   * it runs at once.
+   * it runs at once. `replaces`: a later write with the same key makes this
+   * one unnecessary (the ledger's chain head): a waiting one is dropped.
    */
-  defer(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  defer(sql: string, params?: readonly SqlValue[], options?: { replaces?: string }): Promise<void>;
   /** Sends the deferred writes now. */
   flush(): Promise<void>;
 }
@@ -163,21 +171,43 @@ const pgTypes = {
     oid === TIMESTAMP_OID ? readUtcTimestamp : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
 };
 
+/** A plain INSERT INTO a table with one VALUES tuple and nothing after it: several of them can become one multi-row INSERT. */
+const PLAIN_INSERT = /^\s*INSERT INTO "\w+" \([^)]*\)\s*VALUES\s*(\([^()]*\))\s*$/i;
+
 /** SQL run directly on a node-postgres client. The caller owns the transaction. */
 export function pgSql(client: pg.ClientBase): Sql & { discardDeferred(): void } {
-  const query = <T extends SqlRow>(sql: string, params: readonly SqlValue[]) => {
+  const query = <T extends SqlRow>(sql: string, params: readonly SqlValue[], named = true) => {
     const text = numberedPlaceholders(sql);
-    return client.query<T>({ name: statementName(text), text, values: params.map(pgValue), types: pgTypes });
+    // A text made for one batch (its size and mix) is not prepared: the server would keep every variant.
+    return client.query<T>({ ...(named ? { name: statementName(text) } : {}), text, values: params.map(pgValue), types: pgTypes });
   };
-  const deferred: { sql: string; params: readonly SqlValue[]; table: string; isUpdate: boolean }[] = [];
+  const deferred: { sql: string; params: readonly SqlValue[]; table: string; isUpdate: boolean; replaces?: string }[] = [];
   // The deferred writes as one statement: all but the last as data-modifying CTEs. They share one snapshot and run
-  // in no set order, so a batch never holds two writes to one table where either is an UPDATE (see defer).
+  // in no set order, so a batch never holds two writes to one table where either is an UPDATE (see defer). Plain
+  // INSERTs of the same text (the same table and columns: a group's batch) become one multi-row INSERT, in order.
   const flush = async () => {
     if (deferred.length === 0) return;
-    const batch = deferred.splice(0);
-    const last = batch.pop()!;
-    const text = batch.length === 0 ? last.sql : `WITH ${batch.map((write, i) => `"w${i + 1}" AS (${write.sql})`).join(", ")} ${last.sql}`;
-    await query(text, [...batch.flatMap((write) => write.params), ...last.params]);
+    const writes: { sql: string; rows: (readonly SqlValue[])[] }[] = [];
+    const insertsByText = new Map<string, { sql: string; rows: (readonly SqlValue[])[] }>();
+    for (const write of deferred.splice(0)) {
+      const same = write.isUpdate ? undefined : insertsByText.get(write.sql);
+      if (same) {
+        same.rows.push(write.params);
+        continue;
+      }
+      const entry = { sql: write.sql, rows: [write.params] };
+      writes.push(entry);
+      if (!write.isUpdate && PLAIN_INSERT.test(write.sql)) insertsByText.set(write.sql, entry);
+    }
+    const coalesced = writes.some((write) => write.rows.length > 1);
+    const texts = writes.map(({ sql, rows }) => {
+      if (rows.length === 1) return sql;
+      const tuple = PLAIN_INSERT.exec(sql)![1]!;
+      return `${sql.slice(0, sql.lastIndexOf(tuple))}${rows.map(() => tuple).join(", ")}`;
+    });
+    const last = texts.pop()!;
+    const text = texts.length === 0 ? last : `WITH ${texts.map((write, i) => `"w${i + 1}" AS (${write})`).join(", ")} ${last}`;
+    await query(text, writes.flatMap((write) => write.rows.flat()), !coalesced);
   };
   const run = async (sql: string, params: readonly SqlValue[] = []) => {
     await flush();
@@ -191,14 +221,19 @@ export function pgSql(client: pg.ClientBase): Sql & { discardDeferred(): void } 
       return (await query<T>(sql, params)).rows;
     },
     run,
-    async defer(sql, params = []) {
+    async defer(sql, params = [], options = {}) {
       const target = /^\s*(INSERT INTO|UPDATE) "(\w+)"/i.exec(sql);
       if (!target || /\b(RETURNING|WITH)\b/i.test(sql)) return void (await run(sql, params));
       const [, verb, table] = target;
       const isUpdate = verb!.toUpperCase() === "UPDATE";
+      const { replaces } = options;
+      if (replaces !== undefined) {
+        const replaced = deferred.findIndex((write) => write.replaces === replaces);
+        if (replaced >= 0) deferred.splice(replaced, 1);
+      }
       // An UPDATE would not see a row inserted in the same statement, nor may it change a row twice: send those apart.
       if (deferred.some((write) => write.table === table && (write.isUpdate || isUpdate))) await flush();
-      deferred.push({ sql, params, table: table!, isUpdate });
+      deferred.push({ sql, params, table: table!, isUpdate, ...(replaces !== undefined ? { replaces } : {}) });
     },
     flush,
     discardDeferred: () => void deferred.splice(0),

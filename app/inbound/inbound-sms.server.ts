@@ -20,8 +20,9 @@ import { withSqlTransaction, type SqlTransactionOptions } from "../db.server";
 import { isUniqueViolation, type Sql } from "../db/sql.server";
 import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
 import type { InboundShop } from "../shops/inbound-shop-cache.server";
-import { applyConsentChange, hasLapsed } from "../consent/consent-engine.server";
+import { applyConsentChange, hasLapsed, prepareConsentBatch } from "../consent/consent-engine.server";
 import { findSubscriber } from "../consent/subscriber-sql.server";
+import type { BatchHint } from "../db/group-commit";
 import { intentOf, planInbound, twilioAnswered, type EffectiveStatus, type InboundAction } from "./inbound-reply-plan";
 import type { InboundSms } from "./inbound-sms-params";
 import { classifyInbound, type Classification, type InboundIntent } from "../consent/keywords";
@@ -51,12 +52,17 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
   const classification = classifyInbound(sms.body, { extraOptInKeywords: shop.extraOptInKeywords });
   const intent = intentOf(classification.intent, sms.optOutType);
   // A text that may change consent queues with the shop's other consent changes; the rest never wait behind them.
-  const transaction = { mayLockChainOf: MAY_CHANGE_CONSENT.has(intent) ? shop.shop : undefined };
+  const mayChangeConsent = MAY_CHANGE_CONSENT.has(intent);
+  const transaction = { mayLockChainOf: mayChangeConsent ? shop.shop : undefined };
+  // On PostgreSQL, texts that arrive together run as one batch (db/group-commit.ts): a shop's consent changes, or the rest.
+  const batch = mayChangeConsent ? consentBatch(shop.shop, sms.from) : OTHER_TEXTS_BATCH;
   // A unique violation on another table (two first texts from one number racing
   // to create its subscriber) is retried once: the second attempt sees the row.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withSqlTransaction((sql) => handle(sql, shop, sms, classification, intent, now), transaction);
+      // The first attempt only: a retry after a unique violation runs alone, as an ordinary unit.
+      const options = attempt === 1 ? { ...transaction, batch } : transaction;
+      return await withSqlTransaction((sql) => handle(sql, shop, sms, classification, intent, now), options);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const stored = await storedAnswer(sms.messageSid, transaction);
@@ -66,6 +72,26 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
     }
   }
 }
+
+/**
+ * One text's place in a batch of its shop's consent changes. `handle` writes
+ * only subscribers (through subscriber-sql, which keeps Sql.known), ledger
+ * events, sync jobs, cancelled messages and its InboundMessage row, and has
+ * no effect outside the transaction: it may run in a batch (BatchHint).
+ * The batch first takes the shop's chain lock, then reads every number's
+ * subscriber and erasure record in one query.
+ */
+function consentBatch(shop: string, phone: string): BatchHint<string> {
+  return { key: `inbound-consent\u0000${shop}`, data: phone, prepare: (sql, phones) => prepareConsentBatch(sql, shop, phones) };
+}
+
+/**
+ * Texts that change no consent (HELP, questions) write only their
+ * InboundMessage row: any number of them can share a batch, with nothing to
+ * prepare. (Should planInbound ever act on one, its reads would simply miss
+ * Sql.known and go to the database: slower, still correct.)
+ */
+const OTHER_TEXTS_BATCH: BatchHint<null> = { key: "inbound", data: null, prepare: async () => {} };
 
 /**
  * The answer stored for a MessageSid. Read through withSqlTransaction, not the
