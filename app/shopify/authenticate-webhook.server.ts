@@ -18,10 +18,9 @@
  *   hashes into the consent ledger is exactly what is stored.
  */
 import { z } from "zod";
-import prisma from "../db.server";
-import { isUniqueViolation } from "../db/sql.server";
 import { storableJson } from "../db/storable-text";
 import { authenticate } from "../shopify.server";
+import { claimKey, inIdempotentTransaction } from "../webhooks/idempotency.server";
 
 export const MALFORMED_OUTCOME = "malformed";
 
@@ -71,14 +70,6 @@ async function recordMalformedDelivery(headers: Headers, reason: string, now: Da
   if (!delivery.success) return; // nothing to key a record by; the 400 still tells Shopify
   const { webhookId, shop, topic } = delivery.data;
   console.warn(`Shopify webhook ${topic} ${webhookId} from ${shop}: ${reason}; answered 400, recorded as malformed`);
-  try {
-    // update: {} keeps an existing record as it is: a retry, or a delivery that was processed before.
-    await prisma.processedWebhook.upsert({
-      where: { webhookId },
-      create: { webhookId, shop, topic, outcome: MALFORMED_OUTCOME, processedAt: now },
-      update: {},
-    });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error; // a concurrent retry recorded it first
-  }
+  // A record already there (a retry, or a delivery processed before) is kept as it is.
+  await inIdempotentTransaction((tx) => claimKey(tx, { key: webhookId, shop, topic, outcome: MALFORMED_OUTCOME }, now));
 }

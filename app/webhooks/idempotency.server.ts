@@ -20,6 +20,8 @@ export interface ProcessedKey {
   key: string;
   shop: string;
   topic: string;
+  /** What became of the request: "processed" (the default), or e.g. "malformed" for a delivery refused unread. */
+  outcome?: string;
 }
 
 export type OnceResult<T> = { replayed: true } | { replayed: false; result: T };
@@ -38,8 +40,8 @@ export async function isProcessed(tx: DbTx, key: string): Promise<boolean> {
   return (await tx.processedWebhook.findUnique({ where: { webhookId: key }, select: { webhookId: true } })) !== null;
 }
 
-export async function markProcessed(tx: DbTx, { key, shop, topic }: ProcessedKey, now: Date): Promise<void> {
-  await tx.processedWebhook.create({ data: { webhookId: key, shop, topic, processedAt: now } });
+export async function markProcessed(tx: DbTx, { key, shop, topic, outcome }: ProcessedKey, now: Date): Promise<void> {
+  await tx.processedWebhook.create({ data: { webhookId: key, shop, topic, processedAt: now, ...(outcome ? { outcome } : {}) } });
 }
 
 /** Marks the key, unless it was marked before: true when this call claimed it. */
