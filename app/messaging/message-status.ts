@@ -5,7 +5,7 @@
  * callbacks cannot rank can no longer be written (the column itself is a
  * plain string).
  *
- * A status only moves forward: queued < sending < sent < final.
+ * A status only moves forward: queued < sending (or unknown) < sent < final.
  */
 
 export const MESSAGE_STATUSES = [
@@ -17,6 +17,8 @@ export const MESSAGE_STATUSES = [
   "failed", // never left Twilio, or we gave up
   "cancelled", // never sent: consent ended, the customer was erased, the shop uninstalled
   "suppressed", // never sent: not subscribed (or unreachable) at the moment of sending
+  "skipped", // never sent: a sending rule held it back (frequency caps, smart sending); skipReason says which
+  "unknown", // a worker died between handing a marketing text to Twilio and recording the answer: never re-sent blindly
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
@@ -29,6 +31,9 @@ const PROGRESS: Record<MessageStatus, number> = {
   failed: 3,
   cancelled: 3,
   suppressed: 3,
+  skipped: 3,
+  // Twilio may have the text: a late callback (found by the id in its URL) still moves it on.
+  unknown: 1,
 };
 
 /** Texts Twilio reported it could not deliver, as the campaign figures count them. */
