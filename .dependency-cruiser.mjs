@@ -19,6 +19,8 @@ const LAYERS = [
   { name: "consent core", paths: ["consent"] },
   { name: "shop settings", paths: ["shops"] },
   { name: "disclosure versions", paths: ["disclosures"] },
+  // When a marketing text may go: quiet hours at the recipient, frequency caps. Planning and dispatch both apply them.
+  { name: "sending rules", paths: ["sending-rules"] },
   { name: "outbound texts", paths: ["messaging"] },
   { name: "Shopify side", paths: ["shopify", "shopify.server.ts"] },
   { name: "privacy requests", paths: ["compliance"] },
