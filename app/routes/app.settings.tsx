@@ -3,9 +3,11 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { FormTextField } from "~/components/form-text-field";
+import { formatMicrosAsPrice } from "~/components/money";
 import { currentDisclosures, disclosureInputSchema } from "~/disclosures/disclosures.server";
 import { publishDisclosureToCheckout } from "~/shopify/publish-disclosure-to-checkout.server";
 import { KEYWORD_MODES } from "~/shops/keyword-modes";
+import { DEFAULT_MESSAGES_PER_SECOND, readSenderType, SENDER_TYPE_LABELS, SENDER_TYPES } from "~/shops/sender-types";
 import { saveSettingsForm } from "~/settings/save-settings.server";
 import { getShopSettings } from "~/shops/shop-settings.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
@@ -47,6 +49,8 @@ export default function Settings() {
   const errors: Record<string, string> = (result && "errors" in result ? result.errors : undefined) ?? {};
   const [keywordMode, setKeywordMode] = useState(settings?.keywordMode ?? "twilio_default");
   const [doubleOptIn, setDoubleOptIn] = useState(settings?.doubleOptIn ?? true);
+  const [senderType, setSenderType] = useState(readSenderType(settings?.senderType ?? "long_code"));
+  const defaultRate = DEFAULT_MESSAGES_PER_SECOND[senderType];
   const english = disclosures.find((d) => d.locale === "en");
 
   return (
@@ -70,8 +74,22 @@ export default function Settings() {
                   <FormTextField label="Support contact" name="supportContact" defaultValue={settings?.supportContact} error={errors.supportContact} helpText="Shown in HELP replies." />
                   <FormTextField label="Terms URL" name="termsUrl" defaultValue={settings?.termsUrl} error={errors.termsUrl} />
                   <FormTextField label="Privacy policy URL" name="privacyUrl" defaultValue={settings?.privacyUrl} error={errors.privacyUrl} />
-                  <FormTextField label="Messages per month, at most" name="maxMessagesPerMonth" type="number" defaultValue={settings?.maxMessagesPerMonth} error={errors.maxMessagesPerMonth} />
-                  <FormTextField label="Marketing messages per 24 hours, at most" name="maxMessagesPerDay" type="number" defaultValue={settings?.maxMessagesPerDay} error={errors.maxMessagesPerDay} />
+                  <FormTextField
+                    label="Messages per month, at most"
+                    name="maxMessagesPerMonth"
+                    type="number"
+                    defaultValue={settings?.maxMessagesPerMonth}
+                    error={errors.maxMessagesPerMonth}
+                    helpText="Promised in your checkout disclosure. Counted per subscriber in each calendar month of your shop's time zone: a campaign text over it is skipped, and the campaign shows how many."
+                  />
+                  <FormTextField
+                    label="Marketing messages per 24 hours, at most"
+                    name="maxMessagesPerDay"
+                    type="number"
+                    defaultValue={settings?.maxMessagesPerDay}
+                    error={errors.maxMessagesPerDay}
+                    helpText="Counted per subscriber over any rolling 24 hours. Where a state sets a lower cap (Florida, Maryland, Oklahoma, New Jersey: 3), that one applies. A text over the cap is skipped, with the reason shown on the campaign."
+                  />
                   <FormTextField label="Extra opt-in keywords" name="extraOptInKeywords" defaultValue={settings?.extraOptInKeywords} error={errors.extraOptInKeywords} helpText="Comma-separated, e.g. JOIN, DEALS" />
                   <FormTextField label="Languages" name="supportedLanguages" defaultValue={settings?.supportedLanguages} error={errors.supportedLanguages} helpText="Replies in these: en, es, fr, de, pt, it" />
                   <FormTextField
@@ -99,6 +117,29 @@ export default function Settings() {
                   <FormTextField label="Sender phone number" name="senderPhoneNumber" defaultValue={settings?.senderPhoneNumber} error={errors.senderPhoneNumber} />
                   <FormTextField label="Messaging Service SID (optional)" name="messagingServiceSid" defaultValue={settings?.messagingServiceSid} error={errors.messagingServiceSid} />
                   <Select
+                    label="Sender type"
+                    name="senderType"
+                    options={SENDER_TYPES.map((type) => ({ value: type, label: SENDER_TYPE_LABELS[type] }))}
+                    value={senderType}
+                    onChange={(value) => setSenderType(readSenderType(value))}
+                    error={errors.senderType}
+                  />
+                  <FormTextField
+                    label="Messages per second, at most (optional)"
+                    name="maxMessagesPerSecond"
+                    type="number"
+                    defaultValue={settings?.maxMessagesPerSecond}
+                    error={errors.maxMessagesPerSecond}
+                    helpText={`Across every worker together. Leave empty for your sender type's default (${defaultRate} per second); set it only if Twilio gave your sender more.`}
+                  />
+                  <FormTextField
+                    label="Price per segment, in dollars"
+                    name="segmentPrice"
+                    defaultValue={settings ? formatMicrosAsPrice(settings.segmentPriceMicros) : undefined}
+                    error={errors.segmentPriceMicros}
+                    helpText="What Twilio charges you for one SMS segment, e.g. 0.0083. Campaign cost estimates use it."
+                  />
+                  <Select
                     label="Who answers STOP, HELP and START"
                     name="keywordMode"
                     options={KEYWORD_MODES.map((mode) => ({ value: mode, label: KEYWORD_MODE_LABELS[mode] }))}
@@ -114,8 +155,22 @@ export default function Settings() {
                   </Text>
                   <Checkbox label="Ask new subscribers to reply Y to confirm (double opt-in)" name="doubleOptIn" checked={doubleOptIn} onChange={setDoubleOptIn} />
                   <FormTextField label="Confirmation window, hours" name="pendingExpiryHours" type="number" defaultValue={settings?.pendingExpiryHours} error={errors.pendingExpiryHours} />
-                  <FormTextField label="Quiet hours start" name="quietHoursStart" defaultValue={settings?.quietHoursStart} error={errors.quietHoursStart} />
+                  <FormTextField
+                    label="Quiet hours start"
+                    name="quietHoursStart"
+                    defaultValue={settings?.quietHoursStart}
+                    error={errors.quietHoursStart}
+                    helpText="No marketing text goes out between start and end in the recipient's own time zone (from their address, else their number's area code). Federal and state hours (e.g. Florida 8 pm to 8 am) apply too; yours can only narrow them. A text due in quiet hours waits for the next allowed minute."
+                  />
                   <FormTextField label="Quiet hours end" name="quietHoursEnd" defaultValue={settings?.quietHoursEnd} error={errors.quietHoursEnd} />
+                  <FormTextField
+                    label="Smart sending gap, hours"
+                    name="smartSendingHours"
+                    type="number"
+                    defaultValue={settings?.smartSendingHours ?? 0}
+                    error={errors.smartSendingHours}
+                    helpText="Skip anyone who got a marketing text in the last this many hours. 0 turns it off."
+                  />
                   <FormTextField label="Shop timezone" name="timezone" defaultValue={settings?.timezone} error={errors.timezone} helpText="An IANA time zone name, e.g. America/New_York or Europe/London." />
                   <FormTextField label="HELP reply (optional)" name="helpText" multiline={2} defaultValue={settings?.helpText} error={errors.helpText} />
                   <FormTextField label="Opt-out confirmation (optional)" name="optOutText" multiline={2} defaultValue={settings?.optOutText} error={errors.optOutText} />

@@ -161,3 +161,24 @@ describe("saving settings that checkout shows", () => {
     expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).smsCountries).toBe("US,CA");
   });
 });
+
+describe("saving the sending settings", () => {
+  it("stores the price in millionths of a dollar, the sender type, the rate and the smart sending gap, and clears the rate when emptied", async () => {
+    const { shop, settings } = await createTestShop();
+    const changes = { segmentPrice: "0.0079", senderType: "short_code", maxMessagesPerSecond: "40", smartSendingHours: "6" };
+    expect(await saveSettingsForm(shop, formOf(settings, changes))).toMatchObject({ ok: true });
+    expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({ segmentPriceMicros: 7900, senderType: "short_code", maxMessagesPerSecond: 40, smartSendingHours: 6 });
+
+    expect(await saveSettingsForm(shop, formOf(settings, { ...changes, maxMessagesPerSecond: "" }))).toMatchObject({ ok: true });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).maxMessagesPerSecond).toBeNull();
+  });
+
+  it("refuses a price it cannot read, next to the price field, and keeps the saved one", async () => {
+    const { shop, settings } = await createTestShop();
+    expect(await saveSettingsForm(shop, formOf(settings, { segmentPrice: "a penny" }))).toEqual({
+      ok: false,
+      errors: { segmentPriceMicros: "Enter the price of one segment in dollars, e.g. 0.0083" },
+    });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).segmentPriceMicros).toBe(8300);
+  });
+});

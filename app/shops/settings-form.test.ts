@@ -117,6 +117,47 @@ describe("settings form", () => {
     expect(shopSettingsSchema.parse({ brandName: "Acme", supportContact: "help@acme.test", timezone: "Etc/UTC" }).timezone).toBe("UTC");
   });
 
+  it("reads the sending settings: price in dollars, sender type, rate, smart sending gap", () => {
+    const result = parseSettingsForm(form({ ...VALID, segmentPrice: "$0.0079", senderType: "toll_free", maxMessagesPerSecond: "25", smartSendingHours: "12" }));
+    expect(result).toMatchObject({ ok: true, input: { segmentPriceMicros: 7900, senderType: "toll_free", maxMessagesPerSecond: 25, smartSendingHours: 12 } });
+  });
+
+  it("reads an empty rate as the sender type's default, and empty sending fields as the defaults", () => {
+    const result = parseSettingsForm(form({ ...VALID, maxMessagesPerSecond: "" }));
+    expect(result).toMatchObject({ ok: true, input: { maxMessagesPerSecond: null } });
+    expect(shopSettingsSchema.parse(result.ok ? result.input : null)).toMatchObject({
+      maxMessagesPerSecond: null,
+      senderType: "long_code",
+      segmentPriceMicros: 8300,
+      smartSendingHours: 0,
+    });
+  });
+
+  it.each([
+    [".0083", 8300],
+    ["0.01", 10_000],
+    ["1", 1_000_000],
+    ["0", 0],
+  ])("reads a segment price of %s dollars as %i millionths", (segmentPrice, micros) => {
+    expect(parseSettingsForm(form({ ...VALID, segmentPrice }))).toMatchObject({ ok: true, input: { segmentPriceMicros: micros } });
+  });
+
+  it.each([
+    ["segmentPrice", "segmentPriceMicros", "eight cents", "Enter the price of one segment in dollars, e.g. 0.0083"],
+    ["segmentPrice", "segmentPriceMicros", "0.00000001", "Enter the price of one segment in dollars, e.g. 0.0083"],
+    ["segmentPrice", "segmentPriceMicros", "-0.01", "Enter the price of one segment in dollars, e.g. 0.0083"],
+    ["segmentPrice", "segmentPriceMicros", "2", "At most $1 a segment"],
+    ["senderType", "senderType", "carrier_pigeon", "Choose a sender type from the list"],
+    ["maxMessagesPerSecond", "maxMessagesPerSecond", "0", "At least 1 message per second"],
+    ["maxMessagesPerSecond", "maxMessagesPerSecond", "2.5", "Enter whole messages per second"],
+    ["maxMessagesPerSecond", "maxMessagesPerSecond", "5000", "At most 1,000 messages per second"],
+    ["smartSendingHours", "smartSendingHours", "-1", "Enter 0 to turn smart sending off, or a number of hours"],
+    ["smartSendingHours", "smartSendingHours", "169", "At most a week (168 hours)"],
+    ["smartSendingHours", "smartSendingHours", "soon", "Enter a number of hours (0 turns smart sending off)"],
+  ])("refuses %s %j on its field (case %#)", (field, errorField, value, message) => {
+    expect(parseSettingsForm(form({ ...VALID, [field]: value }))).toEqual({ ok: false, errors: { [errorField]: message } });
+  });
+
   it("accepts real time zones, https links, Twilio-shaped credentials and country codes", () => {
     const result = parseSettingsForm(
       form({

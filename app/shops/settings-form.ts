@@ -1,7 +1,8 @@
 /**
  * The settings form, parsed: blank optional fields become null, an empty auth
  * token field keeps the saved token, lists are comma-separated, phone numbers
- * may be typed the way people type them. Every field is bounded and checked
+ * may be typed the way people type them, the segment price is typed in dollars
+ * and stored in millionths of a dollar. Every field is bounded and checked
  * (see shopSettingsSchema); what a merchant types as an auth token must also
  * look like one of Twilio's.
  */
@@ -31,6 +32,18 @@ const list = (form: FormData, name: string) =>
 const number = (form: FormData, name: string) => {
   const value = text(form, name);
   return value === null ? undefined : Number(value);
+};
+/** An optional number: an empty field is null (for the rate: "use the sender type's default"). */
+const optionalNumber = (form: FormData, name: string) => number(form, name) ?? null;
+/**
+ * Dollars as typed ("0.0083", "$0.0079") to whole millionths of a dollar, the
+ * way the price is stored; NaN (refused by the schema) for anything else.
+ */
+const dollarsAsMicros = (form: FormData, name: string) => {
+  const value = text(form, name);
+  if (value === null) return undefined;
+  const match = /^\$?\s*(\d{0,7}(?:\.\d{1,6})?)$/.exec(value);
+  return match && match[1] !== "" && match[1] !== "." ? Math.round(Number(match[1]) * 1_000_000) : Number.NaN;
 };
 
 function phone(value: string | null): string | null {
@@ -69,6 +82,10 @@ export function parseSettingsForm(form: FormData): ParsedSettingsForm {
     quietHoursEnd: text(form, "quietHoursEnd") ?? undefined,
     maxMessagesPerMonth: number(form, "maxMessagesPerMonth"),
     maxMessagesPerDay: number(form, "maxMessagesPerDay"),
+    smartSendingHours: number(form, "smartSendingHours"),
+    senderType: text(form, "senderType") ?? undefined,
+    maxMessagesPerSecond: optionalNumber(form, "maxMessagesPerSecond"),
+    segmentPriceMicros: dollarsAsMicros(form, "segmentPrice"),
     timezone: text(form, "timezone") ?? undefined,
     extraOptInKeywords: list(form, "extraOptInKeywords"),
     supportedLanguages: list(form, "supportedLanguages"),

@@ -13,6 +13,7 @@ import { decryptSecret, encryptSecret } from "../security/secret-box.server";
 
 import { isHttpsUrl } from "./https-url";
 import { KEYWORD_MODES } from "./keyword-modes";
+import { SENDER_TYPES } from "./sender-types";
 
 export { KEYWORD_MODES, type KeywordMode } from "./keyword-modes";
 
@@ -80,6 +81,27 @@ export const shopSettingsSchema = z.object({
   quietHoursEnd: clock.default("08:00"),
   maxMessagesPerMonth: z.number({ invalid_type_error: "Enter a number" }).int().min(1, "Allow at least 1 message a month").max(100, "At most 100 a month").default(6),
   maxMessagesPerDay: z.number({ invalid_type_error: "Enter a number" }).int().min(1, "Allow at least 1 message a day").max(10, "At most 10 a day").default(3),
+  smartSendingHours: z
+    .number({ invalid_type_error: "Enter a number of hours (0 turns smart sending off)" })
+    .int("Enter whole hours")
+    .min(0, "Enter 0 to turn smart sending off, or a number of hours")
+    .max(24 * 7, "At most a week (168 hours)")
+    .default(0),
+  senderType: z.enum(SENDER_TYPES, { errorMap: () => ({ message: "Choose a sender type from the list" }) }).default("long_code"),
+  // null = the sender type's default rate (sender-types.ts)
+  maxMessagesPerSecond: z
+    .number({ invalid_type_error: "Enter a number of messages per second, or leave it empty for your sender type's default" })
+    .int("Enter whole messages per second")
+    .min(1, "At least 1 message per second")
+    .max(1000, "At most 1,000 messages per second")
+    .nullable()
+    .default(null),
+  segmentPriceMicros: z
+    .number({ invalid_type_error: "Enter the price of one segment in dollars, e.g. 0.0083" })
+    .int()
+    .min(0, "The price cannot be negative")
+    .max(1_000_000, "At most $1 a segment")
+    .default(8300),
   timezone: z
     .string()
     .max(64, "Choose a time zone from the IANA list, e.g. America/New_York")
