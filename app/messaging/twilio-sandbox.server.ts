@@ -27,6 +27,13 @@ import twilio from "twilio";
  *
  * Accepted messages are in `messages`; refused attempts (after authentication)
  * are in `rejected`, so tests can assert that a send was tried.
+ *
+ * For dispatch tests and the benchmark: `responseDelayMs` answers every send
+ * after a delay (Twilio's own latency), `failNextSends` / `failSendsTo` inject
+ * 429s and 5xx for the next N sends or for one recipient, and
+ * `acceptedPerSecond(sender)` counts the accepted sends (and their segments)
+ * of one sender in each wall-clock second they arrived, so a test can assert
+ * that a throughput limit held in every second.
  */
 
 export interface SandboxAccount {
@@ -47,6 +54,8 @@ export interface SandboxOptions {
   messagingServiceFrom?: string;
   /** Where failed callbacks are reported. Default console.warn. */
   log?: (line: string) => void;
+  /** How long each message create waits before it is answered (Twilio's latency). Default 0. */
+  responseDelayMs?: number;
 }
 
 export interface SandboxMessage {
@@ -63,6 +72,8 @@ export interface SandboxMessage {
   updatedAt: Date;
   sentAt: Date | null;
   numSegments: number;
+  /** When the create request arrived (before `responseDelayMs`): what per-second counts go by. */
+  receivedAt: Date;
 }
 
 export interface SandboxRejection {
@@ -97,6 +108,14 @@ export interface SandboxFault {
   message?: string;
 }
 
+/** Accepted sends of one sender that arrived in one wall-clock second. */
+export interface SandboxSecond {
+  /** Epoch second (Math.floor(ms / 1000)). */
+  second: number;
+  messages: number;
+  segments: number;
+}
+
 export interface TwilioSandbox {
   url: string;
   port: number;
@@ -109,6 +128,16 @@ export interface TwilioSandbox {
   optIn(number: string): void;
   /** Answer the next authenticated message create with this error (e.g. 429/20429, 503/20503). */
   failNextSend(fault: SandboxFault): void;
+  /** Answer the next `count` authenticated message creates with this error. */
+  failNextSends(count: number, fault: SandboxFault): void;
+  /** Answer sends to this recipient with this error, `times` times (default: until `clearFaults`). */
+  failSendsTo(to: string, fault: SandboxFault, times?: number): void;
+  /** Forgets every injected fault. */
+  clearFaults(): void;
+  /** Changes `responseDelayMs` from now on. */
+  setResponseDelay(ms: number): void;
+  /** The sender's (From, or MessagingServiceSid) accepted sends per second of arrival, oldest first. */
+  acceptedPerSecond(sender: string): SandboxSecond[];
   waitForCallbacks(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -157,6 +186,8 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
   const accounts = new Map(options.accounts.map((a) => [a.accountSid, a.authToken]));
   const optedOut = new Set(options.optedOutNumbers ?? []);
   const faults: SandboxFault[] = [];
+  const recipientFaults = new Map<string, { fault: SandboxFault; remaining: number }>();
+  let responseDelayMs = options.responseDelayMs ?? 0;
 
   const messages: SandboxMessage[] = [];
   const rejected: SandboxRejection[] = [];
@@ -224,9 +255,11 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
     }
 
     if (list && req.method === "POST") {
+      const receivedAt = new Date();
       const params = await readForm(req);
+      if (responseDelayMs > 0) await sleep(responseDelayMs);
       try {
-        const message = createMessage(accountSid, params);
+        const message = createMessage(accountSid, params, receivedAt);
         return sendJson(res, 201, toResource(message));
       } catch (error) {
         if (!(error instanceof TwilioApiError)) throw error;
@@ -263,12 +296,15 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
     return username === accountSid && accounts.get(username) === password;
   }
 
-  function createMessage(accountSid: string, params: Record<string, string>): SandboxMessage {
-    const fault = faults.shift();
+  function createMessage(accountSid: string, params: Record<string, string>, receivedAt: Date): SandboxMessage {
+    const to = params.To?.trim() ?? "";
+    const forRecipient = recipientFaults.get(to);
+    if (forRecipient && forRecipient.remaining <= 0) recipientFaults.delete(to);
+    const fault = faults.shift() ?? (forRecipient && forRecipient.remaining > 0 ? forRecipient.fault : undefined);
+    if (fault && forRecipient?.fault === fault) forRecipient.remaining -= 1;
     if (fault) {
       throw new TwilioApiError(fault.httpStatus, fault.errorCode, fault.message ?? `Simulated error ${fault.errorCode}`);
     }
-    const to = params.To?.trim() ?? "";
     const from = params.From?.trim() || null;
     const messagingServiceSid = params.MessagingServiceSid?.trim() || null;
     const body = params.Body ?? "";
@@ -317,6 +353,7 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
       updatedAt: now,
       sentAt: null,
       numSegments: countSegments(body),
+      receivedAt,
     };
     messages.push(message);
     const progress = (blocked ? failBlocked(message) : deliver(message))
@@ -445,6 +482,27 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
     optOut: (number) => void optedOut.add(number),
     optIn: (number) => void optedOut.delete(number),
     failNextSend: (fault) => void faults.push(fault),
+    failNextSends(count, fault) {
+      for (let i = 0; i < count; i += 1) faults.push(fault);
+    },
+    failSendsTo: (to, fault, times = Number.POSITIVE_INFINITY) => void recipientFaults.set(to, { fault, remaining: times }),
+    clearFaults() {
+      faults.length = 0;
+      recipientFaults.clear();
+    },
+    setResponseDelay: (ms) => void (responseDelayMs = ms),
+    acceptedPerSecond(sender) {
+      const seconds = new Map<number, SandboxSecond>();
+      for (const message of messages) {
+        if ((message.messagingServiceSid ?? message.from) !== sender) continue;
+        const second = Math.floor(message.receivedAt.getTime() / 1000);
+        const entry = seconds.get(second) ?? { second, messages: 0, segments: 0 };
+        entry.messages += 1;
+        entry.segments += message.numSegments;
+        seconds.set(second, entry);
+      }
+      return [...seconds.values()].sort((a, b) => a.second - b.second);
+    },
     waitForCallbacks(count, timeoutMs = 5_000) {
       if (callbacks.length >= count) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {

@@ -428,3 +428,63 @@ describe("sandbox lifecycle", () => {
     }
   });
 });
+
+describe("sandbox latency, fault injection and per-second counts", () => {
+  let sandbox: TwilioSandbox;
+  let client: twilio.Twilio;
+  beforeAll(async () => {
+    sandbox = await startTwilioSandbox({ accounts: [ACCOUNT], statusCallbackDelayMs: 60_000, responseDelayMs: 40 });
+    client = createTwilioClient(ACCOUNT, { apiBaseUrl: sandbox.url });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it("answers each send after the configured delay", async () => {
+    const started = Date.now();
+    expect(await sendSms(client, { to: "+15553330001", from: SHOP_NUMBER, body: "x" })).toMatchObject({ ok: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(39);
+    sandbox.setResponseDelay(0);
+    const quick = Date.now();
+    await sendSms(client, { to: "+15553330001", from: SHOP_NUMBER, body: "x" });
+    expect(Date.now() - quick).toBeLessThan(40);
+  });
+
+  it("fails the next N sends, and sends to one recipient a given number of times", async () => {
+    sandbox.failNextSends(2, { httpStatus: 500, errorCode: 20500 });
+    expect(await sendSms(client, { to: "+15553330002", from: SHOP_NUMBER, body: "x" })).toMatchObject({ httpStatus: 500, retryable: true });
+    expect(await sendSms(client, { to: "+15553330003", from: SHOP_NUMBER, body: "x" })).toMatchObject({ httpStatus: 500 });
+    expect(await sendSms(client, { to: "+15553330003", from: SHOP_NUMBER, body: "x" })).toMatchObject({ ok: true });
+
+    sandbox.failSendsTo("+15553330004", { httpStatus: 429, errorCode: 20429 }, 2);
+    expect(await sendSms(client, { to: "+15553330005", from: SHOP_NUMBER, body: "x" })).toMatchObject({ ok: true });
+    expect(await sendSms(client, { to: "+15553330004", from: SHOP_NUMBER, body: "x" })).toMatchObject({ errorCode: 20429 });
+    expect(await sendSms(client, { to: "+15553330004", from: SHOP_NUMBER, body: "x" })).toMatchObject({ errorCode: 20429 });
+    expect(await sendSms(client, { to: "+15553330004", from: SHOP_NUMBER, body: "x" })).toMatchObject({ ok: true });
+
+    sandbox.failSendsTo("+15553330006", { httpStatus: 503, errorCode: 20503 });
+    for (let i = 0; i < 3; i += 1) {
+      expect(await sendSms(client, { to: "+15553330006", from: SHOP_NUMBER, body: "x" })).toMatchObject({ errorCode: 20503 });
+    }
+    sandbox.clearFaults();
+    expect(await sendSms(client, { to: "+15553330006", from: SHOP_NUMBER, body: "x" })).toMatchObject({ ok: true });
+  });
+
+  it("counts each sender's accepted sends and segments per second of arrival", async () => {
+    const sender = "+15005550010";
+    const long = "x".repeat(200); // 2 GSM-7 segments
+    await Promise.all([
+      sendSms(client, { to: "+15553330007", from: sender, body: "x" }),
+      sendSms(client, { to: "+15553330008", from: sender, body: long }),
+      sendSms(client, { to: "+15553330009", messagingServiceSid: SERVICE_SID, body: "x" }),
+    ]);
+    sandbox.failNextSend({ httpStatus: 429, errorCode: 20429 });
+    await sendSms(client, { to: "+15553330010", from: sender, body: "x" }); // refused: not counted
+    const seconds = sandbox.acceptedPerSecond(sender);
+    expect(seconds.reduce((sum, s) => sum + s.messages, 0)).toBe(2);
+    expect(seconds.reduce((sum, s) => sum + s.segments, 0)).toBe(3);
+    for (const entry of seconds) expect(entry.second).toBe(Math.floor(entry.second));
+    expect(sandbox.acceptedPerSecond(SERVICE_SID).reduce((sum, s) => sum + s.messages, 0)).toBe(1);
+    expect(sandbox.acceptedPerSecond("+15009999999")).toEqual([]);
+  });
+});
