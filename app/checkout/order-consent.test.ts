@@ -12,7 +12,7 @@ function order(overrides: Record<string, unknown> = {}) {
     created_at: "2026-11-20T10:15:00-05:00",
     browser_ip: "203.0.113.7",
     client_details: { accept_language: "en-US", browser_ip: "203.0.113.7", user_agent: UA, session_hash: null },
-    customer: { id: 7_100_000_001, admin_graphql_api_id: "gid://shopify/Customer/7100000001", email: "ada@example.com" },
+    customer: { id: 7_100_000_001, admin_graphql_api_id: "gid://shopify/Customer/7100000001", email: "ada@example.com", first_name: " Ada " },
     note_attributes: [
       { name: "gift_note", value: "Happy birthday" },
       { name: "_sms_consent_phone", value: "+12015550123" },
@@ -35,6 +35,7 @@ describe("parseOrdersCreate", () => {
         ip: "203.0.113.7",
         userAgent: UA,
         shopifyCustomerId: "gid://shopify/Customer/7100000001",
+        customerFirstName: "Ada",
       },
       answer: {
         status: "granted",
@@ -75,7 +76,7 @@ describe("parseOrdersCreate", () => {
     );
     expect(parsed).toMatchObject({
       ok: true,
-      order: { orderId: "gid://shopify/Order/5734000001", createdAt: null, ip: null, userAgent: null, shopifyCustomerId: null },
+      order: { orderId: "gid://shopify/Order/5734000001", createdAt: null, ip: null, userAgent: null, shopifyCustomerId: null, customerFirstName: null },
     });
     expect(parseOrdersCreate(order({ customer: { id: 42 } }))).toMatchObject({ order: { shopifyCustomerId: "gid://shopify/Customer/42" } });
   });

@@ -8,7 +8,8 @@
  * two in step). The rest of the evidence comes from the order itself: its id,
  * when it was placed, the browser's IP and user agent, and the customer.
  *
- * Only what the consent needs is read; everything else in the payload
+ * Only what the consent needs is read, plus the customer's first name (for
+ * {first_name} in campaign texts); everything else in the payload
  * (addresses, line items, prices) is ignored and never stored.
  */
 import { isIP } from "node:net";
@@ -38,6 +39,8 @@ export interface OrderFacts {
   userAgent: string | null;
   /** "gid://shopify/Customer/…", null for a guest checkout. */
   shopifyCustomerId: string | null;
+  /** The customer's first name as the order gives it, for campaign texts; null when absent or blank. */
+  customerFirstName: string | null;
 }
 
 export type ParsedOrder =
@@ -56,7 +59,9 @@ export const ordersCreatePayloadSchema = z.object({
   client_details: z
     .object({ browser_ip: z.string().nullish(), user_agent: z.string().nullish() })
     .nullish(),
-  customer: z.object({ id: numericId.nullish(), admin_graphql_api_id: z.string().nullish() }).nullish(),
+  customer: z
+    .object({ id: numericId.nullish(), admin_graphql_api_id: z.string().nullish(), first_name: z.string().nullish() })
+    .nullish(),
   note_attributes: z.array(z.object({ name: z.string(), value: attributeValue })).nullish(),
 });
 
@@ -73,6 +78,7 @@ export function parseOrdersCreate(payload: unknown): ParsedOrder {
     ip: ipOrNull(order.browser_ip) ?? ipOrNull(order.client_details?.browser_ip),
     userAgent: textOrNull(order.client_details?.user_agent),
     shopifyCustomerId: customerGid(order.customer),
+    customerFirstName: textOrNull(order.customer?.first_name)?.slice(0, 100) ?? null,
   };
   const { answer, problem } = answerFrom(order.note_attributes ?? []);
   return { ok: true, order: facts, answer, problem };

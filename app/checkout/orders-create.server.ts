@@ -4,11 +4,13 @@
  * does the work: on the delivery (X-Shopify-Webhook-Id, as Shopify retries)
  * and on the order (Shopify can deliver one order under two webhook ids).
  * Every delivery is recorded as processed, with or without consent in it; the
- * payload itself is never stored.
+ * payload itself is never stored. Every order also moves its customer's
+ * subscriber rows' lastOrderAt and firstName, which campaigns read.
  */
+import type { DbTx } from "../db.server";
 import { claimKey, inIdempotentTransaction } from "../webhooks/idempotency.server";
 import { recordCheckoutConsent, type CheckoutConsentResult } from "./checkout-consent.server";
-import { parseOrdersCreate } from "./order-consent";
+import { parseOrdersCreate, type OrderFacts, type ParsedOrder } from "./order-consent";
 import { orderKeyOf, ORDERS_CREATE_TOPIC } from "./processed-keys.server";
 
 export type OrdersCreateOutcome =
@@ -39,19 +41,51 @@ export async function handleOrdersCreate(
       log(`orders/create ${webhookId} (shop ${shop}) ignored: ${parsed.reason}`);
       return { status: "not_an_order", reason: parsed.reason };
     }
-    if (!parsed.answer) {
-      if (parsed.problem) log(`orders/create for ${parsed.order.orderId} (shop ${shop}): ${parsed.problem}`);
-      return { status: "no_consent" };
-    }
-    const orderKey = { key: orderKeyOf(shop, parsed.order.orderId), shop, topic: ORDERS_CREATE_TOPIC };
-    if (!(await claimKey(tx, orderKey, now))) return { status: "duplicate_order" };
-
-    const { orderId, createdAt, ip, userAgent, shopifyCustomerId } = parsed.order;
-    const consent = await recordCheckoutConsent(
-      shop,
-      { ...parsed.answer, orderId, orderCreatedAt: createdAt, ip, userAgent, shopifyCustomerId, channel: "contact_step" },
-      { tx, now, log },
-    );
-    return { status: "handled", consent };
+    const outcome = await handleConsent(tx, shop, parsed, { now, log });
+    const consentSubscriberId = outcome.status === "handled" && outcome.consent.ok ? outcome.consent.subscriberId : null;
+    await noteOrderOnSubscribers(tx, shop, parsed.order, consentSubscriberId, now);
+    return outcome;
   }, TRANSACTION_OPTIONS);
+}
+
+async function handleConsent(
+  tx: DbTx,
+  shop: string,
+  parsed: Extract<ParsedOrder, { ok: true }>,
+  { now, log }: { now: Date; log: (line: string) => void },
+): Promise<OrdersCreateOutcome> {
+  if (!parsed.answer) {
+    if (parsed.problem) log(`orders/create for ${parsed.order.orderId} (shop ${shop}): ${parsed.problem}`);
+    return { status: "no_consent" };
+  }
+  const orderKey = { key: orderKeyOf(shop, parsed.order.orderId), shop, topic: ORDERS_CREATE_TOPIC };
+  if (!(await claimKey(tx, orderKey, now))) return { status: "duplicate_order" };
+
+  const { orderId, createdAt, ip, userAgent, shopifyCustomerId } = parsed.order;
+  const consent = await recordCheckoutConsent(
+    shop,
+    { ...parsed.answer, orderId, orderCreatedAt: createdAt, ip, userAgent, shopifyCustomerId, channel: "contact_step" },
+    { tx, now, log },
+  );
+  return { status: "handled", consent };
+}
+
+/**
+ * The order's customer ordered (campaign audiences: "ordered in the last N
+ * days") and has this first name ({first_name} in campaign texts). Matched by
+ * Shopify customer id, and by the subscriber this order's consent is about
+ * (a guest checkout has no customer id). Only a newer order moves them, so a
+ * late or repeated delivery of an older order changes nothing.
+ */
+async function noteOrderOnSubscribers(tx: DbTx, shop: string, order: OrderFacts, consentSubscriberId: string | null, now: Date): Promise<void> {
+  const whose = [
+    ...(order.shopifyCustomerId ? [{ shopifyCustomerId: order.shopifyCustomerId }] : []),
+    ...(consentSubscriberId ? [{ id: consentSubscriberId }] : []),
+  ];
+  if (whose.length === 0) return;
+  const placedAt = order.createdAt ?? now;
+  await tx.subscriber.updateMany({
+    where: { shop, OR: whose, AND: [{ OR: [{ lastOrderAt: null }, { lastOrderAt: { lt: placedAt } }] }] },
+    data: { lastOrderAt: placedAt, ...(order.customerFirstName ? { firstName: order.customerFirstName } : {}) },
+  });
 }

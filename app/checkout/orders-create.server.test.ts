@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import prisma from "../db.server";
+import { applyConsentChange } from "../consent/consent-engine.server";
+import { shopWithDisclosure } from "../../tests/support/checkout-fixture";
+import { handleOrdersCreate } from "./orders-create.server";
+
+let nextOrderId = 5_900_000_000;
+
+function orderPayload(options: { createdAt: string; customerId?: number; firstName?: string; consent?: { phone: string; versionId: string } }) {
+  const id = nextOrderId++;
+  return {
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    created_at: options.createdAt,
+    customer: options.customerId ? { id: options.customerId, first_name: options.firstName ?? null } : null,
+    note_attributes: options.consent
+      ? [
+          { name: "_sms_consent_phone", value: options.consent.phone },
+          { name: "_sms_disclosure_version", value: options.consent.versionId },
+          { name: "_sms_disclosure_locale", value: "en" },
+          { name: "_sms_consent_at", value: options.createdAt },
+          { name: "_sms_consent", value: "granted" },
+        ]
+      : [],
+  };
+}
+
+const quiet = { log: () => {} };
+
+describe("orders/create notes the order on the customer's subscriber", () => {
+  it("sets lastOrderAt and firstName for an order without consent, matched by customer id; an older order changes nothing", async () => {
+    const { shop } = await shopWithDisclosure();
+    const { subscriber } = await applyConsentChange({
+      shop,
+      phone: "+12015550140",
+      action: "opt_in",
+      source: "admin",
+      evidence: { staff: "test" },
+      shopifyCustomerId: "gid://shopify/Customer/4400",
+    });
+
+    const newer = await handleOrdersCreate(shop, randomUUID(), orderPayload({ createdAt: "2026-11-20T10:00:00Z", customerId: 4400, firstName: "Grace" }), quiet);
+    expect(newer).toEqual({ status: "no_consent" });
+    expect(await prisma.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).toMatchObject({
+      lastOrderAt: new Date("2026-11-20T10:00:00Z"),
+      firstName: "Grace",
+    });
+
+    // Delivered late: an order placed before the one we already know.
+    await handleOrdersCreate(shop, randomUUID(), orderPayload({ createdAt: "2026-11-01T10:00:00Z", customerId: 4400, firstName: "Old" }), quiet);
+    expect(await prisma.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).toMatchObject({
+      lastOrderAt: new Date("2026-11-20T10:00:00Z"),
+      firstName: "Grace",
+    });
+
+    // Another customer's order touches nobody else.
+    await handleOrdersCreate(shop, randomUUID(), orderPayload({ createdAt: "2026-11-25T10:00:00Z", customerId: 4401, firstName: "Other" }), quiet);
+    expect(await prisma.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).toMatchObject({ firstName: "Grace" });
+  });
+
+  it("a guest checkout that subscribes is noted on the subscriber it created", async () => {
+    const { shop, versionId } = await shopWithDisclosure();
+    const phone = "+12015550141";
+    const outcome = await handleOrdersCreate(shop, randomUUID(), orderPayload({ createdAt: "2026-11-21T09:30:00Z", consent: { phone, versionId } }), {
+      ...quiet,
+      now: new Date("2026-11-21T09:31:00Z"),
+    });
+    expect(outcome).toMatchObject({ status: "handled", consent: { ok: true, status: "subscribed" } });
+    expect(await prisma.subscriber.findUniqueOrThrow({ where: { shop_phone: { shop, phone } } })).toMatchObject({
+      lastOrderAt: new Date("2026-11-21T09:30:00Z"),
+      firstName: null,
+    });
+  });
+});
