@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Badge, Card, DataTable, EmptyState, Page } from "@shopify/polaris";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
 import { listCampaigns } from "~/campaigns/campaigns.server";
+import { readCampaignStatus } from "~/campaigns/campaign-status";
+import { CampaignStatusBadge } from "~/components/campaign-status-badge";
 import { requireAdmin } from "~/shopify/require-admin.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -9,27 +11,54 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { campaigns: await listCampaigns(shop) };
 }
 
+const count = (value: number) => value.toLocaleString("en-US");
+
 export default function Campaigns() {
   const { campaigns } = useLoaderData<typeof loader>();
   return (
-    <Page title="Campaigns">
-      <Card>
+    <Page title="Campaigns" primaryAction={{ content: "Create campaign", url: "/app/campaigns/new" }}>
+      <Card padding={campaigns.length === 0 ? undefined : "0"}>
         {campaigns.length === 0 ? (
-          <EmptyState heading="No campaigns yet" image="">
+          <EmptyState heading="No campaigns yet" image="" action={{ content: "Create campaign", url: "/app/campaigns/new" }}>
             <p>Campaigns go only to numbers that are subscribed when each text is sent.</p>
           </EmptyState>
         ) : (
-          <DataTable
-            columnContentTypes={["text", "text", "numeric", "numeric", "numeric"]}
-            headings={["Campaign", "Status", "Recipients", "Delivered", "Failed"]}
-            rows={campaigns.map((campaign) => [
-              campaign.name,
-              <Badge key={campaign.id}>{campaign.status}</Badge>,
-              campaign.recipients,
-              campaign.delivered,
-              campaign.failed,
-            ])}
-          />
+          <IndexTable
+            itemCount={campaigns.length}
+            selectable={false}
+            headings={[{ title: "Campaign" }, { title: "Status" }, { title: "Send time" }, { title: "Recipients", alignment: "end" }, { title: "Delivered", alignment: "end" }, { title: "Failed", alignment: "end" }]}
+          >
+            {campaigns.map((campaign, index) => (
+              <IndexTable.Row id={campaign.id} key={campaign.id} position={index}>
+                <IndexTable.Cell>
+                  <Link to={`/app/campaigns/${campaign.id}`}>{campaign.name}</Link>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <CampaignStatusBadge status={readCampaignStatus(campaign.status)} />
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" tone="subdued">
+                    {campaign.scheduledAt ? new Date(campaign.scheduledAt).toLocaleString("en-US") : "—"}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {count(campaign.recipients)}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {count(campaign.delivered)}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {count(campaign.failed)}
+                  </Text>
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
         )}
       </Card>
     </Page>

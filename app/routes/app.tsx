@@ -6,6 +6,7 @@ import polarisTranslations from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { RemixPolarisLink } from "~/components/remix-polaris-link";
 import { isDemoMode } from "~/demo/demo-mode.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
 
@@ -29,7 +30,7 @@ export default function AdminApp() {
   if (demo) {
     // No App Bridge outside Shopify admin: Polaris alone, with our own navigation.
     return (
-      <PolarisAppProvider i18n={polarisTranslations}>
+      <PolarisAppProvider i18n={polarisTranslations} linkComponent={RemixPolarisLink}>
         <Box padding="400">
           <Banner tone="info" title={`Demo mode: ${shop}`}>
             Seeded data on the local database. Texts go to the built-in Twilio test server, not to phones.
