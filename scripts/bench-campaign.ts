@@ -1,0 +1,396 @@
+/**
+ * `npm run bench:campaign [-- --db sqlite|postgresql|both --only plan,dispatch,workers
+ *   --recipients 100000 --raw-chunk 1000 --latency 50 --concurrency 10,50 --dispatch-seconds 6
+ *   --rate-limit 30 --rate-seconds 8 --workers 1,2,4 --worker-concurrency 10 --batch 100]`
+ *
+ * Campaigns at scale, on SQLite and PostgreSQL in one run (each measurement on
+ * a fresh database: a SQLite file in a temp dir, or a new database on the
+ * server of --postgres-url, dropped at the end):
+ *
+ * (a) Planning: `planDueCampaigns` for one campaign to --recipients subscribers
+ *     with every rule on (consent, quiet hours in each recipient's zone from
+ *     real area codes across the US zones, daily/monthly caps and smart sending
+ *     against prior history, a personalised template), beside the floor: the
+ *     same number of Message rows written by the bare driver as batched
+ *     multi-row INSERTs. Targets: ≤ 10 s, ≥ 0.3 of the raw rate, and the rows
+ *     planned = countAudience.
+ * (b) Dispatch: one worker calling `dispatchDueMessages({ limit, concurrency })`
+ *     against the local Twilio test server answering after --latency ms, at
+ *     each --concurrency C: target ≥ 0.8 × C / latency. Then with the shop's
+ *     throughput limit set to --rate-limit: never more in any second at the
+ *     server. Duplicates counted at the server by recipient and by outbox row.
+ * (c) PostgreSQL only: --workers processes at once on one database: throughput
+ *     and duplicates.
+ *
+ * Each database and Twilio server runs in a child process (scripts/bench/);
+ * everything stops by itself.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { providerOf, type DatabaseProvider } from "../app/db/database-url";
+import { createBenchDatabase, type BenchDatabase } from "./bench/bench-databases";
+import type { TwilioServerStats } from "./bench/twilio-server-child";
+
+const TARGET = { planSeconds: 10, planShareOfRaw: 0.3, dispatchShareOfIdeal: 0.8 };
+// The test environment's values (tests/setup/test-env.ts): nothing here is a real secret.
+const BENCH_ENV = {
+  NODE_ENV: "production",
+  SHOPIFY_API_KEY: "bench-api-key",
+  SHOPIFY_API_SECRET: "bench-api-secret",
+  SHOPIFY_APP_URL: "https://sms-consent.bench.example",
+  ENCRYPTION_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+  SCOPES: "read_customers,write_customers,read_orders",
+};
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: "string", default: "both" },
+    only: { type: "string", default: "plan,dispatch,workers" },
+    recipients: { type: "string", default: "100000" },
+    "raw-chunk": { type: "string", default: "1000" },
+    latency: { type: "string", default: "50" },
+    concurrency: { type: "string", default: "10,50" },
+    "dispatch-seconds": { type: "string", default: "6" },
+    "rate-limit": { type: "string", default: "30" },
+    "rate-seconds": { type: "string", default: "8" },
+    workers: { type: "string", default: "1,2,4" },
+    "worker-concurrency": { type: "string", default: "10" },
+    batch: { type: "string", default: "100" },
+    "postgres-url": { type: "string", default: process.env.TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test" },
+  },
+});
+
+function positive(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
+  return number;
+}
+const positiveList = (name: string, value: string) => value.split(",").map((item) => positive(name, item.trim()));
+
+const providers: DatabaseProvider[] =
+  args.db === "both" ? ["sqlite", "postgresql"] : args.db === "sqlite" || args.db === "postgresql" ? [args.db] : [];
+if (providers.length === 0) throw new Error(`--db must be sqlite, postgresql or both, got ${args.db}`);
+if (providers.includes("postgresql")) providerOf(args["postgres-url"]); // refuses anything but a postgresql:// URL
+const parts = new Set(args.only.split(",").map((part) => part.trim()));
+for (const part of parts) if (!["plan", "dispatch", "workers"].includes(part)) throw new Error(`--only takes plan, dispatch, workers; got ${part}`);
+const recipients = positive("recipients", args.recipients);
+const rawChunk = positive("raw-chunk", args["raw-chunk"]);
+const latencyMs = positive("latency", args.latency);
+const concurrencies = positiveList("concurrency", args.concurrency);
+const dispatchSeconds = positive("dispatch-seconds", args["dispatch-seconds"]);
+const rateLimit = positive("rate-limit", args["rate-limit"]);
+const rateSeconds = positive("rate-seconds", args["rate-seconds"]);
+const workerCounts = positiveList("workers", args.workers);
+const workerConcurrency = positive("worker-concurrency", args["worker-concurrency"]);
+const batch = positive("batch", args.batch);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-campaign-"));
+const databases: BenchDatabase[] = [];
+const children = new Set<ChildProcess>();
+
+// ---- child processes ---------------------------------------------------------
+
+function start(script: string, env: Record<string, string>): ChildProcess {
+  const child = fork(path.join(here, "bench", script), [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, ...BENCH_ENV, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+/** The child's first IPC message that has `key`; rejects if it exits first. */
+function next<T>(child: ChildProcess, key: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`a bench child exited with code ${code} before sending "${key}"`));
+    const onMessage = (message: Record<string, unknown>) => {
+      if (!(key in message)) return;
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      resolve(message[key] as T);
+    };
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+async function newDatabase(provider: DatabaseProvider, name: string): Promise<BenchDatabase> {
+  const database = await createBenchDatabase(provider, `${name}_${databases.length}`, { tmp, postgresUrl: args["postgres-url"] });
+  databases.push(database);
+  return database;
+}
+
+// ---- printing ----------------------------------------------------------------
+
+function printTable(header: string[], rows: (string | number)[][]): void {
+  const cells = rows.map((row) => row.map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join("  ");
+  console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
+  for (const c of cells) console.log(line(c));
+}
+
+const integer = (value: number) => Math.round(value).toLocaleString("en-US");
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const verdict = (met: boolean) => (met ? "met" : "MISSED");
+
+// ---- (a) planning ------------------------------------------------------------
+
+interface PlanReport {
+  mode: "plan" | "raw";
+  ms: number;
+  rows: number;
+  seedMs: number;
+  historyRows: number;
+  audienceCount?: number;
+  countMs?: number;
+  byOutcome?: Record<string, number>;
+  expected?: { dailyCap: number; monthlyCap: number; smartSending: number };
+}
+
+async function runPlanChild(provider: DatabaseProvider, mode: "plan" | "raw"): Promise<PlanReport> {
+  const database = await newDatabase(provider, mode);
+  const child = start("campaign-plan-child.ts", {
+    DATABASE_URL: database.url,
+    BENCH_MODE: mode,
+    BENCH_RECIPIENTS: String(recipients),
+    BENCH_RAW_CHUNK: String(rawChunk),
+  });
+  const report = await next<PlanReport>(child, "report");
+  await exited(child);
+  return report;
+}
+
+async function benchPlanning(provider: DatabaseProvider): Promise<boolean> {
+  console.log(`\n(a) planning ${integer(recipients)} recipients on ${provider}: seeding two identical databases…`);
+  const raw = await runPlanChild(provider, "raw");
+  const plan = await runPlanChild(provider, "plan");
+  const rate = (report: PlanReport) => report.rows / (report.ms / 1000);
+  printTable(
+    ["write", "rows", "seconds", "rows/s"],
+    [
+      [`bare driver, multi-row INSERT × ${rawChunk}`, integer(raw.rows), seconds(raw.ms), integer(rate(raw))],
+      ["planDueCampaigns (every rule)", integer(plan.rows), seconds(plan.ms), integer(rate(plan))],
+    ],
+  );
+  const share = rate(plan) / rate(raw);
+  console.log(
+    `seeded ${integer(recipients)} subscribed + excluded numbers and ${integer(plan.historyRows)} earlier texts in ${seconds(plan.seedMs)} s; ` +
+      `countAudience = ${integer(plan.audienceCount ?? 0)} (${seconds(plan.countMs ?? 0)} s)`,
+  );
+  console.log("planned rows by outcome (status / skip reason / deferred by):");
+  for (const [outcome, count] of Object.entries(plan.byOutcome ?? {}).sort((a, b) => b[1] - a[1])) {
+    console.log(`  ${outcome.padEnd(36)} ${integer(count).padStart(9)}`);
+  }
+  if (plan.expected) {
+    console.log(
+      `  (seeded over a cap: daily ${integer(plan.expected.dailyCap)}, monthly ${integer(plan.expected.monthlyCap)}, smart sending ${integer(plan.expected.smartSending)})`,
+    );
+  }
+  const countMatches = plan.rows === plan.audienceCount;
+  const met = plan.ms <= TARGET.planSeconds * 1000 && share >= TARGET.planShareOfRaw && countMatches;
+  console.log(
+    `target ≤ ${TARGET.planSeconds} s, ≥ ${TARGET.planShareOfRaw} of the raw rate, planned = countAudience: ${verdict(met)} ` +
+      `(${seconds(plan.ms)} s, ${share.toFixed(2)} of the raw rate, ${integer(plan.rows)} planned vs ${integer(plan.audienceCount ?? 0)} counted)`,
+  );
+  return met;
+}
+
+// ---- (b) and (c) dispatch ----------------------------------------------------
+
+interface DispatchRun {
+  label: string;
+  rows: number;
+  workers: number;
+  concurrency: number;
+  rateLimit: number | null;
+}
+
+interface DispatchResult {
+  run: DispatchRun;
+  wallMs: number;
+  server: TwilioServerStats;
+  sentRows: number;
+  leftQueued: number;
+  unknown: number;
+  failed: number;
+  workerTotals: Record<string, number>;
+}
+
+async function dispatch(provider: DatabaseProvider, run: DispatchRun): Promise<DispatchResult> {
+  const database = await newDatabase(provider, "dispatch");
+  const seeder = start("campaign-dispatch-child.ts", {
+    DATABASE_URL: database.url,
+    BENCH_MODE: "seed",
+    BENCH_ROWS: String(run.rows),
+    BENCH_RATE_LIMIT: run.rateLimit === null ? "" : String(run.rateLimit),
+  });
+  await next(seeder, "seeded");
+  await exited(seeder);
+
+  const twilioServer = start("twilio-server-child.ts", { BENCH_LATENCY_MS: String(latencyMs) });
+  const sandboxUrl = await next<string>(twilioServer, "url");
+  const workers = Array.from({ length: run.workers }, () =>
+    start("campaign-dispatch-child.ts", {
+      DATABASE_URL: database.url,
+      BENCH_MODE: "work",
+      BENCH_LIMIT: String(batch),
+      BENCH_CONCURRENCY: String(run.concurrency),
+      TWILIO_API_BASE_URL: sandboxUrl,
+    }),
+  );
+  await Promise.all(workers.map((worker) => next(worker, "ready")));
+  const started = Date.now();
+  const done = workers.map((worker) => next<{ finished: number; totals: Record<string, number> }>(worker, "done"));
+  for (const worker of workers) worker.send({ go: true });
+  const reports = await Promise.all(done);
+  const wallMs = Math.max(...reports.map((report) => report.finished)) - started;
+  await Promise.all(workers.map(exited));
+
+  twilioServer.send({ stats: true });
+  const server = await next<TwilioServerStats>(twilioServer, "stats");
+  twilioServer.send({ stop: true });
+  await exited(twilioServer);
+
+  const workerTotals: Record<string, number> = {};
+  for (const report of reports) for (const [key, value] of Object.entries(report.totals)) workerTotals[key] = (workerTotals[key] ?? 0) + value;
+  return {
+    run,
+    wallMs,
+    server,
+    sentRows: await database.count(`SELECT COUNT(*) FROM "Message" WHERE "twilioSid" IS NOT NULL`),
+    leftQueued: await database.count(`SELECT COUNT(*) FROM "Message" WHERE "status" = 'queued'`),
+    unknown: await database.count(`SELECT COUNT(*) FROM "Message" WHERE "status" = 'unknown'`),
+    failed: await database.count(`SELECT COUNT(*) FROM "Message" WHERE "status" IN ('failed', 'skipped', 'suppressed')`),
+    workerTotals,
+  };
+}
+
+function dispatchRow(result: DispatchResult, idealPerSecond: number | null): (string | number)[] {
+  const rate = result.server.accepted / (result.wallMs / 1000);
+  return [
+    result.run.label,
+    result.run.workers,
+    result.run.concurrency,
+    integer(result.run.rows),
+    integer(result.server.accepted),
+    seconds(result.wallMs),
+    integer(rate),
+    idealPerSecond === null ? "-" : `${((100 * rate) / idealPerSecond).toFixed(0)}%`,
+    result.server.maxPerSecond,
+    result.server.maxInAnyWindow,
+    result.server.duplicateRecipients + result.server.duplicateRows,
+    result.leftQueued,
+    result.unknown,
+  ];
+}
+
+const DISPATCH_HEADER = ["run", "workers", "C", "rows", "sent", "seconds", "sent/s", "of C/latency", "max/s", "max/1000ms", "dups", "left", "unknown"];
+
+function describeResultProblems(result: DispatchResult): string[] {
+  const problems: string[] = [];
+  if (result.server.accepted !== result.run.rows) problems.push(`${result.server.accepted} sends at the server for ${result.run.rows} rows`);
+  if (result.sentRows !== result.server.accepted) problems.push(`${result.sentRows} rows recorded as sent, ${result.server.accepted} at the server`);
+  if (result.failed > 0) problems.push(`${result.failed} rows failed, skipped or suppressed`);
+  if (result.server.rejected > 0) problems.push(`${result.server.rejected} sends refused by the server`);
+  return problems;
+}
+
+async function benchDispatch(provider: DatabaseProvider): Promise<boolean> {
+  console.log(`\n(b) dispatch on ${provider}: one worker, batches of ${batch}, Twilio answering after ${latencyMs} ms`);
+  const results: { result: DispatchResult; ideal: number | null }[] = [];
+  for (const concurrency of concurrencies) {
+    const ideal = (concurrency * 1000) / latencyMs;
+    const rows = Math.round(ideal * dispatchSeconds);
+    results.push({ result: await dispatch(provider, { label: "no limit", rows, workers: 1, concurrency, rateLimit: null }), ideal });
+  }
+  const limitedConcurrency = Math.max(...concurrencies);
+  const limited = await dispatch(provider, {
+    label: `limit ${rateLimit}/s`,
+    rows: rateLimit * rateSeconds,
+    workers: 1,
+    concurrency: limitedConcurrency,
+    rateLimit,
+  });
+  printTable(DISPATCH_HEADER, [...results.map(({ result, ideal }) => dispatchRow(result, ideal)), dispatchRow(limited, null)]);
+
+  let met = true;
+  for (const { result, ideal } of results) {
+    const rate = result.server.accepted / (result.wallMs / 1000);
+    const problems = describeResultProblems(result);
+    const ok = rate >= TARGET.dispatchShareOfIdeal * (ideal ?? 0) && result.server.duplicateRecipients + result.server.duplicateRows === 0 && problems.length === 0;
+    met &&= ok;
+    console.log(
+      `C=${result.run.concurrency}: target ≥ ${integer(TARGET.dispatchShareOfIdeal * (ideal ?? 0))}/s, 0 duplicates: ${verdict(ok)} (${integer(rate)}/s)` +
+        (problems.length > 0 ? `; ${problems.join("; ")}` : ""),
+    );
+  }
+  const limitProblems = describeResultProblems(limited);
+  const limitOk = limited.server.maxPerSecond <= rateLimit && limited.server.duplicateRecipients + limited.server.duplicateRows === 0 && limitProblems.length === 0;
+  met &&= limitOk;
+  console.log(
+    `limit ${rateLimit}/s at C=${limitedConcurrency}: never more in any second at the server, 0 duplicates: ${verdict(limitOk)} ` +
+      `(busiest second ${limited.server.maxPerSecond}, busiest 1,000 ms window ${limited.server.maxInAnyWindow}; per second: ${limited.server.perSecond.join(" ")})` +
+      (limitProblems.length > 0 ? `; ${limitProblems.join("; ")}` : ""),
+  );
+  return met;
+}
+
+async function benchWorkers(): Promise<boolean> {
+  console.log(`\n(c) worker processes on postgresql: C=${workerConcurrency} each, batches of ${batch}, Twilio answering after ${latencyMs} ms`);
+  const results: { result: DispatchResult; ideal: number }[] = [];
+  for (const workers of workerCounts) {
+    const ideal = (workers * workerConcurrency * 1000) / latencyMs;
+    const rows = Math.round(ideal * dispatchSeconds);
+    results.push({ result: await dispatch("postgresql", { label: `${workers} process${workers > 1 ? "es" : ""}`, rows, workers, concurrency: workerConcurrency, rateLimit: null }), ideal });
+  }
+  printTable(DISPATCH_HEADER, results.map(({ result, ideal }) => dispatchRow(result, ideal)));
+  let met = true;
+  for (const { result } of results) {
+    const problems = describeResultProblems(result);
+    const dups = result.server.duplicateRecipients + result.server.duplicateRows;
+    met &&= dups === 0 && problems.length === 0;
+    console.log(`${result.run.label}: ${dups} duplicates${problems.length > 0 ? `; ${problems.join("; ")}` : ", every row sent once"}`);
+  }
+  return met;
+}
+
+// ---- main --------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  console.log(`campaign benchmark on ${providers.join(" and ")}, ${os.cpus().length} CPUs, ${new Date().toISOString()}`);
+  const verdicts: string[] = [];
+  for (const provider of providers) {
+    if (parts.has("plan")) verdicts.push(`${provider} planning: ${verdict(await benchPlanning(provider))}`);
+    if (parts.has("dispatch")) verdicts.push(`${provider} dispatch: ${verdict(await benchDispatch(provider))}`);
+  }
+  if (parts.has("workers") && providers.includes("postgresql")) verdicts.push(`postgresql worker processes: ${verdict(await benchWorkers())}`);
+  console.log(`\n${verdicts.join("\n")}`);
+}
+
+const stopChildren = () => {
+  for (const child of children) child.kill("SIGKILL");
+};
+process.on("SIGINT", () => {
+  stopChildren();
+  process.exitCode = 130;
+});
+try {
+  await main();
+} finally {
+  stopChildren();
+  for (const database of databases) await database.drop().catch((error: Error) => console.error(`could not drop a bench database: ${error.message}`));
+  fs.rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,112 @@
+/**
+ * Parts (b) and (c) of `npm run bench:campaign`: a process on the bench
+ * database (DATABASE_URL), started by scripts/bench-campaign.ts over IPC.
+ *
+ * BENCH_MODE=seed: migrates, seeds the shop (its throughput limit from
+ * BENCH_RATE_LIMIT, none if empty) and BENCH_ROWS subscribed recipients, and
+ * queues one marketing text to each for a campaign that is sending, as planning
+ * would have; then exits. Every recipient's zone is one where it is now early
+ * afternoon, so quiet hours never hold a text back, whatever the hour of the run.
+ *
+ * BENCH_MODE=work: a worker. On {go} it calls dispatchDueMessages({ limit,
+ * concurrency }) in a loop, as scripts/worker.ts does, until a round claims
+ * nothing and no text is left due, then reports its rounds and exits.
+ */
+import { DateTime } from "luxon";
+import { migrate } from "../../app/db/migrator";
+
+const databaseUrl = process.env.DATABASE_URL!;
+const mode = process.env.BENCH_MODE;
+if (mode !== "seed" && mode !== "work") throw new Error(`BENCH_MODE must be seed or work, got ${mode}`);
+
+/** An Etc/GMT zone (no DST) where the local time is about 14:00 now: inside every quiet-hours window of every state. */
+function afternoonZoneNow(now: Date): string {
+  const utcHour = now.getUTCHours() + now.getUTCMinutes() / 60;
+  const offset = Math.round(14 - utcHour); // UTC+14 … UTC−10: all exist
+  // Etc/GMT signs are inverted (POSIX): Etc/GMT-3 is UTC+3.
+  const zone = offset === 0 ? "Etc/GMT" : `Etc/GMT${offset > 0 ? "-" : "+"}${Math.abs(offset)}`;
+  const hour = DateTime.fromJSDate(now, { zone }).hour;
+  if (hour < 10 || hour > 18) throw new Error(`no afternoon zone found for ${now.toISOString()} (${zone} is at ${hour}:00)`);
+  return zone;
+}
+
+if (mode === "seed") {
+  await migrate(databaseUrl);
+  const { default: prisma, disconnectPrisma } = await import("../../app/db.server");
+  const seed = await import("./campaign-bench-seed");
+  const rows = Number(process.env.BENCH_ROWS);
+  const rateLimit = process.env.BENCH_RATE_LIMIT ? Number(process.env.BENCH_RATE_LIMIT) : null;
+  const now = new Date();
+  await seed.seedBenchShop({ maxMessagesPerSecond: rateLimit });
+  const { subscribers } = await seed.seedAudience({ subscribed: rows, knownLocationShare: 0, fixedTimezone: afternoonZoneNow(now), now });
+  const campaign = await prisma.campaign.create({
+    data: {
+      shop: seed.BENCH_SHOP,
+      name: "Dispatch bench",
+      body: seed.BENCH_TEMPLATE,
+      discountCode: seed.BENCH_DISCOUNT_CODE,
+      status: "sending",
+      scheduleMode: "now",
+      plannedAt: now,
+      startedAt: now,
+    },
+  });
+  const body = `Bench Outfitters: Maya, our winter sale starts now. 20% off everything with code ${seed.BENCH_DISCOUNT_CODE} until Sunday. Reply STOP to opt out.`;
+  for (let i = 0; i < subscribers.length; i += 5_000) {
+    await prisma.message.createMany({
+      data: subscribers.slice(i, i + 5_000).map((subscriber) => ({
+        shop: seed.BENCH_SHOP,
+        subscriberId: subscriber.id,
+        campaignId: campaign.id,
+        phone: subscriber.phone,
+        body,
+        kind: "marketing",
+        status: "queued",
+        nextAttemptAt: now,
+        createdAt: now,
+      })),
+    });
+  }
+  await disconnectPrisma();
+  process.send!({ seeded: subscribers.length });
+  process.disconnect();
+} else {
+  const { default: prisma, disconnectPrisma } = await import("../../app/db.server");
+  const { dispatchDueMessages } = await import("../../app/messaging/outbox.server");
+  const limit = Number(process.env.BENCH_LIMIT || 100);
+  const concurrency = Number(process.env.BENCH_CONCURRENCY);
+
+  type Round = Awaited<ReturnType<typeof dispatchDueMessages>>;
+  const totals: Record<string, number> = {};
+  let rounds = 0;
+  const work = async () => {
+    const started = Date.now();
+    for (;;) {
+      const report: Round = await dispatchDueMessages({ limit, concurrency });
+      rounds += 1;
+      for (const [key, value] of Object.entries(report)) if (typeof value === "number") totals[key] = (totals[key] ?? 0) + value;
+      if (report.claimed > 0) continue;
+      const due = await prisma.message.count({ where: { status: "queued", nextAttemptAt: { lte: new Date() } } });
+      if (due === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return { started, finished: Date.now() };
+  };
+  process.on("message", (message: { go?: boolean }) => {
+    if (!message.go) return;
+    work().then(
+      async (times) => {
+        await disconnectPrisma();
+        process.send!({ done: { ...times, rounds, totals } });
+        process.disconnect();
+      },
+      (error: Error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+  // Connect before the start signal, so connecting is not timed.
+  await prisma.shop.count();
+  process.send!({ ready: true });
+}
