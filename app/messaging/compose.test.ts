@@ -8,10 +8,10 @@ import {
   appendOptOutFooter,
   type ComplianceReplyKind,
   composeComplianceReply,
-  countSegments,
   ensureBrandPrefix,
   type ProgramInfo,
 } from "./compose";
+import { countSegments } from "./segments";
 
 const acme: ProgramInfo = { brandName: "Acme", supportContact: "support@acme.com", maxMessagesPerMonth: 6 };
 const KINDS: readonly ComplianceReplyKind[] = [
@@ -271,95 +271,6 @@ describe("appendOptOutFooter", () => {
       fc.property(fc.string(), fc.constantFrom(...LANGUAGES), (body, language) => {
         const once = appendOptOutFooter(body, language);
         expect(appendOptOutFooter(once, language)).toBe(once);
-      }),
-    );
-  });
-});
-
-describe("countSegments", () => {
-  const a = (n: number) => "a".repeat(n);
-
-  it.each([
-    ["", "GSM-7", 0, 0],
-    ["hello", "GSM-7", 1, 5],
-    [a(160), "GSM-7", 1, 160],
-    [a(161), "GSM-7", 2, 161],
-    [a(306), "GSM-7", 2, 306],
-    [a(307), "GSM-7", 3, 307],
-    [a(459), "GSM-7", 3, 459],
-    [a(460), "GSM-7", 4, 460],
-    ["€".repeat(80), "GSM-7", 1, 80],
-    ["€".repeat(81), "GSM-7", 2, 81],
-    [a(159) + "[", "GSM-7", 2, 160],
-    [a(158) + "~", "GSM-7", 1, 159],
-    // 306 septets would be two parts, but the escape pair cannot straddle them.
-    [a(152) + "€" + a(152), "GSM-7", 3, 305],
-    ["ń".repeat(70), "UCS-2", 1, 70],
-    ["ń".repeat(71), "UCS-2", 2, 71],
-    ["ń".repeat(134), "UCS-2", 2, 134],
-    ["ń".repeat(135), "UCS-2", 3, 135],
-    ["😀", "UCS-2", 1, 1],
-    ["😀".repeat(35), "UCS-2", 1, 35],
-    ["😀".repeat(36), "UCS-2", 2, 36],
-    // 134 code units would be two parts, but the surrogate pair cannot straddle them.
-    [a(66) + "😀" + a(66), "UCS-2", 3, 133],
-    [a(159) + "’", "UCS-2", 3, 160],
-  ] as const)("%#: %j → %s × %i", (text, encoding, segments, characters) => {
-    expect(countSegments(text)).toEqual({ encoding, segments, characters });
-  });
-
-  // 3GPP TS 23.038 basic table, row by row (0x1B, the escape, has no character).
-  const BASIC_TABLE = [
-    "@£$¥èéùìòÇ\nØø\rÅå",
-    "Δ_ΦΓΛΩΠΨΣΘΞÆæßÉ",
-    " !\"#¤%&'()*+,-./",
-    "0123456789:;<=>?",
-    "¡ABCDEFGHIJKLMNO",
-    "PQRSTUVWXYZÄÖÑÜ§",
-    "¿abcdefghijklmno",
-    "pqrstuvwxyzäöñüà",
-  ].join("");
-  it.each([...BASIC_TABLE])("%j is one GSM-7 septet", (char) => {
-    expect(countSegments(char + a(159))).toEqual({ encoding: "GSM-7", segments: 1, characters: 160 });
-  });
-
-  it.each([..."\f^{}\\[~]|€"])("%j is an escaped GSM-7 pair", (char) => {
-    expect(countSegments(char + a(158))).toMatchObject({ encoding: "GSM-7", segments: 1 });
-    expect(countSegments(char + a(159))).toMatchObject({ encoding: "GSM-7", segments: 2 });
-  });
-
-  it.each([..."éèàñüöÄÑÜÖòùìÇÅåøØæÆßÉ"])("%j (named in the brief) is GSM-7", (char) => {
-    expect(countSegments(`caf${char}`).encoding).toBe("GSM-7");
-  });
-
-  it.each([..."âêíóúõãçáîôûëïœÁÍÓÚÌÒÈÂÊ`\t’‘“”…–—•ńćłşğ😀👍🏽中"])("%j forces UCS-2", (char) => {
-    expect(countSegments(`caf${char}`).encoding).toBe("UCS-2");
-  });
-
-  it("counts what is sent: a decomposed é (e + combining accent) is not GSM-7", () => {
-    expect(countSegments("cafe\u0301").encoding).toBe("UCS-2");
-    expect(countSegments("café").encoding).toBe("GSM-7");
-  });
-
-  it("never uses fewer segments than plain division, nor more than one extra per part", () => {
-    const gsmChar = fc.constantFrom(...BASIC_TABLE, ..."€[]{}");
-    fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: gsmChar, maxLength: 700 }), fc.string({ unit: "grapheme", maxLength: 300 })), (text) => {
-        const { encoding, segments, characters } = countSegments(text);
-        const chars = [...text];
-        const units =
-          encoding === "GSM-7"
-            ? chars.reduce((sum, char) => sum + ("€[]{}^~|\\\f".includes(char) ? 2 : 1), 0)
-            : text.length;
-        const { single, part } = encoding === "GSM-7" ? { single: 160, part: 153 } : { single: 70, part: 67 };
-        expect(characters).toBe(chars.length);
-        if (units === 0) expect(segments).toBe(0);
-        else if (units <= single) expect(segments).toBe(1);
-        else {
-          const division = Math.ceil(units / part);
-          expect(segments).toBeGreaterThanOrEqual(division);
-          expect(segments).toBeLessThanOrEqual(division + Math.floor(division / part) + 1);
-        }
       }),
     );
   });

@@ -1,7 +1,7 @@
 /**
  * Message composition, pure: the compliance replies (CTIA forms, see
  * docs/compliance.md#replies) in six languages, the brand prefix and opt-out
- * footer every marketing message needs, and SMS segment counting.
+ * footer every marketing message needs. Segments are counted in segments.ts.
  *
  * Translations keep STOP / START / HELP / Y as the literal keywords the app
  * understands (plus the local opt-out word where it is the custom: BAJA, ARRET,
@@ -203,48 +203,6 @@ export function appendOptOutFooter(body: string, language?: Language | null): st
   const head = body.trimEnd();
   const { footer } = wordingFor(language);
   return head ? `${head}\n${footer}` : footer;
-}
-
-// ───────────────────────────── segments ─────────────────────────────
-
-/** GSM 03.38 (3GPP TS 23.038) basic table, minus the escape. 0x09 is capital Ç: lower-case ç is not GSM-7. */
-const GSM7_BASIC = new Set(
-  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà",
-);
-/** The extension table: each costs an escape plus itself. */
-const GSM7_EXTENDED = new Set("\f^{}\\[~]|€");
-
-const LIMITS = {
-  "GSM-7": { single: 160, part: 153 },
-  "UCS-2": { single: 70, part: 67 },
-} as const;
-
-/**
- * How the text travels and how many segments it is billed as. One non-GSM
- * character (emoji, ç, á…) makes the whole message UCS-2. Multipart messages
- * never split an escape pair or a surrogate pair, so the last part can spill
- * over where plain division would not. `characters` counts code points (what a
- * person would count); an empty text is 0 segments.
- */
-export function countSegments(text: string): { encoding: "GSM-7" | "UCS-2"; segments: number; characters: number } {
-  const characters = [...text];
-  const encoding = characters.every((char) => GSM7_BASIC.has(char) || GSM7_EXTENDED.has(char)) ? "GSM-7" : "UCS-2";
-  // Septets for GSM-7, UTF-16 code units for UCS-2.
-  const sizes = characters.map((char) => (encoding === "GSM-7" ? (GSM7_EXTENDED.has(char) ? 2 : 1) : char.length));
-  const total = sizes.reduce((sum, size) => sum + size, 0);
-  const { single, part } = LIMITS[encoding];
-  let segments = total === 0 ? 0 : 1;
-  if (total > single) {
-    let used = 0;
-    for (const size of sizes) {
-      if (used + size > part) {
-        segments += 1;
-        used = 0;
-      }
-      used += size;
-    }
-  }
-  return { encoding, segments, characters: characters.length };
 }
 
 // ───────────────────────────── helpers ─────────────────────────────

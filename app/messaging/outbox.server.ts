@@ -15,7 +15,7 @@ import prisma, { type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { mayTextMarketing } from "../consent/suppression.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
-import { countSegments } from "./compose";
+import { countSegments } from "./segments";
 import { statusCallbackUrlFor } from "./delivery-status.server";
 import type { MessageStatus } from "./message-status";
 import { createTwilioClient, sendSms, type SendSmsFailure } from "./twilio-client.server";

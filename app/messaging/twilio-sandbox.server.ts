@@ -4,6 +4,8 @@ import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 import twilio from "twilio";
 
+import { countSegments } from "./segments";
+
 /**
  * A local, Twilio-compatible Messages API (2010-04-01) for tests, dev and the
  * demo. Point the real SDK at it with
@@ -352,7 +354,8 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
       createdAt: now,
       updatedAt: now,
       sentAt: null,
-      numSegments: countSegments(body),
+      // The app's one segment counter, so what the sandbox bills is what the outbox recorded.
+      numSegments: countSegments(body).segments,
       receivedAt,
     };
     messages.push(message);
@@ -620,22 +623,4 @@ function rfc2822(date: Date): string {
 /** YYMMDDhhmm in UTC, as carriers report it in RawDlrDoneDate. */
 function rawDlrDate(date: Date): string {
   return date.toISOString().replace(/\D/g, "").slice(2, 12);
-}
-
-const GSM7_BASIC = new Set(
-  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà",
-);
-const GSM7_EXTENDED = new Set("^{}\\[~]|€\f");
-
-/** GSM-7: 160 septets, 153 per part; otherwise UCS-2: 70 code units, 67 per part. */
-function countSegments(body: string): number {
-  let septets = 0;
-  for (const char of body) {
-    if (GSM7_BASIC.has(char)) septets += 1;
-    else if (GSM7_EXTENDED.has(char)) septets += 2;
-    else {
-      return body.length <= 70 ? 1 : Math.ceil(body.length / 67);
-    }
-  }
-  return septets <= 160 ? 1 : Math.ceil(septets / 153);
 }
