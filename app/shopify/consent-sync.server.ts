@@ -4,9 +4,10 @@
  * the subscriber's phone number and set that customer's SMS marketing consent
  * with customerSmsMarketingConsentUpdate.
  *
- * - Claiming is a conditional update (pending → running, with a lease), so any
- *   number of workers share the table and no job runs twice at once; a worker
- *   that died leaves its lease behind and the job is taken back when it ends.
+ * - Claiming is the durable-job claim of app/queues/job-lease.server.ts
+ *   (pending → running with a lease, one statement), so any number of workers
+ *   share the table and no job runs twice at once; a worker that died leaves
+ *   its lease behind and the job waits again when it ends.
  * - Only the latest state of a subscriber matters: a job with a newer job for
  *   the same subscriber (any status) is marked "superseded" instead of sent,
  *   and a subscriber's job is not started while another of theirs is in flight,
@@ -21,7 +22,9 @@
  *   account would mark somebody else's number as consenting.
  */
 import type { ShopifySyncJob } from "@prisma/client";
-import prisma from "../db.server";
+import prisma, { sqlOf } from "../db.server";
+import { readDate, readInt, readRequiredDate, type SqlRow } from "../db/sql.server";
+import { backoffDelayMs, claimDueJobs, endClaim, expireLeases, type BackoffPolicy, type JobTable } from "../queues/job-lease.server";
 import { AdminApiError, adminGraphql } from "./admin-graphql.server";
 
 export const CUSTOMER_BY_PHONE_QUERY = `#graphql
@@ -51,9 +54,18 @@ export const SMS_CONSENT_UPDATE_MUTATION = `#graphql
 export const SYNC_MAX_ATTEMPTS = 56;
 const CLAIM_LEASE_MS = 2 * 60_000;
 
-/** 30 s, 1 min, 2 min… capped at 1 hour; never sooner than Shopify's Retry-After. */
+const SYNC_JOBS: JobTable = { table: "ShopifySyncJob", ready: "pending", leased: "running" };
+
+/**
+ * 30 s, 1 min, 2 min… capped at 1 hour, without jitter: a subscriber has at
+ * most one job in flight and Shopify says when to come back (Retry-After),
+ * so there is no herd of identical retries to spread out.
+ */
+const SYNC_BACKOFF: BackoffPolicy = { baseMs: 30_000, capMs: 60 * 60_000, jitter: "none" };
+
+/** The delay after `attempts` attempts; never sooner than Shopify's Retry-After. */
 export function syncRetryDelayMs(attempts: number, retryAfterMs = 0): number {
-  return Math.max(Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 60 * 60_000), retryAfterMs);
+  return backoffDelayMs(SYNC_BACKOFF, attempts, { atLeastMs: retryAfterMs });
 }
 
 export interface ShopifySyncReport {
@@ -74,51 +86,44 @@ export async function runShopifySyncJobs(options: { now?: Date; limit?: number }
   return report;
 }
 
-type SubscriberKey = { shop: string; subscriberId: string };
-const keyOf = (job: SubscriberKey) => `${job.shop}\u0000${job.subscriberId}`;
+// A due job with a newer job for the same subscriber (any status) would only send an older state.
+const SUPERSEDE_SQL = `UPDATE "ShopifySyncJob" SET "status" = 'superseded', "lockedUntil" = NULL, "lastError" = ?, "updatedAt" = ?
+  WHERE "status" = 'pending' AND "nextAttemptAt" <= ?
+    AND EXISTS (SELECT 1 FROM "ShopifySyncJob" AS "newer" WHERE "newer"."shop" = "ShopifySyncJob"."shop"
+      AND "newer"."subscriberId" = "ShopifySyncJob"."subscriberId" AND "newer"."consentEventSeq" > "ShopifySyncJob"."consentEventSeq")`;
+
+// A subscriber's job waits while another of theirs is being sent, so an older state never lands after a newer one.
+const NOT_IN_FLIGHT = `NOT EXISTS (SELECT 1 FROM "ShopifySyncJob" AS "other" WHERE "other"."shop" = "job"."shop"
+  AND "other"."subscriberId" = "job"."subscriberId" AND "other"."status" = 'running' AND "other"."lockedUntil" >= ?)`;
 
 async function claimDue(now: Date, limit: number): Promise<{ claimed: ShopifySyncJob[]; superseded: number }> {
-  const due = await prisma.shopifySyncJob.findMany({
-    where: {
-      OR: [
-        { status: "pending", nextAttemptAt: { lte: now } },
-        { status: "running", lockedUntil: { lt: now } }, // a worker died mid-job: take it back
-      ],
-    },
-    orderBy: { nextAttemptAt: "asc" },
-    take: limit,
-    select: { id: true, shop: true, subscriberId: true, consentEventSeq: true, status: true },
-  });
-  if (due.length === 0) return { claimed: [], superseded: 0 };
+  const sql = sqlOf(prisma);
+  await expireLeases(sql, SYNC_JOBS, { now, to: "pending" }); // a worker died mid-job: the job waits again
+  const superseded = await sql.run(SUPERSEDE_SQL, ["Not sent: a newer consent change for this number replaced it.", now, now]);
+  const rows = await claimDueJobs(sql, SYNC_JOBS, { now, limit, leaseMs: CLAIM_LEASE_MS, eligible: { sql: NOT_IN_FLIGHT, params: [now] } });
+  return { claimed: rows.map(syncJobFromRow), superseded };
+}
 
-  const subscribers = [...new Map(due.map((job) => [keyOf(job), { shop: job.shop, subscriberId: job.subscriberId }])).values()];
-  const [latest, inFlight] = await Promise.all([
-    prisma.shopifySyncJob.groupBy({ by: ["shop", "subscriberId"], where: { OR: subscribers }, _max: { consentEventSeq: true } }),
-    prisma.shopifySyncJob.findMany({ where: { OR: subscribers, status: "running", lockedUntil: { gte: now } }, select: { shop: true, subscriberId: true } }),
-  ]);
-  const latestSeq = new Map(latest.map((group) => [keyOf(group), group._max.consentEventSeq ?? 0]));
-  const busy = new Set(inFlight.map(keyOf));
-
-  let superseded = 0;
-  const claimed: ShopifySyncJob[] = [];
-  for (const job of due) {
-    const stillDue = job.status === "running" ? { status: "running", lockedUntil: { lt: now } } : { status: "pending", nextAttemptAt: { lte: now } };
-    if (job.consentEventSeq < (latestSeq.get(keyOf(job)) ?? 0)) {
-      const { count } = await prisma.shopifySyncJob.updateMany({
-        where: { id: job.id, ...stillDue },
-        data: { status: "superseded", lockedUntil: null, lastError: "Not sent: a newer consent change for this number replaced it." },
-      });
-      superseded += count;
-      continue;
-    }
-    if (busy.has(keyOf(job))) continue; // an older job of theirs is being sent right now: wait for it
-    const { count } = await prisma.shopifySyncJob.updateMany({
-      where: { id: job.id, ...stillDue },
-      data: { status: "running", lockedUntil: new Date(now.getTime() + CLAIM_LEASE_MS), attempts: { increment: 1 } },
-    });
-    if (count === 1) claimed.push(await prisma.shopifySyncJob.findUniqueOrThrow({ where: { id: job.id } }));
-  }
-  return { claimed, superseded };
+function syncJobFromRow(row: SqlRow): ShopifySyncJob {
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  return {
+    id: String(row.id),
+    shop: String(row.shop),
+    subscriberId: String(row.subscriberId),
+    consentEventSeq: readInt(row.consentEventSeq),
+    phone: String(row.phone),
+    shopifyCustomerId: text(row.shopifyCustomerId),
+    marketingState: String(row.marketingState),
+    optInLevel: String(row.optInLevel),
+    consentUpdatedAt: readRequiredDate(row.consentUpdatedAt),
+    status: String(row.status),
+    attempts: readInt(row.attempts),
+    nextAttemptAt: readRequiredDate(row.nextAttemptAt),
+    lockedUntil: readDate(row.lockedUntil),
+    lastError: text(row.lastError),
+    createdAt: readRequiredDate(row.createdAt),
+    updatedAt: readRequiredDate(row.updatedAt),
+  };
 }
 
 async function runJob(job: ShopifySyncJob, now: Date): Promise<Outcome> {
@@ -171,9 +176,10 @@ async function handleFailure(job: ShopifySyncJob, error: unknown, now: Date): Pr
   const reason = error instanceof AdminApiError ? merchantMessage(error) : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
   if (retryable && job.attempts < SYNC_MAX_ATTEMPTS) {
     const delay = syncRetryDelayMs(job.attempts, error instanceof AdminApiError ? error.retryAfterMs : undefined);
-    await prisma.shopifySyncJob.updateMany({
-      where: { id: job.id },
-      data: { status: "pending", lockedUntil: null, nextAttemptAt: new Date(now.getTime() + delay), lastError: `${reason} Will try again.` },
+    await endClaim(sqlOf(prisma), SYNC_JOBS, job, {
+      status: "pending",
+      now,
+      set: { nextAttemptAt: new Date(now.getTime() + delay), lastError: `${reason} Will try again.` },
     });
     return "retried";
   }
@@ -187,8 +193,8 @@ function merchantMessage(error: AdminApiError): string {
   return error.message;
 }
 
-/** updateMany: an erasure may have deleted the job (and must not see the customer id written back) while it ran. */
+/** Conditional on the claim: an erasure may have deleted the job (and must not see the customer id written back) while it ran. */
 async function finish(job: ShopifySyncJob, status: "done" | "failed", note: string | null, extra: { shopifyCustomerId?: string } = {}): Promise<Outcome> {
-  await prisma.shopifySyncJob.updateMany({ where: { id: job.id }, data: { status, lockedUntil: null, lastError: note, ...extra } });
+  await endClaim(sqlOf(prisma), SYNC_JOBS, job, { status, now: new Date(), set: { lastError: note, ...extra } });
   return status;
 }
