@@ -42,7 +42,7 @@ export async function handleOrdersCreate(
       return { status: "not_an_order", reason: parsed.reason };
     }
     const outcome = await handleConsent(tx, shop, parsed, { now, log });
-    const consentSubscriberId = outcome.status === "handled" && outcome.consent.ok ? outcome.consent.subscriberId : null;
+    const consentSubscriberId = outcome.status === "handled" && "subscriberId" in outcome.consent ? outcome.consent.subscriberId : null;
     await noteOrderOnSubscribers(tx, shop, parsed.order, consentSubscriberId, now);
     return outcome;
   }, TRANSACTION_OPTIONS);
