@@ -1,0 +1,154 @@
+/**
+ * The sending rules against the database: the marketing history caps are
+ * counted from (in batches, for planning), and the whole verdict for one text
+ * about to go (for dispatch, which checks again what planning decided: a text
+ * planned hours ago may now fall in quiet hours or over a cap).
+ */
+import prisma, { sqlOf } from "../db.server";
+import { readDate, type SqlRow } from "../db/sql.server";
+import { capVerdict, type CapSkipReason } from "./frequency-caps";
+import { allowedToSendAt, nextAllowedSendTime, NoAllowedSendTimeError } from "./quiet-hours";
+import { recipientLocation } from "./recipient-location.server";
+import { stateDailyCap } from "./state-quiet-hours";
+
+/**
+ * Statuses of a marketing text that was sent or may have been: handed to a
+ * worker or to Twilio ("sending", and "accepted" in rows from before November
+ * 2026), out to the carrier, or lost with a worker mid-call ("unknown").
+ * Counting one that never left is the safe mistake; "failed" never left
+ * Twilio, and queued, cancelled, suppressed and skipped ones were never sent.
+ * (The names are Message.status's, app/messaging/message-status.ts, a layer
+ * above this one.)
+ */
+export const MAY_HAVE_BEEN_SENT = ["sending", "accepted", "sent", "delivered", "undelivered", "unknown"] as const;
+
+/** How far back caps look: the rolling 24 hours and the calendar month, with room to spare. */
+export const HISTORY_DAYS = 32;
+/** Subscriber ids per query: well under SQLite's and PostgreSQL's limits on bound parameters. */
+export const HISTORY_CHUNK = 500;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface MarketingHistoryOptions {
+  /** Leave out this message: the one being dispatched, already marked "sending" by its claim. */
+  excludeMessageId?: string;
+}
+
+/**
+ * Each subscriber's marketing texts of the last HISTORY_DAYS days, oldest
+ * first, at the shop; subscribers with none are absent from the map. One
+ * query per HISTORY_CHUNK subscribers.
+ *
+ * A text is dated by when it was sent. One that may have been sent but has
+ * no sentAt (claimed, or lost mid-call) is dated by the latest moment it
+ * could have gone: the last change of its row, its due time or its lease,
+ * whichever is latest. A later date keeps it in the rolling 24 hours longer.
+ */
+export async function marketingHistoryFor(
+  shop: string,
+  subscriberIds: readonly string[],
+  now: Date,
+  options: MarketingHistoryOptions = {},
+): Promise<Map<string, Date[]>> {
+  const since = new Date(now.getTime() - HISTORY_DAYS * DAY_MS);
+  const history = new Map<string, Date[]>();
+  const ids = [...new Set(subscriberIds)];
+  const sql = sqlOf(prisma);
+  const statuses = MAY_HAVE_BEEN_SENT.map(() => "?").join(", ");
+  for (let start = 0; start < ids.length; start += HISTORY_CHUNK) {
+    const chunk = ids.slice(start, start + HISTORY_CHUNK);
+    const rows = await sql.all<SqlRow>(
+      `SELECT "subscriberId", "sentAt", "updatedAt", "nextAttemptAt", "lockedUntil" FROM "Message"
+        WHERE "shop" = ? AND "kind" = 'marketing' AND "status" IN (${statuses})
+          AND "subscriberId" IN (${chunk.map(() => "?").join(", ")})
+          AND ("sentAt" >= ? OR ("sentAt" IS NULL AND ("updatedAt" >= ? OR "nextAttemptAt" >= ? OR "lockedUntil" >= ?)))
+          ${options.excludeMessageId ? `AND "id" <> ?` : ""}`,
+      [shop, ...MAY_HAVE_BEEN_SENT, ...chunk, since, since, since, since, ...(options.excludeMessageId ? [options.excludeMessageId] : [])],
+    );
+    for (const row of rows) {
+      const subscriberId = String(row.subscriberId);
+      const dates = history.get(subscriberId) ?? [];
+      dates.push(dateOfText(row));
+      history.set(subscriberId, dates);
+    }
+  }
+  for (const dates of history.values()) dates.sort((a, b) => a.getTime() - b.getTime());
+  return history;
+}
+
+function dateOfText(row: SqlRow): Date {
+  const sentAt = readDate(row.sentAt);
+  if (sentAt) return sentAt;
+  const candidates = [readDate(row.updatedAt), readDate(row.nextAttemptAt), readDate(row.lockedUntil)].filter((date): date is Date => date !== null);
+  return new Date(Math.max(...candidates.map((date) => date.getTime())));
+}
+
+export interface DispatchedMessage {
+  shop: string;
+  subscriberId: string | null;
+  phone: string;
+  /** The message's own id: it is left out of the history it is judged by (its claim already marked it "sending"). */
+  id?: string;
+}
+
+export type DispatchSkipReason = CapSkipReason | "no_send_window";
+
+export type DispatchVerdict =
+  | { action: "send" }
+  | { action: "defer"; until: Date; reason: "quiet_hours" }
+  | { action: "skip"; reason: DispatchSkipReason };
+
+/**
+ * The rules for one marketing text at the moment it would go: deferred to the
+ * recipient's next allowed minute in quiet hours, skipped over a cap (or when
+ * the shop's quiet hours leave no minute to send in: "no_send_window"), else
+ * sent. Consent is not checked here (app/consent/suppression.server.ts).
+ */
+export async function marketingRulesAtDispatch(message: DispatchedMessage, now: Date): Promise<DispatchVerdict> {
+  const settings = await prisma.shop.findUnique({
+    where: { shop: message.shop },
+    select: {
+      timezone: true,
+      quietHoursStart: true,
+      quietHoursEnd: true,
+      maxMessagesPerDay: true,
+      maxMessagesPerMonth: true,
+      smartSendingHours: true,
+    },
+  });
+  if (!settings) throw new Error(`No settings for shop ${message.shop}: its marketing texts cannot be judged`);
+  const subscriber = await prisma.subscriber.findFirst({
+    where: message.subscriberId ? { id: message.subscriberId, shop: message.shop } : { shop: message.shop, phone: message.phone },
+    select: { id: true, timezone: true, region: true },
+  });
+
+  const location = await recipientLocation(
+    { phone: message.phone, timezone: subscriber?.timezone ?? null, region: subscriber?.region ?? null },
+    settings.timezone,
+  );
+  const quietHours = { start: settings.quietHoursStart, end: settings.quietHoursEnd };
+  if (!allowedToSendAt(location, quietHours, now)) {
+    try {
+      return { action: "defer", until: nextAllowedSendTime(location, quietHours, now), reason: "quiet_hours" };
+    } catch (error) {
+      if (error instanceof NoAllowedSendTimeError) return { action: "skip", reason: "no_send_window" };
+      throw error;
+    }
+  }
+
+  const history = subscriber
+    ? ((await marketingHistoryFor(message.shop, [subscriber.id], now, { excludeMessageId: message.id })).get(subscriber.id) ?? [])
+    : [];
+  const verdict = capVerdict(
+    { sentAt: history },
+    {
+      dailyCap: settings.maxMessagesPerDay,
+      monthlyCap: settings.maxMessagesPerMonth,
+      smartSendingHours: settings.smartSendingHours,
+      stateDailyCap: stateDailyCap(location.regions),
+      timezone: settings.timezone,
+    },
+    now,
+  );
+  return verdict.ok ? { action: "send" } : { action: "skip", reason: verdict.reason };
+}
