@@ -38,7 +38,7 @@ import type { TwilioServerStats } from "./bench/twilio-server-child";
 const TARGET = { planSeconds: 10, planShareOfRaw: 0.3, dispatchShareOfIdeal: 0.8 };
 // The test environment's values (tests/setup/test-env.ts): nothing here is a real secret.
 const BENCH_ENV = {
-  NODE_ENV: "production",
+  NODE_ENV: "production" as const,
   SHOPIFY_API_KEY: "bench-api-key",
   SHOPIFY_API_SECRET: "bench-api-secret",
   SHOPIFY_APP_URL: "https://sms-consent.bench.example",

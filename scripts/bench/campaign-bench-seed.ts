@@ -7,14 +7,17 @@
  * and some prior marketing history that the caps must see. Also numbers that
  * must never be planned: unsubscribed, pending, unreachable.
  *
- * Deterministic (a seeded PRNG), written with Prisma's createMany in chunks:
- * seeding is not measured. Runs in a child process whose DATABASE_URL is the
+ * Deterministic (a seeded PRNG). The shop and campaigns go through Prisma;
+ * the many rows through the bare driver's batched INSERTs (bulk-insert.ts),
+ * since Prisma's createMany would take minutes for 100,000 rows on SQLite.
+ * Seeding is not measured. Runs in a child process whose DATABASE_URL is the
  * bench database.
  */
-import type { Prisma } from "@prisma/client";
+import { randomBytes } from "node:crypto";
 import { DateTime } from "luxon";
 import prisma from "../../app/db.server";
 import { saveShopSettings } from "../../app/shops/shop-settings.server";
+import { openBulkWriter, type BulkRow, type BulkWriter } from "./bulk-insert";
 
 export const BENCH_SHOP = "bench-campaigns.myshopify.com";
 export const BENCH_SHOP_ZONE = "America/New_York";
@@ -26,7 +29,9 @@ export const BENCH_TEMPLATE =
 export const BENCH_DISCOUNT_CODE = "WINTER20";
 
 const HOUR = 60 * 60_000;
-const CHUNK = 5_000;
+
+/** A Prisma-style unique id for rows written without Prisma. */
+export const benchId = (prefix: string) => `${prefix}${randomBytes(12).toString("hex")}`;
 
 /**
  * Real area codes, by what they stress: single zones coast to coast, states with
@@ -147,7 +152,7 @@ export async function seedAudience(seed: AudienceSeed): Promise<AudienceSeedResu
   const total = seed.subscribed + excluded.unsubscribed + excluded.pending + excluded.unreachable;
   const subscribedAt = new Date(now.getTime() - 40 * 24 * HOUR);
   const subscribers: BenchRecipient[] = [];
-  let batch: Prisma.SubscriberCreateManyInput[] = [];
+  const rows: BulkRow[] = [];
   for (let i = 0; i < total; i++) {
     const id = `benchsub${String(i).padStart(9, "0")}`;
     const kind =
@@ -162,7 +167,7 @@ export async function seedAudience(seed: AudienceSeed): Promise<AudienceSeedResu
     const hasName = random() < 0.8;
     const phone = benchPhone(i);
     if (kind === "subscribed") subscribers.push({ id, phone });
-    batch.push({
+    rows.push({
       id,
       shop: BENCH_SHOP,
       phone,
@@ -176,17 +181,43 @@ export async function seedAudience(seed: AudienceSeed): Promise<AudienceSeedResu
       pendingExpiresAt: kind === "pending" ? new Date(now.getTime() + 48 * HOUR) : null,
       unreachableAt: kind === "unreachable" ? new Date(now.getTime() - 2 * 24 * HOUR) : null,
       createdAt: subscribedAt,
+      updatedAt: subscribedAt,
     });
-    if (batch.length === CHUNK) {
-      await prisma.subscriber.createMany({ data: batch });
-      batch = [];
-    }
   }
-  if (batch.length > 0) await prisma.subscriber.createMany({ data: batch });
+  const writer = await openBulkWriter(process.env.DATABASE_URL!);
+  try {
+    await writer.insert("Subscriber", rows);
+    const result: AudienceSeedResult = { subscribers, historyRows: 0, expectedDailyCap: 0, expectedMonthlyCap: 0, expectedSmartSending: 0 };
+    if (seed.history) result.historyRows = await seedHistory(writer, seed.history, subscribers, now, result);
+    return result;
+  } finally {
+    await writer.close();
+  }
+}
 
-  const result: AudienceSeedResult = { subscribers, historyRows: 0, expectedDailyCap: 0, expectedMonthlyCap: 0, expectedSmartSending: 0 };
-  if (seed.history) result.historyRows = await seedHistory(seed.history, subscribers, now, result);
-  return result;
+/** One marketing text per recipient for a campaign that is sending, due at `dueAt`, as planning would have queued them. */
+export async function queueCampaignTexts(campaignId: string, recipients: BenchRecipient[], body: string, dueAt: Date): Promise<void> {
+  const writer = await openBulkWriter(process.env.DATABASE_URL!);
+  try {
+    await writer.insert(
+      "Message",
+      recipients.map((recipient) => ({
+        id: benchId("c"),
+        shop: BENCH_SHOP,
+        subscriberId: recipient.id,
+        campaignId,
+        phone: recipient.phone,
+        body,
+        kind: "marketing",
+        status: "queued",
+        nextAttemptAt: dueAt,
+        createdAt: dueAt,
+        updatedAt: dueAt,
+      })),
+    );
+  } finally {
+    await writer.close();
+  }
 }
 
 /**
@@ -197,6 +228,7 @@ export async function seedAudience(seed: AudienceSeed): Promise<AudienceSeedResu
  * skips are known.
  */
 async function seedHistory(
+  writer: BulkWriter,
   history: NonNullable<AudienceSeed["history"]>,
   subscribers: BenchRecipient[],
   now: Date,
@@ -234,23 +266,24 @@ async function seedHistory(
       rows.push({ subscriber, campaignId: campaigns[5]!.id, sentAt: new Date(now.getTime() - (history.smartSendingHours / 2) * HOUR) });
     });
   }
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await prisma.message.createMany({
-      data: rows.slice(i, i + CHUNK).map((row) => ({
-        shop: BENCH_SHOP,
-        subscriberId: row.subscriber.id,
-        campaignId: row.campaignId,
-        phone: row.subscriber.phone,
-        body: "Bench Outfitters: earlier news. Reply STOP to opt out.",
-        kind: "marketing",
-        status: "delivered",
-        attempts: 1,
-        sentAt: row.sentAt,
-        deliveredAt: new Date(row.sentAt.getTime() + 5_000),
-        nextAttemptAt: row.sentAt,
-        createdAt: row.sentAt,
-      })),
-    });
-  }
+  await writer.insert(
+    "Message",
+    rows.map((row) => ({
+      id: benchId("c"),
+      shop: BENCH_SHOP,
+      subscriberId: row.subscriber.id,
+      campaignId: row.campaignId,
+      phone: row.subscriber.phone,
+      body: "Bench Outfitters: earlier news. Reply STOP to opt out.",
+      kind: "marketing",
+      status: "delivered",
+      attempts: 1,
+      sentAt: row.sentAt,
+      deliveredAt: new Date(row.sentAt.getTime() + 5_000),
+      nextAttemptAt: row.sentAt,
+      createdAt: row.sentAt,
+      updatedAt: row.sentAt,
+    })),
+  );
   return rows.length;
 }

@@ -52,21 +52,7 @@ if (mode === "seed") {
     },
   });
   const body = `Bench Outfitters: Maya, our winter sale starts now. 20% off everything with code ${seed.BENCH_DISCOUNT_CODE} until Sunday. Reply STOP to opt out.`;
-  for (let i = 0; i < subscribers.length; i += 5_000) {
-    await prisma.message.createMany({
-      data: subscribers.slice(i, i + 5_000).map((subscriber) => ({
-        shop: seed.BENCH_SHOP,
-        subscriberId: subscriber.id,
-        campaignId: campaign.id,
-        phone: subscriber.phone,
-        body,
-        kind: "marketing",
-        status: "queued",
-        nextAttemptAt: now,
-        createdAt: now,
-      })),
-    });
-  }
+  await seed.queueCampaignTexts(campaign.id, subscribers, body, now);
   await disconnectPrisma();
   process.send!({ seeded: subscribers.length });
   process.disconnect();
