@@ -76,7 +76,9 @@ export function readStoredAudience(stored: string): AudienceFilter {
 
 /** The text Campaign.audience stores: a segment without conditions is everyone. */
 export function storedAudience(filter: AudienceFilter): string {
-  return JSON.stringify(hasConditions(filter) ? filter : EVERYONE);
+  if (!hasConditions(filter)) return JSON.stringify(EVERYONE);
+  const { kind, ...conditions } = filter;
+  return JSON.stringify({ kind, ...conditions }); // kind first: the stored text reads as it is meant
 }
 
 export function hasConditions(filter: AudienceFilter): boolean {

@@ -1,0 +1,327 @@
+/**
+ * Planning: a due campaign becomes one outbox row per member of its audience,
+ * written in bulk, with every sending rule applied on the way.
+ *
+ * The audience is read in pages (keyset on the subscriber id) through the
+ * same WHERE clause that counts it (audience.server.ts). For each page, in
+ * memory: each recipient's text (campaign-message.ts), their location, the
+ * time their text is due (campaign-schedule.ts), moved out of quiet hours
+ * (deferredBy "quiet_hours"), and the frequency caps over their marketing
+ * history (one query per page): over a cap, the row is written "skipped" with
+ * the reason. The page is then written as multi-row INSERTs … ON CONFLICT
+ * ("campaignId", "subscriberId") DO NOTHING: no round trip per recipient, and
+ * a recipient already planned is never planned twice.
+ *
+ * Campaign status: planning claims a due campaign with a conditional update
+ * (scheduled → sending), so of two workers only one plans it. Campaign.plannedAt is
+ * set only once every page is written. A worker that dies mid-way leaves the
+ * campaign "sending" without plannedAt; once its lease (Campaign.updatedAt,
+ * renewed with every page) has run out, another worker claims it and plans
+ * the rest: the rows already written are left out of its pages. Each page is
+ * written in a transaction that first renews the lease while the campaign is
+ * still "sending", so a pause or cancel stops planning at the next page, and
+ * a cancel never misses rows written after it (see cancelCampaign).
+ */
+import { randomUUID } from "node:crypto";
+import type { Shop } from "@prisma/client";
+import prisma, { sqlOf, withSqlTransaction } from "../db.server";
+import { readRequiredDate, type Sql, type SqlValue } from "../db/sql.server";
+import type { MessageStatus } from "../messaging/message-status";
+import { capVerdict } from "../sending-rules/frequency-caps";
+import { NoAllowedSendTimeError, nextAllowedSendTime } from "../sending-rules/quiet-hours";
+import { recipientLocation } from "../sending-rules/recipient-location.server";
+import { marketingHistoryFor } from "../sending-rules/sending-rules.server";
+import { stateDailyCap } from "../sending-rules/state-quiet-hours";
+import { readStoredAudience } from "./audience";
+import { audiencePage, audienceWhere, type AudienceMember, type SqlCondition } from "./audience.server";
+import { campaignProgramOf, recipientText, type CampaignProgram } from "./campaign-message";
+import { intendedSendTime, scheduleOfCampaign, type CampaignSchedule } from "./campaign-schedule";
+import type { CampaignStatus } from "./campaign-status";
+
+/** A planner renews its claim with every page; one that has not for this long is taken to have died. */
+export const PLANNING_LEASE_MS = 60_000;
+/** Recipients read and written per page. */
+export const PLANNING_PAGE_SIZE = 2048;
+/** Campaigns looked at per call. */
+const CAMPAIGNS_PER_CALL = 20;
+
+/** Why a text was written "skipped" instead of "queued". */
+export type PlanningSkipReason = "daily_cap" | "monthly_cap" | "smart_sending" | "no_send_window";
+
+export interface PlanReport {
+  campaignId: string;
+  shop: string;
+  /** planned: every page written (plannedAt set); stopped: paused or cancelled meanwhile; failed: see error (a later call resumes it). */
+  outcome: "planned" | "stopped" | "failed";
+  queued: number;
+  deferred: number;
+  skipped: number;
+  error?: string;
+}
+
+export interface PlanningOptions {
+  pageSize?: number;
+  /** Called after each page is written (tests stop planning mid-way through it). */
+  afterPage?: (campaignId: string, written: number) => void | Promise<void>;
+}
+
+const SENDING: CampaignStatus = "sending";
+
+/** Plans every campaign that is due at `now` (and resumes any whose planner died). The worker calls it on every tick. */
+export async function planDueCampaigns(now: Date = new Date(), options: PlanningOptions = {}): Promise<PlanReport[]> {
+  const sql = sqlOf(prisma);
+  const due = await sql.all(
+    `SELECT "c"."id" FROM "Campaign" AS "c"
+      WHERE (("c"."status" = 'scheduled' AND "c"."scheduledAt" <= ?) OR ("c"."status" = 'sending' AND "c"."plannedAt" IS NULL AND "c"."updatedAt" < ?))
+        AND EXISTS (SELECT 1 FROM "Shop" AS "h" WHERE "h"."shop" = "c"."shop" AND "h"."uninstalledAt" IS NULL)
+      ORDER BY "c"."scheduledAt" LIMIT ?`,
+    [now, leaseExpiredBefore(now), CAMPAIGNS_PER_CALL],
+  );
+  const reports: PlanReport[] = [];
+  for (const { id } of due) {
+    const claimed = await claimCampaign(sql, String(id), now);
+    if (!claimed) continue; // another worker took it first
+    reports.push(await planClaimed(claimed, now, options));
+  }
+  return reports;
+}
+
+const leaseExpiredBefore = (now: Date) => new Date(now.getTime() - PLANNING_LEASE_MS);
+
+interface ClaimedCampaign {
+  id: string;
+  shop: string;
+  body: string;
+  audience: string;
+  discountCode: string | null;
+  schedule: CampaignSchedule;
+}
+
+/** scheduled → sending, or a dead planner's campaign taken over: one conditional UPDATE, so only one worker gets it. */
+async function claimCampaign(sql: Sql, id: string, now: Date): Promise<ClaimedCampaign | null> {
+  const [row] = await sql.all(
+    `UPDATE "Campaign" SET "status" = 'sending', "startedAt" = COALESCE("startedAt", ?), "updatedAt" = ?
+      WHERE "id" = ? AND (("status" = 'scheduled' AND "scheduledAt" <= ?) OR ("status" = 'sending' AND "plannedAt" IS NULL AND "updatedAt" < ?))
+      RETURNING "id", "shop", "body", "audience", "discountCode", "scheduleMode", "scheduledAt", "localSendTime"`,
+    [now, now, id, now, leaseExpiredBefore(now)],
+  );
+  if (!row) return null;
+  const scheduledAt = row.scheduledAt == null ? null : readRequiredDate(row.scheduledAt);
+  const localSendTime = row.localSendTime == null ? null : String(row.localSendTime);
+  return {
+    id: String(row.id),
+    shop: String(row.shop),
+    body: String(row.body),
+    audience: String(row.audience),
+    discountCode: row.discountCode == null ? null : String(row.discountCode),
+    // A campaign scheduled without its time (which scheduleCampaign never writes) goes now rather than never.
+    schedule: scheduleOfCampaign({ scheduleMode: String(row.scheduleMode), scheduledAt, localSendTime }) ?? { mode: "now" },
+  };
+}
+
+async function planClaimed(campaign: ClaimedCampaign, now: Date, options: PlanningOptions): Promise<PlanReport> {
+  const report: PlanReport = { campaignId: campaign.id, shop: campaign.shop, outcome: "planned", queued: 0, deferred: 0, skipped: 0 };
+  try {
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { shop: campaign.shop } });
+    const context = planningContext(campaign, shop, now);
+    const audience = audienceWhere(campaign.shop, readStoredAudience(campaign.audience), { now, shopTimezone: shop.timezone });
+    const where = notYetPlanned(audience, campaign.id);
+    const pageSize = options.pageSize ?? PLANNING_PAGE_SIZE;
+    const startedAt = Date.now();
+    // The lease is renewed on the caller's clock, advanced by the time planning has taken.
+    const clock = () => new Date(now.getTime() + (Date.now() - startedAt));
+    let afterId: string | null = null;
+    for (;;) {
+      const members = await audiencePage(sqlOf(prisma), where, afterId, pageSize);
+      if (members.length === 0) break;
+      const rows = await plannedRows(context, members);
+      const written = await writePage(campaign.id, rows, clock());
+      if (!written) return { ...report, outcome: "stopped" };
+      for (const row of rows) {
+        if (row.status === "skipped") report.skipped += 1;
+        else report.queued += 1;
+        if (row.deferredBy) report.deferred += 1;
+      }
+      afterId = members[members.length - 1]!.id;
+      await options.afterPage?.(campaign.id, rows.length);
+    }
+    const finished = await sqlOf(prisma).run(
+      `UPDATE "Campaign" SET "plannedAt" = ?, "updatedAt" = ? WHERE "id" = ? AND "status" = 'sending' AND "plannedAt" IS NULL`,
+      [clock(), clock(), campaign.id],
+    );
+    return finished === 1 ? report : { ...report, outcome: "stopped" };
+  } catch (error) {
+    return { ...report, outcome: "failed", error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Members that have no row of this campaign yet: after a crash, the pages hold only what is left (the unique index answers). */
+function notYetPlanned(audience: SqlCondition, campaignId: string): SqlCondition {
+  return {
+    sql: `${audience.sql} AND NOT EXISTS (SELECT 1 FROM "Message" AS "m" WHERE "m"."campaignId" = ? AND "m"."subscriberId" = "s"."id")`,
+    params: [...audience.params, campaignId],
+  };
+}
+
+interface PlanningContext {
+  campaign: ClaimedCampaign;
+  shop: Shop;
+  program: CampaignProgram;
+  now: Date;
+}
+
+function planningContext(campaign: ClaimedCampaign, shop: Shop, now: Date): PlanningContext {
+  return { campaign, shop, program: campaignProgramOf(shop), now };
+}
+
+interface PlannedRow {
+  subscriberId: string;
+  phone: string;
+  body: string;
+  segments: number;
+  status: MessageStatus;
+  nextAttemptAt: Date;
+  skipReason: PlanningSkipReason | null;
+  deferredBy: "quiet_hours" | null;
+}
+
+async function plannedRows({ campaign, shop, program, now }: PlanningContext, members: readonly AudienceMember[]): Promise<PlannedRow[]> {
+  const quietHours = { start: shop.quietHoursStart, end: shop.quietHoursEnd };
+  const [history, locations] = await Promise.all([
+    marketingHistoryFor(shop.shop, members.map((member) => member.id), now),
+    Promise.all(members.map((member) => recipientLocation(member, shop.timezone))),
+  ]);
+  return members.map((member, index): PlannedRow => {
+    const location = locations[index]!;
+    const text = recipientText(campaign, program, member);
+    const base = { subscriberId: member.id, phone: member.phone, body: text.body, segments: text.segments.segments };
+    const intended = intendedSendTime(campaign.schedule, location.zones, now);
+    let sendAt: Date;
+    try {
+      sendAt = nextAllowedSendTime(location, quietHours, intended);
+    } catch (error) {
+      if (!(error instanceof NoAllowedSendTimeError)) throw error;
+      return { ...base, status: "skipped", nextAttemptAt: intended, skipReason: "no_send_window", deferredBy: null };
+    }
+    const deferredBy = sendAt.getTime() > intended.getTime() ? "quiet_hours" : null;
+    const verdict = capVerdict(
+      { sentAt: history.get(member.id) ?? [] },
+      {
+        dailyCap: shop.maxMessagesPerDay,
+        monthlyCap: shop.maxMessagesPerMonth,
+        smartSendingHours: shop.smartSendingHours,
+        stateDailyCap: stateDailyCap(location.regions),
+        timezone: shop.timezone,
+      },
+      sendAt,
+    );
+    if (!verdict.ok) return { ...base, status: "skipped", nextAttemptAt: sendAt, skipReason: verdict.reason, deferredBy };
+    return { ...base, status: "queued", nextAttemptAt: sendAt, skipReason: null, deferredBy };
+  });
+}
+
+const MESSAGE_COLUMNS = [
+  "id",
+  "shop",
+  "subscriberId",
+  "campaignId",
+  "phone",
+  "body",
+  "kind",
+  "status",
+  "nextAttemptAt",
+  "skipReason",
+  "deferredBy",
+  "segments",
+  "createdAt",
+  "updatedAt",
+] as const;
+const ROW_TUPLE = `(${MESSAGE_COLUMNS.map(() => "?").join(", ")})`;
+/**
+ * Rows per INSERT: a power of two at most this, so only a dozen statement texts
+ * exist (each is prepared once per connection). 1024 × 14 parameters is well
+ * under SQLite's 32,766 and PostgreSQL's 65,535.
+ */
+const MAX_ROWS_PER_INSERT = 1024;
+
+function insertText(rows: number): string {
+  return `INSERT INTO "Message" (${MESSAGE_COLUMNS.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => ROW_TUPLE).join(", ")}
+    ON CONFLICT ("campaignId", "subscriberId") DO NOTHING`;
+}
+
+/** 2500 → [1024, 1024, 256, 128, 64, 4]: full chunks, then the binary digits of the rest. */
+export function insertChunkSizes(total: number, max = MAX_ROWS_PER_INSERT): number[] {
+  const sizes: number[] = [];
+  let left = total;
+  while (left >= max) {
+    sizes.push(max);
+    left -= max;
+  }
+  for (let size = max / 2; size >= 1; size /= 2) {
+    if (left >= size) {
+      sizes.push(size);
+      left -= size;
+    }
+  }
+  return sizes;
+}
+
+/**
+ * One page, in one transaction that first renews the claim: if the campaign
+ * is no longer "sending" (paused, cancelled), nothing is written and planning
+ * stops. False when it stopped.
+ */
+async function writePage(campaignId: string, rows: readonly PlannedRow[], at: Date): Promise<boolean> {
+  const shop = await withSqlTransaction(async (sql) => {
+    const [claim] = await sql.all(
+      `UPDATE "Campaign" SET "updatedAt" = ? WHERE "id" = ? AND "status" = '${SENDING}' AND "plannedAt" IS NULL RETURNING "shop"`,
+      [at, campaignId],
+    );
+    if (!claim) return null;
+    const shopOfCampaign = String(claim.shop);
+    let offset = 0;
+    for (const size of insertChunkSizes(rows.length)) {
+      const params: SqlValue[] = [];
+      for (const row of rows.slice(offset, offset + size)) {
+        params.push(
+          randomUUID(),
+          shopOfCampaign,
+          row.subscriberId,
+          campaignId,
+          row.phone,
+          row.body,
+          "marketing",
+          row.status,
+          row.nextAttemptAt,
+          row.skipReason,
+          row.deferredBy,
+          row.segments,
+          at,
+          at,
+        );
+      }
+      await sql.run(insertText(size), params);
+      offset += size;
+    }
+    return shopOfCampaign;
+  });
+  return shop !== null;
+}
+
+/**
+ * Sending → sent for every planned campaign with nothing left to send: no
+ * row queued, and none held by a worker mid-send (a row Twilio accepted
+ * waits for its delivery callback, and counts as sent here). Paused campaigns
+ * stay paused. Returns the ids it completed.
+ */
+export async function completeFinishedCampaigns(now: Date = new Date()): Promise<string[]> {
+  const rows = await sqlOf(prisma).all(
+    `UPDATE "Campaign" SET "status" = 'sent', "completedAt" = ?, "updatedAt" = ?
+      WHERE "status" = 'sending' AND "plannedAt" IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM "Message" AS "m" WHERE "m"."campaignId" = "Campaign"."id"
+                          AND ("m"."status" = 'queued' OR ("m"."status" = 'sending' AND "m"."lockedUntil" IS NOT NULL)))
+      RETURNING "id"`,
+    [now, now],
+  );
+  return rows.map((row) => String(row.id));
+}
