@@ -1,9 +1,14 @@
 /**
  * `npm run demo`: the whole product on one machine, no Shopify store and no
  * network. Builds the app if needed, migrates and seeds the embedded SQLite
- * database, starts the local Twilio-compatible server and the app, and prints
- * the admin link.
+ * database, starts the local Twilio-compatible server, the app and the worker
+ * (`npm run worker` in a child process: it plans campaigns, sends the outbox
+ * to the Twilio test server, whose signed status callbacks come back to the
+ * app), and prints the admin link. Ctrl-C or SIGTERM stops all three.
  */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   DEFAULT_DEMO_TWILIO_AUTH_TOKEN,
   DEMO_ENCRYPTION_KEY,
@@ -58,6 +63,8 @@ const sandbox = await startTwilioSandbox({
 process.env.TWILIO_API_BASE_URL = sandbox.url;
 
 const server = await startAppServer({ port, host });
+let stopping = false;
+const worker = startWorker({ ...process.env, DATABASE_URL: resolveDatabaseUrl(), TWILIO_API_BASE_URL: sandbox.url });
 const link = demoAdminUrl({ appUrl: server.url, shop: DEMO_SHOP, apiKey: env().SHOPIFY_API_KEY, apiSecret: env().SHOPIFY_API_SECRET });
 
 console.log(`
@@ -66,12 +73,50 @@ App:                 ${server.url}
 Twilio test server:  ${sandbox.url}
 Inbound SMS webhook: POST ${server.url}/webhooks/twilio/sms  (To=${DEMO_INBOUND_NUMBER}, signed with DEMO_TWILIO_AUTH_TOKEN)
 Status callback:     POST ${server.url}/webhooks/twilio/status
+Worker:              sending campaigns and the outbox to the Twilio test server (pid ${worker.pid})
 
 Admin link (demo mode only, valid 12 hours):
 ${link}
 `);
 
+/**
+ * The worker as `npm run worker` runs it, in its own process: its loop, its
+ * signal handling and its database connections stay its own, and a campaign
+ * created in the admin is planned and sent exactly as in production.
+ */
+function startWorker(workerEnv: NodeJS.ProcessEnv): ChildProcess {
+  const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const child = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", "worker.ts")], {
+    cwd: root,
+    env: workerEnv,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  child.once("exit", (code, signal) => {
+    if (!stopping) console.error(`The demo's worker stopped (${signal ?? `exit code ${code}`}): campaigns will not be sent until npm run demo is restarted.`);
+  });
+  return child;
+}
+
+function workerStopped(timeoutMs: number): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    // The worker finishes its round (a batch of sends) before it exits; one that hangs is not waited for forever.
+    const timer = setTimeout(() => {
+      worker.kill("SIGKILL");
+      resolve();
+    }, timeoutMs);
+    worker.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  worker.kill("SIGTERM");
+  await workerStopped(10_000);
   await server.close();
   await sandbox.close();
   process.exit(0);
