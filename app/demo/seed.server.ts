@@ -1,16 +1,25 @@
 /**
  * Seeds the demo shop: settings, a published disclosure, ~200 subscribers whose
- * consent histories cover every source and state, and two campaigns. Idempotent:
- * settings are upserted, and the history is written only into an empty shop.
- * Every consent change goes through the consent engine, like real traffic.
+ * consent histories cover every source and state (with first names, languages,
+ * and for those who ordered, the state and zone of their address), and three
+ * campaigns: two sent the way the sending rules would have sent them, and a
+ * draft ready to send. Idempotent: settings are upserted, and the history is
+ * written only into an empty shop. Every consent change goes through the
+ * consent engine, like real traffic.
  */
 import { createHash, randomBytes } from "node:crypto";
+import type { Prisma, Subscriber } from "@prisma/client";
+import { DateTime } from "luxon";
 import prisma from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import type { ConsentAction, ConsentSource } from "../consent/transitions";
 import type { Evidence } from "../consent/ledger.server";
 import type { MessageStatus } from "../messaging/message-status";
+import { nextAllowedSendTime } from "../sending-rules/quiet-hours";
+import { numberPlace, recipientLocation } from "../sending-rules/recipient-location.server";
 import { saveShopSettings } from "../shops/shop-settings.server";
+import { storedAudience, type AudienceFilter } from "../campaigns/audience";
+import { campaignProgramOf, recipientText } from "../campaigns/campaign-message";
 import { DEMO_INBOUND_NUMBER, DEMO_SHOP, DEMO_TWILIO_ACCOUNT_SID } from "./demo-mode.server";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -42,6 +51,37 @@ type Step = { action: ConsentAction; source: ConsentSource; at: Date; evidence: 
 interface Story {
   phone: string;
   steps: Step[];
+}
+
+const FIRST_NAMES = ["Olivia", "Marcus", "Priya", "Diego", "Hannah", "Kenji", "Amélie", "Jamal", "Sofía", "Liam", "Grace", "Mateo", "Aisha", "Noah", "Chloe", "Ethan", "Zoe"];
+// Customers keep their number when they move: a few of those who ordered live in another state than their area code's.
+const MOVED_TO = [
+  { region: "US-CT", timezone: "America/New_York" },
+  { region: "US-AZ", timezone: "America/Phoenix" },
+  { region: "US-OK", timezone: "America/Chicago" },
+  { region: "US-WA", timezone: "America/Los_Angeles" },
+];
+
+/** What else the shop knows of a subscriber: a first name (most), a language, and for customers who ordered, the order and the address. */
+interface Profile {
+  firstName: string | null;
+  locale: string;
+  lastOrderAt: Date | null;
+  /** The shipping address's state and zone; null when only the number is known (then the area code says where). */
+  address: { region: string; timezone: string } | "area_code" | null;
+}
+
+function profileFor(index: number, story: Story, now: Date, random: () => number): Profile {
+  const orders = story.steps.filter((step) => step.source === "checkout").map((step) => step.at);
+  const roll = random();
+  const lastOrder = orders.at(-1) ?? null;
+  return {
+    firstName: index % 7 === 3 ? null : FIRST_NAMES[index % FIRST_NAMES.length]!,
+    locale: roll < 0.1 ? "es" : roll < 0.15 ? "fr" : "en",
+    // Some customers ordered again after the order that subscribed them.
+    lastOrderAt: lastOrder && index % 3 === 0 ? new Date(lastOrder.getTime() + random() * (now.getTime() - lastOrder.getTime()) * 0.5) : lastOrder,
+    address: !lastOrder ? null : index % 9 === 0 ? MOVED_TO[index % MOVED_TO.length]! : "area_code",
+  };
 }
 
 function storyFor(index: number, now: Date, random: () => number, disclosure: { id: string; contentHash: string }): Story {
@@ -149,9 +189,8 @@ export async function seedDemoShop(options: { twilioAuthToken: string; now?: Dat
 
   // Apply every step of every story in time order, as the ledger would have seen them.
   const random = prng(20261123);
-  const steps = Array.from({ length: DEMO_SUBSCRIBER_COUNT }, (_, i) => storyFor(i, now, random, disclosure)).flatMap((story) =>
-    story.steps.map((step) => ({ phone: story.phone, ...step })),
-  );
+  const stories = Array.from({ length: DEMO_SUBSCRIBER_COUNT }, (_, i) => storyFor(i, now, random, disclosure));
+  const steps = stories.flatMap((story) => story.steps.map((step) => ({ phone: story.phone, ...step })));
   steps.sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const step of steps) {
     await applyConsentChange({
@@ -166,60 +205,187 @@ export async function seedDemoShop(options: { twilioAuthToken: string; now?: Dat
     });
   }
 
-  await seedCampaigns(now);
+  const profileRandom = prng(11);
+  const profiles = new Map(stories.map((story, index) => [story.phone, profileFor(index, story, now, profileRandom)]));
+  for (const [phone, profile] of profiles) {
+    // A customer's address is where their number's prefix places them, or (MOVED_TO) another state.
+    const place = profile.address === "area_code" ? await numberPlace(phone) : null;
+    const address = profile.address === "area_code" ? (place ? { region: place.regions[0] ?? null, timezone: place.zones[0] ?? null } : null) : profile.address;
+    await prisma.subscriber.update({
+      where: { shop_phone: { shop: DEMO_SHOP, phone } },
+      data: {
+        firstName: profile.firstName,
+        locale: profile.locale,
+        lastOrderAt: profile.lastOrderAt,
+        region: address?.region ?? null,
+        timezone: address?.timezone ?? null,
+      },
+    });
+  }
+
+  // The source each subscriber is subscribed on: their latest opt-in or confirmation.
+  const consentSourceOf = new Map(
+    stories.map((story) => [story.phone, story.steps.filter((step) => step.action === "opt_in" || step.action === "confirm").at(-1)?.source ?? null]),
+  );
+  await seedCampaigns(now, consentSourceOf);
   return { shop: DEMO_SHOP, created: true, subscribers: await prisma.subscriber.count({ where: { shop: DEMO_SHOP } }) };
 }
 
-async function seedCampaigns(now: Date) {
-  const sentAt = new Date(now.getTime() - 3 * DAY);
-  const sent = await prisma.campaign.create({
+/** Smart sending on the demo shop: nobody gets two marketing texts within this many hours. */
+const DEMO_SMART_SENDING_HOURS = 16;
+
+
+/**
+ * The shop's campaign history, as the sending rules would have written it:
+ * "Early access for VIPs" went to recent checkout customers at 18:00 the
+ * evening before Black Friday; "Black Friday early access" went to everyone at
+ * 09:30 in the shop's zone, so recipients where it was still before 08:00
+ * (or 09:00 in Texas) were deferred to their first allowed minute, and the
+ * VIPs texted 15½ hours earlier were skipped by smart sending. A few texts
+ * were undelivered. "Winter restock" is a draft ready to send.
+ */
+async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, ConsentSource | null>) {
+  const settings = await prisma.shop.update({ where: { shop: DEMO_SHOP }, data: { smartSendingHours: DEMO_SMART_SENDING_HOURS } });
+  const zone = settings.timezone;
+  const quietHours = { start: settings.quietHoursStart, end: settings.quietHoursEnd };
+  const program = campaignProgramOf(settings);
+  const blackFridayAt = DateTime.fromJSDate(now, { zone }).minus({ days: 3 }).set({ hour: 9, minute: 30, second: 0, millisecond: 0 });
+  const vipAt = blackFridayAt.minus({ days: 1 }).set({ hour: 18, minute: 0 });
+
+  const subscribers = await prisma.subscriber.findMany({ where: { shop: DEMO_SHOP, status: "subscribed" }, orderBy: { phone: "asc" } });
+  const subscribedBy = (at: Date) => subscribers.filter((subscriber) => subscriber.subscribedAt && subscriber.subscribedAt <= at);
+  const random = prng(7);
+  const undelivered = () => random() < 0.04;
+
+  const vipAudience: AudienceFilter = { kind: "segment", sources: ["checkout"], ordered: { withinDays: 30, did: true } };
+  const vip = await prisma.campaign.create({
+    data: {
+      shop: DEMO_SHOP,
+      name: "Early access for VIPs",
+      body: "{first_name|Hi}, you're on the VIP list: Black Friday opens for you tonight. Use {discount_code} for 30% off. Reply STOP to opt out.",
+      discountCode: "VIP30",
+      audience: storedAudience(vipAudience),
+      status: "sent",
+      scheduleMode: "shop_time",
+      scheduledAt: vipAt.toJSDate(),
+      plannedAt: vipAt.toJSDate(),
+      startedAt: vipAt.toJSDate(),
+      createdAt: vipAt.minus({ days: 2 }).toJSDate(),
+    },
+  });
+  const orderedBy = (subscriber: Subscriber, at: Date) =>
+    subscriber.lastOrderAt !== null && subscriber.lastOrderAt <= at && at.getTime() - subscriber.lastOrderAt.getTime() <= 30 * DAY;
+  const vipRecipients = subscribedBy(vipAt.toJSDate()).filter((subscriber) => orderedBy(subscriber, vipAt.toJSDate()) && consentSourceOf.get(subscriber.phone) === "checkout");
+  const vipRows = await Promise.all(vipRecipients.map((subscriber, i) => sentRow(vip, subscriber, vipAt.toJSDate(), i, { program, quietHours, zone, undelivered: undelivered() })));
+  const vipSentTo = new Map(vipRows.map((row) => [row.subscriberId, row.sentAt ?? null]));
+
+  const blackFriday = await prisma.campaign.create({
     data: {
       shop: DEMO_SHOP,
       name: "Black Friday early access",
-      body: "Juniper & Pine: Black Friday starts early for you. 30% off everything until Sunday. Reply STOP to opt out.",
+      body: "{first_name|Hi}, Black Friday starts early for you: 30% off everything until Sunday. Reply STOP to opt out.",
+      audience: storedAudience({ kind: "all" }),
       status: "sent",
-      scheduledAt: sentAt,
-      startedAt: sentAt,
-      completedAt: new Date(sentAt.getTime() + 20 * 60_000),
-      createdAt: new Date(sentAt.getTime() - DAY),
+      scheduleMode: "shop_time",
+      scheduledAt: blackFridayAt.toJSDate(),
+      plannedAt: blackFridayAt.toJSDate(),
+      startedAt: blackFridayAt.toJSDate(),
+      createdAt: blackFridayAt.minus({ days: 1 }).toJSDate(),
     },
   });
+  const blackFridayRows = await Promise.all(
+    subscribedBy(blackFridayAt.toJSDate()).map((subscriber, i) => {
+      const lastText = vipSentTo.get(subscriber.id);
+      if (lastText && blackFridayAt.toMillis() - lastText.getTime() < DEMO_SMART_SENDING_HOURS * 60 * 60_000) {
+        return skippedRow(blackFriday, subscriber, blackFridayAt.toJSDate(), "smart_sending", program);
+      }
+      return sentRow(blackFriday, subscriber, blackFridayAt.toJSDate(), i, { program, quietHours, zone, undelivered: undelivered() });
+    }),
+  );
+
+  for (const [campaign, rows] of [[vip, vipRows], [blackFriday, blackFridayRows]] as const) {
+    await prisma.message.createMany({ data: rows });
+    const lastSent = Math.max(...rows.map((row) => (row.sentAt ? row.sentAt.getTime() : 0)));
+    await prisma.campaign.update({ where: { id: campaign.id }, data: { completedAt: new Date(lastSent + 60_000) } });
+  }
+
   await prisma.campaign.create({
     data: {
       shop: DEMO_SHOP,
       name: "Winter restock",
-      body: "Juniper & Pine: The wool throws are back in stock. Reply STOP to opt out.",
+      body: "{first_name|Hi there}, the wool throws are back in stock, and {discount_code} takes 15% off them this week. Reply STOP to opt out.",
+      discountCode: "COZY15",
+      audience: storedAudience({ kind: "all" }),
       status: "draft",
+      scheduleMode: "now",
       createdAt: new Date(now.getTime() - DAY),
     },
   });
+}
 
-  // Recipients: everyone who was subscribed when the campaign went out.
-  const recipients = await prisma.subscriber.findMany({
-    where: { shop: DEMO_SHOP, status: "subscribed", subscribedAt: { lte: sentAt } },
-    orderBy: { phone: "asc" },
-  });
-  const random = prng(7);
-  await prisma.message.createMany({
-    data: recipients.map((subscriber) => {
-      const undelivered = random() < 0.04;
-      return {
-        shop: DEMO_SHOP,
-        subscriberId: subscriber.id,
-        campaignId: sent.id,
-        phone: subscriber.phone,
-        body: sent.body,
-        kind: "marketing",
-        status: (undelivered ? "undelivered" : "delivered") satisfies MessageStatus,
-        attempts: 1,
-        twilioSid: `SM${randomBytes(16).toString("hex")}`,
-        errorCode: undelivered ? 30003 : null,
-        sentAt,
-        deliveredAt: undelivered ? null : new Date(sentAt.getTime() + 5_000),
-        createdAt: sentAt,
-      };
-    }),
-  });
+/** An outbox row as the seed writes it: its subscriber and send time are always dates and ids, never Prisma's wider inputs. */
+type SeedRow = Prisma.MessageCreateManyInput & { subscriberId: string; sentAt?: Date | null };
+
+interface SendContext {
+  program: ReturnType<typeof campaignProgramOf>;
+  quietHours: { start: string; end: string };
+  zone: string;
+  undelivered: boolean;
+}
+
+/** A text that went out: at the campaign's time, or at the recipient's first allowed minute when that was quiet hours there. */
+async function sentRow(
+  campaign: { id: string; body: string; discountCode: string | null },
+  subscriber: Subscriber,
+  plannedAt: Date,
+  index: number,
+  context: SendContext,
+): Promise<SeedRow> {
+  const location = await recipientLocation({ phone: subscriber.phone, timezone: subscriber.timezone, region: subscriber.region }, context.zone);
+  const due = nextAllowedSendTime(location, context.quietHours, plannedAt);
+  const sentAt = new Date(due.getTime() + index * 400); // the sender's rate spreads a campaign over a few seconds
+  const text = recipientText(campaign, context.program, subscriber);
+  return {
+    shop: DEMO_SHOP,
+    subscriberId: subscriber.id,
+    campaignId: campaign.id,
+    phone: subscriber.phone,
+    body: text.body,
+    segments: text.segments.segments,
+    kind: "marketing",
+    status: (context.undelivered ? "undelivered" : "delivered") satisfies MessageStatus,
+    attempts: 1,
+    nextAttemptAt: due,
+    deferredBy: due.getTime() > plannedAt.getTime() ? "quiet_hours" : null,
+    twilioSid: `SM${randomBytes(16).toString("hex")}`,
+    errorCode: context.undelivered ? 30003 : null,
+    sentAt,
+    deliveredAt: context.undelivered ? null : new Date(sentAt.getTime() + 5_000),
+    createdAt: plannedAt,
+  };
+}
+
+function skippedRow(
+  campaign: { id: string; body: string; discountCode: string | null },
+  subscriber: Subscriber,
+  plannedAt: Date,
+  reason: "smart_sending",
+  program: SendContext["program"],
+): SeedRow {
+  const text = recipientText(campaign, program, subscriber);
+  return {
+    shop: DEMO_SHOP,
+    subscriberId: subscriber.id,
+    campaignId: campaign.id,
+    phone: subscriber.phone,
+    body: text.body,
+    segments: text.segments.segments,
+    kind: "marketing",
+    status: "skipped" satisfies MessageStatus,
+    skipReason: reason,
+    nextAttemptAt: plannedAt,
+    createdAt: plannedAt,
+  };
 }
 
 /** The offline session the demo admin authenticates against (no Shopify call needed). */
