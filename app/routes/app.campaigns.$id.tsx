@@ -1,0 +1,197 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Banner, Layout, Page } from "@shopify/polaris";
+import { useEffect } from "react";
+import { campaignProgramOf, recipientText } from "~/campaigns/campaign-message";
+import {
+  CampaignError,
+  cancelCampaign,
+  getCampaign,
+  MAX_CAMPAIGN_SEGMENTS,
+  pauseCampaign,
+  resumeCampaign,
+  scheduleCampaign,
+  updateCampaign,
+} from "~/campaigns/campaigns.server";
+import { CampaignControls, CampaignSummaryCard } from "~/components/campaign-controls";
+import { CampaignEditor } from "~/components/campaign-editor";
+import { CampaignProgressCard } from "~/components/campaign-progress";
+import { CampaignStatusBadge } from "~/components/campaign-status-badge";
+import { readScheduleMode } from "~/components/schedule-picker";
+import { audienceOutlook, formErrorsOf, readCampaignForm, scheduleWallTime } from "~/http/campaign-form.server";
+import { requireRowId } from "~/http/route-params";
+import { getShopSettings } from "~/shops/shop-settings.server";
+import { requireAdmin } from "~/shopify/require-admin.server";
+
+const NOT_FOUND = "No such campaign in this shop.";
+
+async function requireCampaignPage(request: Request, id: string | undefined) {
+  const { shop } = await requireAdmin(request);
+  const campaignId = requireRowId(id, NOT_FOUND);
+  const settings = await getShopSettings(shop);
+  if (!settings) throw new Response(NOT_FOUND, { status: 404 });
+  return { shop, campaignId, settings };
+}
+
+async function requireDetail(shop: string, id: string) {
+  try {
+    return await getCampaign(shop, id);
+  } catch (error) {
+    if (error instanceof CampaignError && error.problem === "not_found") throw new Response(NOT_FOUND, { status: 404 });
+    throw error;
+  }
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { shop, campaignId, settings } = await requireCampaignPage(request, params.id);
+  const detail = await requireDetail(shop, campaignId);
+  const { campaign } = detail;
+  const program = campaignProgramOf(settings);
+  const schedule = detail.schedule ?? { mode: "now" as const };
+  const outlook = detail.editable
+    ? await audienceOutlook(shop, new URL(request.url), { audience: detail.audience, body: campaign.body, discountCode: campaign.discountCode, schedule }, settings.timezone)
+    : null;
+  return {
+    campaign: {
+      id: campaign.id,
+      name: campaign.name,
+      body: campaign.body,
+      discountCode: campaign.discountCode,
+      scheduledAt: campaign.scheduledAt,
+      startedAt: campaign.startedAt,
+      completedAt: campaign.completedAt,
+    },
+    status: detail.status,
+    editable: detail.editable,
+    audience: detail.audience,
+    schedule: { mode: schedule.mode, at: scheduleWallTime(schedule, settings.timezone) },
+    progress: detail.progress,
+    // What a recipient without a first name gets: the text as it was fixed when sending started.
+    fixedText: recipientText(campaign, program, { firstName: null }).body,
+    shop: { program, timezone: settings.timezone, segmentPriceMicros: settings.segmentPriceMicros, maxSegments: MAX_CAMPAIGN_SEGMENTS },
+    outlook,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { shop, campaignId, settings } = await requireCampaignPage(request, params.id);
+  const read = readCampaignForm(await request.formData(), settings.timezone);
+  if (!read.ok) return { errors: read.errors, formError: read.errors.form ?? null, message: null };
+  const { intent, draft, schedule } = read.form;
+  try {
+    switch (intent) {
+      case "save":
+        await updateCampaign(shop, campaignId, draft);
+        return { errors: {}, formError: null, message: "Draft saved." };
+      case "schedule": {
+        // The edits first, then the schedule: both refuse what the lint or the status forbids.
+        await updateCampaign(shop, campaignId, draft);
+        const scheduled = await scheduleCampaign(shop, campaignId, schedule);
+        return { errors: {}, formError: null, message: scheduled.scheduleMode === "now" ? "Sending now." : "Scheduled." };
+      }
+      case "pause":
+        await pauseCampaign(shop, campaignId);
+        return { errors: {}, formError: null, message: "Paused: no more texts go out until you resume." };
+      case "resume":
+        await resumeCampaign(shop, campaignId);
+        return { errors: {}, formError: null, message: "Resumed." };
+      case "cancel": {
+        const { cancelledMessages } = await cancelCampaign(shop, campaignId);
+        return { errors: {}, formError: null, message: `Cancelled: ${cancelledMessages.toLocaleString("en-US")} queued texts will not be sent.` };
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof CampaignError)) throw error;
+    if (error.problem === "not_found") throw new Response(NOT_FOUND, { status: 404 });
+    return { errors: formErrorsOf(error), formError: error.problem === "invalid" && Object.keys(error.fieldErrors).length > 0 ? null : error.message, message: null };
+  }
+}
+
+/** How often the page reloads its figures while texts are going out. */
+const REFRESH_MS = 2000;
+
+export default function CampaignPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const submitting = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
+  const { campaign, status } = data;
+  useRefreshWhileSending(status === "sending" || (status === "scheduled" && data.schedule.mode === "now"));
+  const refused = params.get("refused");
+
+  return (
+    <Page title={campaign.name} backAction={{ content: "Campaigns", url: "/app/campaigns" }} titleMetadata={<CampaignStatusBadge status={status} />}>
+      <Layout>
+        {result?.message ? (
+          <Layout.Section>
+            <Banner tone="success">{result.message}</Banner>
+          </Layout.Section>
+        ) : null}
+        {refused && !result ? (
+          <Layout.Section>
+            <Banner tone="critical" title="Saved as a draft, not sent">
+              <p>{refused}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {!data.editable && result?.formError ? (
+          <Layout.Section>
+            <Banner tone="critical">{result.formError}</Banner>
+          </Layout.Section>
+        ) : null}
+        {data.editable ? null : (
+          <>
+            <Layout.Section>
+              <CampaignProgressCard progress={data.progress} />
+            </Layout.Section>
+            <Layout.Section>
+              <CampaignSummaryCard
+                status={status}
+                text={data.fixedText}
+                discountCode={campaign.discountCode}
+                audience={data.audience}
+                schedule={data.schedule}
+                shopTimezone={data.shop.timezone}
+                startedAt={campaign.startedAt}
+                completedAt={campaign.completedAt}
+              />
+            </Layout.Section>
+            <Layout.Section>
+              <CampaignControls status={status} submitting={submitting} />
+            </Layout.Section>
+          </>
+        )}
+      </Layout>
+      {data.editable && data.outlook ? (
+        <CampaignEditor
+          // A fresh editor when the saved campaign changes under it (another tab, or its own save's new values).
+          key={`${campaign.id}:${status}`}
+          initial={{
+            name: campaign.name,
+            body: campaign.body,
+            discountCode: campaign.discountCode ?? "",
+            audience: data.audience,
+            schedule: { mode: readScheduleMode(data.schedule.mode), at: data.schedule.at },
+          }}
+          shop={data.shop}
+          outlook={data.outlook}
+          errors={result?.errors ?? {}}
+          formError={result?.formError ?? null}
+          submitting={submitting}
+          secondaryActions={status === "scheduled" ? <CampaignControls status={status} submitting={submitting} inline /> : null}
+        />
+      ) : null}
+    </Page>
+  );
+}
+
+/** Reloads the page's data every few seconds while `active` (a campaign being planned or sent). */
+function useRefreshWhileSending(active: boolean) {
+  const { revalidate, state } = useRevalidator();
+  useEffect(() => {
+    if (!active || state !== "idle") return;
+    const timer = setTimeout(revalidate, REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [active, state, revalidate]);
+}
