@@ -111,6 +111,28 @@ describe("planDueCampaigns", () => {
     expect(await rowsOf(campaign.id)).toHaveLength(7);
   });
 
+  it("writes a large audience in full-size multi-row INSERTs and the rest, across pages and transactions", async () => {
+    const { shop } = await createTestShop();
+    const total = 2600;
+    // Straight into the table: the consent engine would take a minute for this many, and "everyone" reads no events.
+    await prisma.subscriber.createMany({
+      data: Array.from({ length: total }, (_, i) => ({
+        shop,
+        phone: `+1212${String(5_000_000 + i).padStart(7, "0")}`,
+        status: "subscribed",
+        subscribedAt: new Date(NOW.getTime() - DAY),
+        firstName: i % 3 === 0 ? `Name${i % 50}` : null,
+      })),
+    });
+    expect(await countAudience(shop, { kind: "all" }, NOW)).toBe(total);
+    const campaign = await scheduledNow(shop);
+    const [report] = await planDueCampaigns(NOW, { pageSize: 1500 });
+    expect(report).toMatchObject({ campaignId: campaign.id, outcome: "planned", queued: total });
+    expect(await prisma.message.count({ where: { campaignId: campaign.id } })).toBe(total);
+    const named = await prisma.message.findFirstOrThrow({ where: { campaignId: campaign.id, body: { contains: "Name3," } } });
+    expect(named.body).toMatch(/^Acme Outfitters: Name3, 20% off/);
+  });
+
   it("two planners at once: one claims the campaign, the audience is queued once", async () => {
     const { shop } = await createTestShop();
     for (let i = 0; i < 5; i++) await subscribe(shop);

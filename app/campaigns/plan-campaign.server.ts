@@ -17,10 +17,10 @@
  * set only once every page is written. A worker that dies mid-way leaves the
  * campaign "sending" without plannedAt; once its lease (Campaign.updatedAt,
  * renewed with every page) has run out, another worker claims it and plans
- * the rest: the rows already written are left out of its pages. Each page is
- * written in a transaction that first renews the lease while the campaign is
- * still "sending", so a pause or cancel stops planning at the next page, and
- * a cancel never misses rows written after it (see cancelCampaign).
+ * the rest: the rows already written are left out of its pages. Each batch of
+ * rows is written in a transaction that first renews the lease while the
+ * campaign is still "sending", so a pause or cancel stops planning at the next
+ * batch, and a cancel never misses rows written after it (see cancelCampaign).
  */
 import { randomUUID } from "node:crypto";
 import type { Shop } from "@prisma/client";
@@ -34,14 +34,17 @@ import { marketingHistoryFor } from "../sending-rules/sending-rules.server";
 import { stateDailyCap } from "../sending-rules/state-quiet-hours";
 import { readStoredAudience } from "./audience";
 import { audiencePage, audienceWhere, type AudienceMember, type SqlCondition } from "./audience.server";
-import { campaignProgramOf, recipientText, type CampaignProgram } from "./campaign-message";
+import { campaignProgramOf, recipientText, type RecipientText } from "./campaign-message";
 import { intendedSendTime, scheduleOfCampaign, type CampaignSchedule } from "./campaign-schedule";
 import type { CampaignStatus } from "./campaign-status";
 
 /** A planner renews its claim with every page; one that has not for this long is taken to have died. */
 export const PLANNING_LEASE_MS = 60_000;
-/** Recipients read and written per page. */
-export const PLANNING_PAGE_SIZE = 2048;
+/**
+ * Recipients read per page. Large: the audience's index (shop, status) is not
+ * in id order, so each page's query walks every member after the cursor.
+ */
+export const PLANNING_PAGE_SIZE = 8192;
 /** Campaigns looked at per call. */
 const CAMPAIGNS_PER_CALL = 20;
 
@@ -135,12 +138,14 @@ async function planClaimed(campaign: ClaimedCampaign, now: Date, options: Planni
       const members = await audiencePage(sqlOf(prisma), where, afterId, pageSize);
       if (members.length === 0) break;
       const rows = await plannedRows(context, members);
-      const written = await writePage(campaign.id, rows, clock());
-      if (!written) return { ...report, outcome: "stopped" };
-      for (const row of rows) {
-        if (row.status === "skipped") report.skipped += 1;
-        else report.queued += 1;
-        if (row.deferredBy) report.deferred += 1;
+      for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION) {
+        const batch = rows.slice(start, start + ROWS_PER_TRANSACTION);
+        if (!(await writeBatch(campaign.id, batch, clock()))) return { ...report, outcome: "stopped" };
+        for (const row of batch) {
+          if (row.status === "skipped") report.skipped += 1;
+          else report.queued += 1;
+          if (row.deferredBy) report.deferred += 1;
+        }
       }
       afterId = members[members.length - 1]!.id;
       await options.afterPage?.(campaign.id, rows.length);
@@ -166,12 +171,25 @@ function notYetPlanned(audience: SqlCondition, campaignId: string): SqlCondition
 interface PlanningContext {
   campaign: ClaimedCampaign;
   shop: Shop;
-  program: CampaignProgram;
   now: Date;
+  /** A recipient's text depends only on their first name: rendered once per name. */
+  textFor: (firstName: string | null) => RecipientText;
 }
 
+const TEXT_CACHE_LIMIT = 20_000;
+
 function planningContext(campaign: ClaimedCampaign, shop: Shop, now: Date): PlanningContext {
-  return { campaign, shop, program: campaignProgramOf(shop), now };
+  const program = campaignProgramOf(shop);
+  const texts = new Map<string | null, RecipientText>();
+  const textFor = (firstName: string | null) => {
+    let text = texts.get(firstName);
+    if (!text) {
+      text = recipientText(campaign, program, { firstName });
+      if (texts.size < TEXT_CACHE_LIMIT) texts.set(firstName, text);
+    }
+    return text;
+  };
+  return { campaign, shop, now, textFor };
 }
 
 interface PlannedRow {
@@ -185,7 +203,7 @@ interface PlannedRow {
   deferredBy: "quiet_hours" | null;
 }
 
-async function plannedRows({ campaign, shop, program, now }: PlanningContext, members: readonly AudienceMember[]): Promise<PlannedRow[]> {
+async function plannedRows({ campaign, shop, now, textFor }: PlanningContext, members: readonly AudienceMember[]): Promise<PlannedRow[]> {
   const quietHours = { start: shop.quietHoursStart, end: shop.quietHoursEnd };
   const [history, locations] = await Promise.all([
     marketingHistoryFor(shop.shop, members.map((member) => member.id), now),
@@ -193,7 +211,7 @@ async function plannedRows({ campaign, shop, program, now }: PlanningContext, me
   ]);
   return members.map((member, index): PlannedRow => {
     const location = locations[index]!;
-    const text = recipientText(campaign, program, member);
+    const text = textFor(member.firstName);
     const base = { subscriberId: member.id, phone: member.phone, body: text.body, segments: text.segments.segments };
     const intended = intendedSendTime(campaign.schedule, location.zones, now);
     let sendAt: Date;
@@ -243,6 +261,8 @@ const ROW_TUPLE = `(${MESSAGE_COLUMNS.map(() => "?").join(", ")})`;
  * under SQLite's 32,766 and PostgreSQL's 65,535.
  */
 const MAX_ROWS_PER_INSERT = 1024;
+/** Rows per transaction: short enough that SQLite's one writer lock is never held long from the inbound webhooks. */
+const ROWS_PER_TRANSACTION = 2 * MAX_ROWS_PER_INSERT;
 
 function insertText(rows: number): string {
   return `INSERT INTO "Message" (${MESSAGE_COLUMNS.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => ROW_TUPLE).join(", ")}
@@ -267,11 +287,11 @@ export function insertChunkSizes(total: number, max = MAX_ROWS_PER_INSERT): numb
 }
 
 /**
- * One page, in one transaction that first renews the claim: if the campaign
- * is no longer "sending" (paused, cancelled), nothing is written and planning
- * stops. False when it stopped.
+ * A batch of rows, in one transaction that first renews the claim: if the
+ * campaign is no longer "sending" (paused, cancelled), nothing is written and
+ * planning stops. False when it stopped.
  */
-async function writePage(campaignId: string, rows: readonly PlannedRow[], at: Date): Promise<boolean> {
+async function writeBatch(campaignId: string, rows: readonly PlannedRow[], at: Date): Promise<boolean> {
   const shop = await withSqlTransaction(async (sql) => {
     const [claim] = await sql.all(
       `UPDATE "Campaign" SET "updatedAt" = ? WHERE "id" = ? AND "status" = '${SENDING}' AND "plannedAt" IS NULL RETURNING "shop"`,
