@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { LANGUAGES } from "~/language/languages";
+import { appendOptOutFooter, ensureBrandPrefix } from "~/messaging/compose";
 
 import {
   campaignTextAdditions,
@@ -29,6 +30,9 @@ describe("renderCampaignText: tokens", () => {
     ["Dear {first_name} friend", nobody, "Acme: Dear friend"],
     ["Thanks from {shop_name}", { ...ada, shopName: "Acme Outdoor" }, "Acme: Thanks from Acme Outdoor"],
     ["{shop_name}: new in", ada, "Acme: new in"],
+    // A name glued to the brand does not make the text start with the brand; a fallback is the merchant's own text.
+    ["Acme{first_name}: new in", ada, "Acme: AcmeAda: new in"],
+    ["{shop_name}{first_name|x}: new in", nobody, "Acme: Acmex: new in"],
     ["Use {discount_code}.", { ...ada, discountCode: null }, "Acme: Use."],
     // Unknown and broken tokens stay as written (templateProblems reports them; the lint blocks sending).
     ["Hi {firstname} {oops", ada, "Acme: Hi {firstname} {oops"],
@@ -57,7 +61,7 @@ describe("renderCampaignText: tokens", () => {
 
   it("keeps a first name on one line and drops characters that reshape the text", () => {
     expect(renderCampaignText("Hi {first_name}!", { ...ada, firstName: "Ada\nReply\tSTOP\u0000" }, acme)).toBe(`Acme: Hi Ada Reply STOP!${FOOTER}`);
-    expect(renderCampaignText("Hi {first_name}!", { ...ada, firstName: "A\uE000held0\uE001" }, acme)).toBe(`Acme: Hi Aheld0!${FOOTER}`);
+    expect(renderCampaignText("Hi {first_name}!", { ...ada, firstName: "A\uA66E0\uA66E\uE000" }, acme)).toBe(`Acme: Hi A0!${FOOTER}`);
   });
 
   it("fills every token in one pass, whatever the values contain", () => {
@@ -65,7 +69,7 @@ describe("renderCampaignText: tokens", () => {
       fc.property(fc.string(), fc.string({ minLength: 1 }), fc.string(), (firstName, shopName, discountCode) => {
         const text = renderCampaignText("{first_name|there} {discount_code}", { firstName, shopName, discountCode }, acme);
         if (discountCode.trim()) expect(text).toContain(discountCode.trim());
-        expect(text).not.toMatch(/[\uE000-\uE002]/);
+        expect(text).not.toMatch(/[\uA66E\uE000]/);
       }),
     );
   });
@@ -86,6 +90,21 @@ describe("renderCampaignText: brand prefix and footer, never twice", () => {
     expect(renderCampaignText(template, ada, acme)).toBe(expected);
   });
 
+  it("always starts with the brand and says how to opt out, whatever the template and the first name", () => {
+    const template = fc.string({
+      unit: fc.constantFrom(..."ab .,!:\n{}|", "{first_name}", "{shop_name}", "{first_name|x}", "Acme", "Acme:", "Reply STOP to opt out", "STOP"),
+      maxLength: 30,
+    });
+    const firstName = fc.option(fc.oneof(fc.string(), fc.constantFrom("Acme", "Acme:", "Reply STOP to opt out", "STOP to cancel")));
+    fc.assert(
+      fc.property(template, firstName, fc.constantFrom(...LANGUAGES), (body, name, language) => {
+        const text = renderCampaignText(body, { ...ada, firstName: name }, { brandName: "Acme", language });
+        expect(ensureBrandPrefix("Acme", text)).toBe(text);
+        expect(appendOptOutFooter(text, language)).toBe(text);
+      }),
+    );
+  });
+
   it("writes the footer in the program's language", () => {
     expect(renderCampaignText("Nouveautés", ada, { brandName: "Acme", language: "fr" })).toBe(
       "Acme: Nouveautés\nRépondez STOP pour vous désabonner",
@@ -94,11 +113,11 @@ describe("renderCampaignText: brand prefix and footer, never twice", () => {
 
   it("is idempotent: rendering its own output adds nothing", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.constantFrom(...LANGUAGES), (template, language) => {
+      // Without braces, so that the first rendering has no tokens left for the second to fill.
+      fc.property(fc.string({ maxLength: 200 }).map((text) => text.replace(/[{}]/g, "")), fc.constantFrom(...LANGUAGES), (template, language) => {
         const program = { brandName: "Acme", language };
         const once = renderCampaignText(template, nobody, program);
-        const stable = once.replace(/[{}]/g, "");
-        expect(renderCampaignText(stable, nobody, program)).toBe(stable);
+        expect(renderCampaignText(once, nobody, program)).toBe(once);
       }),
     );
   });

@@ -184,16 +184,21 @@ export function firstNameWithoutFallback(template: string): boolean {
 
 // ───────────────────────────── rendering ─────────────────────────────
 
-/** Private-use markers: hold a recipient's value out of every decision taken on the merchant's text. */
-const HOLD_OPEN = "\uE000";
-const HOLD_CLOSE = "\uE001";
-const HOLD_ANY = /[\uE000-\uE002]/g;
-const HELD_VALUE = /\uE000held(\d+)\uE001/g;
+/**
+ * A recipient's value is held out of every decision taken on the merchant's
+ * text behind a marker, "ꙮ0ꙮ", that reads as a word (ꙮ is a letter), so
+ * "Acme{first_name}" is not taken for a text that starts with the brand "Acme".
+ * ꙮ (a Cyrillic letter found in one manuscript) is taken out of templates and
+ * values first.
+ */
+const HOLD = "\uA66E";
+const MARKER_CHARACTERS = /[\uA66E\uE000]/gu;
+const HELD_VALUE = /\uA66E(\d+)\uA66E/gu;
 /** Where an empty value was: "Hi {first_name}!" with no name reads "Hi!", not "Hi !". */
-const GAP = "\uE002";
+const GAP = "\uE000";
 
 /** An http(s) link up to the first space or quote; trailing sentence punctuation is not part of it. */
-const LINK = /https?:\/\/[^\s<>"'“”‘’«»\uE000-\uE002]+/giu;
+const LINK = /https?:\/\/[^\s<>"'“”‘’«»\uA66E\uE000]+/giu;
 const TRAILING_PUNCTUATION = /[.,!?;:)\]]+$/u;
 
 /**
@@ -218,24 +223,30 @@ export function renderCampaignText(
  * Whether rendering will add the brand prefix and the opt-out footer, judged
  * exactly as `renderCampaignText` judges it (the brand stands in for
  * {shop_name} unless the shop name is given): what the lint tells the
- * merchant is what the renderer does.
+ * merchant is what the renderer does. "Added" when it is added for a
+ * recipient with a first name or for one without (a template that glues
+ * {first_name} to the brand can differ between the two).
  */
 export function campaignTextAdditions(
   template: string,
   program: CampaignProgram & { shopName?: string },
 ): { brandPrefixAdded: boolean; optOutFooterAdded: boolean } {
-  const { text } = merchantText(template, { firstName: null, shopName: program.shopName ?? program.brandName, discountCode: "CODE" });
-  const prefixed = ensureBrandPrefix(program.brandName, text);
+  const shopName = program.shopName ?? program.brandName;
+  const additions = [null, "Name"].map((firstName) => {
+    const { text } = merchantText(template, { firstName, shopName, discountCode: "CODE" });
+    const prefixed = ensureBrandPrefix(program.brandName, text);
+    return { brandPrefixAdded: prefixed !== text.trim(), optOutFooterAdded: appendOptOutFooter(prefixed, program.language) !== prefixed };
+  });
   return {
-    brandPrefixAdded: prefixed !== text.trim(),
-    optOutFooterAdded: appendOptOutFooter(prefixed, program.language) !== prefixed,
+    brandPrefixAdded: additions.some((addition) => addition.brandPrefixAdded),
+    optOutFooterAdded: additions.some((addition) => addition.optOutFooterAdded),
   };
 }
 
 /** The merchant's text with the shop's values in and each recipient value held out behind a marker. */
 function merchantText(template: string, values: CampaignTokenValues): { text: string; held: string[] } {
   const held: string[] = [];
-  const text = scan(template.replace(HOLD_ANY, "").normalize("NFC"))
+  const text = scan(template.replace(MARKER_CHARACTERS, "").normalize("NFC"))
     .map((piece) => {
       if (piece.type !== "token") return piece.text;
       switch (piece.name) {
@@ -244,10 +255,11 @@ function merchantText(template: string, values: CampaignTokenValues): { text: st
         case "discount_code":
           return orGap(values.discountCode?.trim() ?? "");
         case "first_name": {
-          const value = cleanName(values.firstName) || (piece.fallback ?? "");
-          if (!value) return GAP;
-          held.push(value);
-          return `${HOLD_OPEN}held${held.length - 1}${HOLD_CLOSE}`;
+          const name = cleanName(values.firstName);
+          // The fallback is the merchant's own words: it takes part in the decisions like the rest.
+          if (!name) return orGap(piece.fallback ?? "");
+          held.push(name);
+          return `${HOLD}${held.length - 1}${HOLD}`;
         }
       }
     })
@@ -261,15 +273,15 @@ function orGap(value: string): string {
 
 /** A first name as a name: no line breaks, tabs or runs of spaces (they would reshape the text), no markers. */
 function cleanName(firstName: string | null): string {
-  return (firstName ?? "").replace(HOLD_ANY, "").replace(/[\p{Cc}\s]+/gu, " ").trim().normalize("NFC");
+  return (firstName ?? "").replace(MARKER_CHARACTERS, "").replace(/[\p{Cc}\s]+/gu, " ").trim().normalize("NFC");
 }
 
 function closeGaps(text: string): string {
   return text
-    .replace(/^([ \t]*)\uE002[ \t]*[,;:]?[ \t]*/gmu, "$1") // "{first_name}, hi" → "hi"
-    .replace(/[ \t]*\uE002[ \t]*(?=[,.!?;:]|$)/gmu, "") // "Hi {first_name}!" → "Hi!"
-    .replace(/([ \t])\uE002[ \t]+/gu, "$1") // "Dear {first_name} friend" → "Dear friend"
-    .replace(/\uE002/gu, "");
+    .replace(/^([ \t]*)\uE000[ \t]*[,;:]?[ \t]*/gmu, "$1") // "{first_name}, hi" → "hi"
+    .replace(/[ \t]*\uE000[ \t]*(?=[,.!?;:]|$)/gmu, "") // "Hi {first_name}!" → "Hi!"
+    .replace(/([ \t])\uE000[ \t]+/gu, "$1") // "Dear {first_name} friend" → "Dear friend"
+    .replace(/\uE000/gu, "");
 }
 
 function rewriteLinks(text: string, rewriteLink: (url: string) => string): string {
