@@ -1,7 +1,7 @@
 /**
  * `npm run bench:campaign [-- --db sqlite|postgresql|both --only plan,dispatch,workers
  *   --recipients 100000 --raw-chunk 1000 --latency 50 --concurrency 10,50 --dispatch-seconds 6
- *   --rate-limit 30 --rate-seconds 8 --workers 1,2,4 --worker-concurrency 10 --batch 100]`
+ *   --rate-limit 30 --rate-seconds 8 --workers 1,2,4 --worker-concurrency 10 --batch 500]`
  *
  * Campaigns at scale, on SQLite and PostgreSQL in one run (each measurement on
  * a fresh database: a SQLite file in a temp dir, or a new database on the
@@ -59,7 +59,7 @@ const { values: args } = parseArgs({
     "rate-seconds": { type: "string", default: "8" },
     workers: { type: "string", default: "1,2,4" },
     "worker-concurrency": { type: "string", default: "10" },
-    batch: { type: "string", default: "100" },
+    batch: { type: "string" }, // default: as npm run worker, 50 × the concurrency
     "postgres-url": { type: "string", default: process.env.TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test" },
   },
 });
@@ -86,7 +86,8 @@ const rateLimit = positive("rate-limit", args["rate-limit"]);
 const rateSeconds = positive("rate-seconds", args["rate-seconds"]);
 const workerCounts = positiveList("workers", args.workers);
 const workerConcurrency = positive("worker-concurrency", args["worker-concurrency"]);
-const batch = positive("batch", args.batch);
+/** Rows one dispatchDueMessages call may claim: --batch, else what scripts/worker.ts asks for at this concurrency. */
+const batchFor = (concurrency: number) => (args.batch === undefined ? 50 * concurrency : positive("batch", args.batch));
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-campaign-"));
@@ -246,7 +247,7 @@ async function dispatch(provider: DatabaseProvider, run: DispatchRun): Promise<D
     start("campaign-dispatch-child.ts", {
       DATABASE_URL: database.url,
       BENCH_MODE: "work",
-      BENCH_LIMIT: String(batch),
+      BENCH_LIMIT: String(batchFor(run.concurrency)),
       BENCH_CONCURRENCY: String(run.concurrency),
       TWILIO_API_BASE_URL: sandboxUrl,
     }),
@@ -309,7 +310,7 @@ function describeResultProblems(result: DispatchResult): string[] {
 }
 
 async function benchDispatch(provider: DatabaseProvider): Promise<boolean> {
-  console.log(`\n(b) dispatch on ${provider}: one worker, batches of ${batch}, Twilio answering after ${latencyMs} ms`);
+  console.log(`\n(b) dispatch on ${provider}: one worker, up to ${args.batch ?? "50 × C"} rows per dispatch call, Twilio answering after ${latencyMs} ms`);
   const results: { result: DispatchResult; ideal: number | null }[] = [];
   for (const concurrency of concurrencies) {
     const ideal = (concurrency * 1000) / latencyMs;
@@ -349,7 +350,7 @@ async function benchDispatch(provider: DatabaseProvider): Promise<boolean> {
 }
 
 async function benchWorkers(): Promise<boolean> {
-  console.log(`\n(c) worker processes on postgresql: C=${workerConcurrency} each, batches of ${batch}, Twilio answering after ${latencyMs} ms`);
+  console.log(`\n(c) worker processes on postgresql: C=${workerConcurrency} each, up to ${batchFor(workerConcurrency)} rows per dispatch call, Twilio answering after ${latencyMs} ms`);
   const results: { result: DispatchResult; ideal: number }[] = [];
   for (const workers of workerCounts) {
     const ideal = (workers * workerConcurrency * 1000) / latencyMs;
@@ -370,14 +371,16 @@ async function benchWorkers(): Promise<boolean> {
 // ---- main --------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  console.log(`campaign benchmark on ${providers.join(" and ")}, ${os.cpus().length} CPUs, ${new Date().toISOString()}`);
+  // Other work on the machine moves every figure here: the load average says how much there was.
+  const load = () => os.loadavg().map((value) => value.toFixed(1)).join(" ");
+  console.log(`campaign benchmark on ${providers.join(" and ")}, ${os.cpus().length} CPUs, load average ${load()}, ${new Date().toISOString()}`);
   const verdicts: string[] = [];
   for (const provider of providers) {
     if (parts.has("plan")) verdicts.push(`${provider} planning: ${verdict(await benchPlanning(provider))}`);
     if (parts.has("dispatch")) verdicts.push(`${provider} dispatch: ${verdict(await benchDispatch(provider))}`);
   }
   if (parts.has("workers") && providers.includes("postgresql")) verdicts.push(`postgresql worker processes: ${verdict(await benchWorkers())}`);
-  console.log(`\n${verdicts.join("\n")}`);
+  console.log(`\n${verdicts.join("\n")}\nload average at the end: ${load()}`);
 }
 
 const stopChildren = () => {
