@@ -109,21 +109,30 @@ async function applySubscriberEffect(tx: DbTx, message: Message, callback: Statu
     return;
   }
   if (effect.kind === "none") return;
+  if (effect.kind === "undeliverable") return recordUndeliverable(tx, message, effect.permanent, now);
 
   const subscriber = await subscriberOf(tx, message);
   if (!subscriber) return;
-  if (effect.kind === "delivered") {
-    // "In a row": a delivery proves the number works, so the count of failures starts again.
-    if (subscriber.undeliverableCount > 0) await tx.subscriber.update({ where: { id: subscriber.id }, data: { undeliverableCount: 0 } });
-    return;
-  }
+  // "In a row": a delivery proves the number works, so the count of failures starts again.
+  if (subscriber.undeliverableCount > 0) await tx.subscriber.update({ where: { id: subscriber.id }, data: { undeliverableCount: 0 } });
+}
+
+/**
+ * A text that could not reach its number: counts the failure against the
+ * subscriber, who becomes unreachable (never texted again) at once when the
+ * failure is `permanent` (no such number, a landline), else after repeats.
+ * Also used by the outbox for the numbers Twilio refuses outright (21211, 21614).
+ */
+export async function recordUndeliverable(tx: DbTx, message: Pick<Message, "shop" | "phone" | "subscriberId">, permanent: boolean, now: Date): Promise<void> {
+  const subscriber = await subscriberOf(tx, message);
+  if (!subscriber) return;
   const counted = await tx.subscriber.update({ where: { id: subscriber.id }, data: { undeliverableCount: { increment: 1 } } });
-  if (counted.unreachableAt === null && (effect.permanent || counted.undeliverableCount >= UNREACHABLE_AFTER_REPEATS)) {
+  if (counted.unreachableAt === null && (permanent || counted.undeliverableCount >= UNREACHABLE_AFTER_REPEATS)) {
     await tx.subscriber.update({ where: { id: subscriber.id }, data: { unreachableAt: now } });
   }
 }
 
-function subscriberOf(tx: DbTx, message: Message): Promise<Subscriber | null> {
+function subscriberOf(tx: DbTx, message: Pick<Message, "shop" | "phone" | "subscriberId">): Promise<Subscriber | null> {
   return message.subscriberId
     ? tx.subscriber.findFirst({ where: { id: message.subscriberId, shop: message.shop } })
     : tx.subscriber.findUnique({ where: { shop_phone: { shop: message.shop, phone: message.phone } } });

@@ -1,30 +1,65 @@
 /**
- * The outbox: every text the app sends is a Message row first, and a worker
- * dispatches due rows. Dispatch re-checks consent for every marketing text at
+ * The outbox: every text the app sends is a Message row first, and workers
+ * dispatch due rows. Dispatch re-checks consent for every marketing text at
  * the moment of sending (the number may have texted STOP since it was queued),
- * so no code path can text a number that is not subscribed right now.
+ * and the sending rules (quiet hours in the recipient's time, frequency caps),
+ * so no code path can text a number that is not subscribed right now, or
+ * outside the hours the law allows.
  *
- * Claiming is a conditional update (status queued → sending) per row, so any
- * number of workers on one database never send the same row twice. A row
- * Twilio accepted stays "sending" (with its MessageSid) until Twilio's status
- * callbacks move it on (delivery-status.server.ts).
+ * - Claiming is the durable-job claim of app/queues/job-lease.server.ts (one
+ *   statement, SKIP LOCKED on PostgreSQL): any number of workers on any number
+ *   of machines share one database and never claim a row twice. Rows of a
+ *   paused or cancelled campaign are not claimed at all.
+ * - A worker claims about as many rows as it sends at once (`concurrency`),
+ *   and claims again as they finish, so few rows are ever claimed and not yet
+ *   sent, and sends them with bounded concurrency, at the pace of each sender
+ *   across all workers together (send-rate.server.ts).
+ * - At most once for marketing. A claimed row is "sending" with a lease before
+ *   Twilio is called. If the lease runs out (the worker died or hung between
+ *   the claim and recording Twilio's answer), nobody knows whether Twilio has
+ *   the text: a marketing row becomes "unknown" and is never sent again (a
+ *   second promotional text is worse than a missing one), and shows as such in
+ *   the campaign's results; a late status callback still finds it by the id in
+ *   its URL. Transactional and compliance texts (order updates, confirmations)
+ *   are put back and sent again: a duplicate confirmation is better than none.
+ * - Twilio's answers: 429, 5xx and network failures are retried with
+ *   exponential backoff and full jitter (a network failure after the request
+ *   may have reached Twilio makes a marketing row "unknown" instead);
+ *   permanent refusals are recorded with their meaning: 21610 is the number's
+ *   opt-out at the carrier, 21211 and 21614 (no such number, not a mobile)
+ *   make the subscriber unreachable.
+ * - A row Twilio accepted stays "sending" (with its MessageSid, without a
+ *   lease) until Twilio's status callbacks move it on (delivery-status.server.ts).
  */
 import type { Message, Shop } from "@prisma/client";
+import pLimit from "p-limit";
 import type twilio from "twilio";
-import prisma, { type DbTx } from "../db.server";
+import prisma, { sqlOf, type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { mayTextMarketing } from "../consent/suppression.server";
+import { readDate, readInt, readRequiredDate, type SqlRow, type SqlValue } from "../db/sql.server";
+import { backoffDelayMs, claimDueJobs, endClaim, expireLeases, type BackoffPolicy, type JobTable } from "../queues/job-lease.server";
+import { marketingRulesAtDispatch } from "../sending-rules/sending-rules.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
-import { countSegments } from "./segments";
-import { statusCallbackUrlFor } from "./delivery-status.server";
+import { recordUndeliverable, statusCallbackUrlFor } from "./delivery-status.server";
 import type { MessageStatus } from "./message-status";
+import { countSegments } from "./segments";
+import { paceFor, senderOf, sendRateOf } from "./send-rate.server";
 import { createTwilioClient, sendSms, type SendSmsFailure } from "./twilio-client.server";
 
 export const MESSAGE_KINDS = ["marketing", "transactional", "compliance"] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const MAX_ATTEMPTS = 5;
-const CLAIM_LEASE_MS = 2 * 60_000;
+/** Long enough for a claimed text to wait for its sender's pace and Twilio's answer. */
+export const CLAIM_LEASE_MS = 2 * 60_000;
+/** A claimed text is not started this close to the end of its lease: it might be declared unknown mid-call. */
+const LEASE_MARGIN_MS = 20_000;
+
+/** 30 s, 1 min, 2 min, 4 min… (before jitter) capped at 1 hour; at least 1 s. */
+export const OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 30_000, capMs: 60 * 60_000, jitter: "full", minimumMs: 1_000 };
+
+export const OUTBOX_JOBS: JobTable = { table: "Message", ready: "queued", leased: "sending" };
 
 export interface EnqueueInput {
   phone: string;
@@ -51,45 +86,262 @@ export function enqueueMessage(shop: string, input: EnqueueInput, tx: DbTx): Pro
   });
 }
 
-/** Exponential backoff for retryable failures: 30 s, 1 min, 2 min, 4 min… capped at 1 hour. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 60 * 60_000);
-}
-
 export interface DispatchReport {
   claimed: number;
   accepted: number;
   suppressed: number;
+  /** Held back by a frequency cap or smart sending (status "skipped"). */
+  skipped: number;
+  /** Due in the recipient's quiet hours: queued again for the next allowed minute. */
+  deferred: number;
   retried: number;
   failed: number;
+  /** Marketing texts whose outcome nobody knows (an abandoned claim, an ambiguous network failure): never sent again. */
+  unknown: number;
+  /** Claimed but put back unsent (the lease was running out, or the worker hit an error before calling Twilio). */
+  released: number;
 }
 
-const QUEUED: MessageStatus = "queued";
-const SENDING: MessageStatus = "sending";
+export interface DispatchOptions {
+  /** The time dispatch starts at (tests); it then advances with the wall clock. Default: now. */
+  now?: Date;
+  /** At most this many rows are claimed by this call. Default 100. */
+  limit?: number;
+  /** Texts in flight at once (and so about how many rows are claimed at a time). Default 10. */
+  concurrency?: number;
+}
 
-async function claimDue(now: Date, limit: number): Promise<Message[]> {
-  const due = await prisma.message.findMany({
-    where: {
-      OR: [
-        { status: QUEUED, nextAttemptAt: { lte: now } },
-        // A worker that died mid-send left its lease behind: take the row back. (A row
-        // Twilio accepted has no lease, so it is never sent again.)
-        { status: SENDING, lockedUntil: { lt: now } },
-      ],
-    },
-    orderBy: { nextAttemptAt: "asc" },
-    take: limit,
-    select: { id: true, status: true },
+// A paused campaign's rows wait where they are (resume sends them); a cancelled one's are marked by cancelCampaign.
+const CAMPAIGN_NOT_HELD = `("job"."campaignId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Campaign" AS "campaign"
+  WHERE "campaign"."id" = "job"."campaignId" AND "campaign"."status" IN ('paused', 'cancelled')))`;
+
+const UNKNOWN_NOTE =
+  "The worker stopped between claiming this text and recording Twilio's answer: it may or may not have been sent, so it is not sent again.";
+
+/**
+ * Claims whose lease ran out: marketing → "unknown" (never re-sent), anything
+ * else back to "queued", due now. Resolves to how many became unknown.
+ */
+export async function expireAbandonedClaims(now: Date): Promise<number> {
+  const sql = sqlOf(prisma);
+  const unknown = await expireLeases(sql, OUTBOX_JOBS, {
+    now,
+    to: "unknown",
+    where: { sql: `"job"."kind" = ?`, params: ["marketing"] },
+    set: { errorMessage: UNKNOWN_NOTE },
   });
-  const claimed: Message[] = [];
-  for (const row of due) {
-    const { count } = await prisma.message.updateMany({
-      where: { id: row.id, status: row.status, ...(row.status === SENDING ? { lockedUntil: { lt: now } } : {}) },
-      data: { status: SENDING, lockedUntil: new Date(now.getTime() + CLAIM_LEASE_MS), attempts: { increment: 1 } },
+  await expireLeases(sql, OUTBOX_JOBS, { now, to: "queued", where: { sql: `"job"."kind" <> ?`, params: ["marketing"] }, set: { nextAttemptAt: now } });
+  return unknown;
+}
+
+export async function dispatchDueMessages(options: DispatchOptions = {}): Promise<DispatchReport> {
+  const startedAt = options.now ?? new Date();
+  const startedClock = performance.now();
+  const clock = () => new Date(startedAt.getTime() + (performance.now() - startedClock));
+  const limit = options.limit ?? 100;
+  const concurrency = Math.max(1, options.concurrency ?? 10);
+  const report: DispatchReport = { claimed: 0, accepted: 0, suppressed: 0, skipped: 0, deferred: 0, retried: 0, failed: 0, unknown: 0, released: 0 };
+
+  // Two statements on the claimed rows alone (status "sending" with a lease), before every batch.
+  report.unknown += await expireAbandonedClaims(startedAt);
+
+  const shops = new Map<string, Promise<Shop | null>>();
+  const settingsOf = (shop: string) => {
+    let settings = shops.get(shop);
+    if (!settings) shops.set(shop, (settings = prisma.shop.findUnique({ where: { shop } })));
+    return settings;
+  };
+
+  const run = pLimit(concurrency);
+  const inFlight = new Set<Promise<void>>();
+  while (report.claimed < limit) {
+    // Claim again once half the texts in flight are done: claimed-but-unsent rows stay about `concurrency`.
+    if (inFlight.size > concurrency / 2) {
+      await Promise.race(inFlight);
+      continue;
+    }
+    const rows = await claimDueJobs(sqlOf(prisma), OUTBOX_JOBS, {
+      now: clock(),
+      limit: Math.min(concurrency - inFlight.size, limit - report.claimed),
+      leaseMs: CLAIM_LEASE_MS,
+      eligible: { sql: CAMPAIGN_NOT_HELD, params: [] },
     });
-    if (count === 1) claimed.push(await prisma.message.findUniqueOrThrow({ where: { id: row.id } }));
+    if (rows.length === 0) break;
+    const claimedAt = performance.now();
+    report.claimed += rows.length;
+    for (const row of rows) {
+      const message = messageFromRow(row);
+      const task: Promise<void> = run(async () => {
+        const outcome = await dispatchClaimed(message, { clock, claimedAt, settingsOf });
+        report[outcome] += 1;
+      }).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
   }
-  return claimed;
+  await Promise.all(inFlight);
+  return report;
+}
+
+type Outcome = Exclude<keyof DispatchReport, "claimed">;
+
+interface DispatchContext {
+  clock: () => Date;
+  claimedAt: number;
+  settingsOf: (shop: string) => Promise<Shop | null>;
+}
+
+/** One claimed row, start to end. Never throws: an error before Twilio was called puts the row back. */
+async function dispatchClaimed(message: Message, context: DispatchContext): Promise<Outcome> {
+  let calledTwilio = false;
+  try {
+    const settings = await context.settingsOf(message.shop);
+    const client = settings && !settings.uninstalledAt ? clientFor(settings) : null;
+    if (!settings || !client) {
+      return end(message, "failed", context.clock(), { errorMessage: "Twilio is not set up for this shop (account SID and auth token)." });
+    }
+    if (message.kind === "marketing") {
+      const verdict = await marketingVerdict(message, context.clock(), { rules: true });
+      if (verdict) return verdict;
+    }
+    const sender = senderOf(settings);
+    const rate = sendRateOf(settings);
+    for (;;) {
+      const waitStarted = performance.now();
+      const checkedAt = context.clock();
+      const secondEnd = sender ? await paceFor(sender, rate).take(Math.min(message.segments, rate)) : Number.POSITIVE_INFINITY;
+      if (performance.now() - context.claimedAt > CLAIM_LEASE_MS - LEASE_MARGIN_MS) {
+        return end(message, "queued", context.clock(), { attempts: message.attempts - 1 }, "released");
+      }
+      // A STOP may have arrived while the text waited for its sender's pace, or a quiet hour may have begun.
+      if (message.kind === "marketing" && performance.now() - waitStarted > RECHECK_AFTER_WAIT_MS) {
+        const at = context.clock();
+        const verdict = await marketingVerdict(message, at, { rules: minuteOf(at) !== minuteOf(checkedAt) });
+        if (verdict) return verdict;
+      }
+      // The checks took up the rest of this second (the text must reach Twilio within it): the slot is lost, take another.
+      if (Date.now() < secondEnd - SEND_START_MARGIN_MS) break;
+    }
+    calledTwilio = true;
+    const result = await sendSms(client, {
+      to: message.phone,
+      body: message.body,
+      from: settings.messagingServiceSid ? null : settings.senderPhoneNumber,
+      messagingServiceSid: settings.messagingServiceSid,
+      statusCallback: statusCallbackUrlFor(message.id),
+    });
+    if (result.ok) {
+      await recordAccepted(message, result.sid, context.clock());
+      return "accepted";
+    }
+    return await recordFailure(message, result, context.clock());
+  } catch (error) {
+    console.error(`outbox: message ${message.id} (attempt ${message.attempts}) failed in the worker`, error);
+    // Not handed to Twilio: safe to put back. Handed over: its lease runs out and it is treated as abandoned.
+    if (!calledTwilio) {
+      await end(message, "queued", context.clock(), { attempts: message.attempts - 1 }).catch(() => undefined);
+      return "released";
+    }
+    return "unknown";
+  }
+}
+
+/** A text is not handed to Twilio later than this before its second ends: the request must arrive within it. */
+const SEND_START_MARGIN_MS = 50;
+
+/** A text that waited longer than this for its sender's pace is checked again before it goes. */
+const RECHECK_AFTER_WAIT_MS = 50;
+const minuteOf = (at: Date) => Math.floor(at.getTime() / 60_000);
+
+/** Consent (and with `rules`, the sending rules) for a marketing text about to go out; null when it may go. */
+async function marketingVerdict(message: Message, at: Date, check: { rules: boolean }): Promise<Outcome | null> {
+  const permission = await mayTextMarketing(message.shop, message.phone, prisma, at);
+  if (!permission.allowed) {
+    return end(message, "suppressed", at, { skipReason: permission.reason, errorMessage: `not sent: ${permission.reason}` });
+  }
+  if (!check.rules) return null;
+  const rules = await marketingRulesAtDispatch({ id: message.id, shop: message.shop, subscriberId: message.subscriberId, phone: message.phone }, at);
+  if (rules.action === "skip") return end(message, "skipped", at, { skipReason: rules.reason });
+  if (rules.action === "defer") {
+    // Not an attempt: the text waits for the recipient's next allowed minute.
+    return end(message, "queued", at, { nextAttemptAt: rules.until, deferredBy: rules.reason, attempts: message.attempts - 1 }, "deferred");
+  }
+  return null;
+}
+
+/**
+ * Ends this worker's claim with `status`. Conditional on the claim (status and
+ * attempt), so a worker whose lease ran out never overwrites what happened since.
+ */
+async function end(
+  message: Message,
+  status: Extract<MessageStatus, Outcome> | "queued",
+  at: Date,
+  set: Record<string, SqlValue>,
+  outcome: Outcome = status === "queued" ? "retried" : status,
+): Promise<Outcome> {
+  const recorded = await endClaim(sqlOf(prisma), OUTBOX_JOBS, message, { status, now: at, set });
+  if (!recorded) console.warn(`outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${status}) is not recorded`);
+  return outcome;
+}
+
+/**
+ * Twilio has the text: it stays "sending" with its MessageSid until Twilio's
+ * callbacks move it on. A quick callback can get here first (it finds the row
+ * by the id in its URL, records the MessageSid and moves the status on); then
+ * only this worker's lease is left to release. A row declared unknown while
+ * Twilio was answering gets its MessageSid too: now we know.
+ */
+async function recordAccepted(message: Message, twilioSid: string, at: Date) {
+  const sql = sqlOf(prisma);
+  const recorded = await sql.run(
+    `UPDATE "Message" SET "status" = 'sending', "twilioSid" = ?, "sentAt" = ?, "errorCode" = NULL, "errorMessage" = NULL, "lockedUntil" = NULL, "updatedAt" = ?
+     WHERE "id" = ? AND "attempts" = ? AND "status" IN ('sending', 'unknown') AND "twilioSid" IS NULL`,
+    [twilioSid, at, at, message.id, message.attempts],
+  );
+  if (recorded === 0) await sql.run(`UPDATE "Message" SET "lockedUntil" = NULL WHERE "id" = ? AND "twilioSid" = ?`, [message.id, twilioSid]);
+}
+
+/** Twilio's refusals that say the number itself cannot take texts: the subscriber becomes unreachable. */
+const UNREACHABLE_NUMBER_ERRORS: ReadonlyMap<number, string> = new Map([
+  [21211, "not a valid phone number"],
+  [21614, "not a mobile number (a landline or similar)"],
+]);
+const CARRIER_OPT_OUT = 21610;
+
+// No connection was ever made: Twilio cannot have the text.
+const NEVER_CONNECTED = /\((ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\)/;
+
+/** A failure without an HTTP answer after the request may have reached Twilio (a reset, a timeout). */
+function mayHaveReachedTwilio(failure: SendSmsFailure): boolean {
+  return failure.httpStatus === null && failure.retryable && !NEVER_CONNECTED.test(failure.message);
+}
+
+async function recordFailure(message: Message, failure: SendSmsFailure, at: Date): Promise<Outcome> {
+  const failed = { errorCode: failure.errorCode, errorMessage: failure.message };
+  if (failure.errorCode === CARRIER_OPT_OUT) {
+    // Twilio has this number blocked because its owner texted STOP: that is a revocation.
+    await applyConsentChange({
+      shop: message.shop,
+      phone: message.phone,
+      action: "carrier_opt_out",
+      source: "carrier",
+      occurredAt: at,
+      evidence: { errorCode: CARRIER_OPT_OUT, messageId: message.id },
+    });
+    return end(message, "failed", at, { ...failed, errorMessage: `The number opted out at the carrier (it texted STOP to Twilio): recorded as its opt-out. ${failure.message}` });
+  }
+  const unreachable = failure.errorCode === null ? undefined : UNREACHABLE_NUMBER_ERRORS.get(failure.errorCode);
+  if (unreachable) {
+    await recordUndeliverable(prisma, message, true, at);
+    return end(message, "failed", at, { ...failed, errorMessage: `Twilio refused the number: ${unreachable}. It is marked unreachable and not texted again. ${failure.message}` });
+  }
+  if (failure.retryable && message.kind === "marketing" && mayHaveReachedTwilio(failure)) {
+    return end(message, "unknown", at, { ...failed, errorMessage: `Twilio's answer was lost, so the text may have been sent: not sent again. ${failure.message}` });
+  }
+  if (failure.retryable && message.attempts < MAX_ATTEMPTS) {
+    return end(message, "queued", at, { ...failed, nextAttemptAt: new Date(at.getTime() + backoffDelayMs(OUTBOX_BACKOFF, message.attempts)) }, "retried");
+  }
+  return end(message, "failed", at, failed);
 }
 
 const clients = new Map<string, { key: string; client: twilio.Twilio }>();
@@ -105,95 +357,30 @@ function clientFor(settings: Shop): twilio.Twilio | null {
   return client;
 }
 
-/** What a worker records when it is done with a claimed row: always a status the callbacks can rank. */
-type Outcome = Omit<Partial<Message>, "status"> & { status: MessageStatus };
-
-/**
- * Ends this worker's claim. Conditional on the claim (status and attempt), so a
- * worker whose lease ran out and was taken over never overwrites the newer claim.
- */
-async function finish(message: Message, outcome: Outcome) {
-  const { count } = await prisma.message.updateMany({
-    where: { id: message.id, status: SENDING, attempts: message.attempts },
-    data: { ...outcome, lockedUntil: null },
-  });
-  if (count === 0) console.warn(`outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${outcome.status}) is not recorded`);
-}
-
-/**
- * Twilio has the text: it stays "sending" with its MessageSid until Twilio's
- * callbacks move it on. A quick callback can get here first (it finds the row
- * by the id in its URL, records the MessageSid and moves the status on); then
- * only this worker's lease is left to release.
- */
-async function recordAccepted(message: Message, twilioSid: string, now: Date) {
-  const { count } = await prisma.message.updateMany({
-    where: { id: message.id, status: SENDING, attempts: message.attempts, twilioSid: null },
-    data: { twilioSid, sentAt: now, errorCode: null, errorMessage: null, lockedUntil: null },
-  });
-  if (count === 0) await prisma.message.updateMany({ where: { id: message.id, twilioSid }, data: { lockedUntil: null } });
-}
-
-async function handleFailure(message: Message, failure: SendSmsFailure, now: Date): Promise<"retried" | "failed"> {
-  if (failure.errorCode === 21610) {
-    // Twilio has this number blocked because its owner texted STOP: that is a revocation.
-    await applyConsentChange({
-      shop: message.shop,
-      phone: message.phone,
-      action: "carrier_opt_out",
-      source: "carrier",
-      occurredAt: now,
-      evidence: { errorCode: 21610, messageId: message.id },
-    });
-  }
-  if (failure.retryable && message.attempts < MAX_ATTEMPTS) {
-    await finish(message, {
-      status: "queued",
-      nextAttemptAt: new Date(now.getTime() + retryDelayMs(message.attempts)),
-      errorCode: failure.errorCode,
-      errorMessage: failure.message,
-    });
-    return "retried";
-  }
-  await finish(message, { status: "failed", errorCode: failure.errorCode, errorMessage: failure.message });
-  return "failed";
-}
-
-export async function dispatchDueMessages(options: { now?: Date; limit?: number } = {}): Promise<DispatchReport> {
-  const now = options.now ?? new Date();
-  const report: DispatchReport = { claimed: 0, accepted: 0, suppressed: 0, retried: 0, failed: 0 };
-  const claimed = await claimDue(now, options.limit ?? 100);
-  report.claimed = claimed.length;
-
-  for (const message of claimed) {
-    if (message.kind === "marketing") {
-      const permission = await mayTextMarketing(message.shop, message.phone, prisma, now);
-      if (!permission.allowed) {
-        await finish(message, { status: "suppressed", errorMessage: `not sent: ${permission.reason}` });
-        report.suppressed += 1;
-        continue;
-      }
-    }
-    const settings = await prisma.shop.findUnique({ where: { shop: message.shop } });
-    const client = settings && !settings.uninstalledAt ? clientFor(settings) : null;
-    if (!settings || !client) {
-      await finish(message, { status: "failed", errorMessage: "Twilio is not set up for this shop (account SID and auth token)." });
-      report.failed += 1;
-      continue;
-    }
-    const result = await sendSms(client, {
-      to: message.phone,
-      body: message.body,
-      from: settings.messagingServiceSid ? null : settings.senderPhoneNumber,
-      messagingServiceSid: settings.messagingServiceSid,
-      statusCallback: statusCallbackUrlFor(message.id),
-    });
-    if (result.ok) {
-      await recordAccepted(message, result.sid, now);
-      report.accepted += 1;
-    } else {
-      report[await handleFailure(message, result, now)] += 1;
-    }
-  }
-  return report;
+function messageFromRow(row: SqlRow): Message {
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  const int = (value: unknown) => (value === null || value === undefined ? null : readInt(value));
+  return {
+    id: String(row.id),
+    shop: String(row.shop),
+    subscriberId: text(row.subscriberId),
+    campaignId: text(row.campaignId),
+    phone: String(row.phone),
+    body: String(row.body),
+    kind: String(row.kind),
+    status: String(row.status),
+    attempts: readInt(row.attempts),
+    nextAttemptAt: readRequiredDate(row.nextAttemptAt),
+    lockedUntil: readDate(row.lockedUntil),
+    twilioSid: text(row.twilioSid),
+    errorCode: int(row.errorCode),
+    errorMessage: text(row.errorMessage),
+    skipReason: text(row.skipReason),
+    deferredBy: text(row.deferredBy),
+    segments: readInt(row.segments),
+    createdAt: readRequiredDate(row.createdAt),
+    updatedAt: readRequiredDate(row.updatedAt),
+    sentAt: readDate(row.sentAt),
+    deliveredAt: readDate(row.deliveredAt),
+  };
 }
