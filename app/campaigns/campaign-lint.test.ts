@@ -48,7 +48,7 @@ describe("lintCampaign", () => {
         rule: "brand_name_missing",
         severity: "warning",
         message: "The message does not start with your brand name, so “Acme: ” will be added at the start automatically.",
-        fix: "Nothing is needed. To word it yourself, start the message with Acme.",
+        fix: "Nothing is needed. To word it yourself, start the message with “Acme:”.",
       },
       {
         rule: "opt_out_missing",
@@ -63,6 +63,12 @@ describe("lintCampaign", () => {
   it("quotes the opt-out line in the program's language", () => {
     const [finding] = lintCampaign(input("Acme: Nouveautés", { language: "fr" }));
     expect(finding?.message).toContain("“Répondez STOP pour vous désabonner”");
+  });
+
+  it("blocks when the shop has no brand name to start the text with", () => {
+    expect(lintCampaign({ ...input(GOOD), brandName: " " })).toEqual([
+      { rule: "brand_name_unset", severity: "error", message: "Your shop has no brand name, and every text must start with one.", fix: "Set the brand name in Settings." },
+    ]);
   });
 
   it("counts {shop_name} at the start as the brand", () => {

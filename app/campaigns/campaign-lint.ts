@@ -19,6 +19,7 @@ export type LintSeverity = "error" | "warning";
 
 export type LintRule =
   | "empty_message"
+  | "brand_name_unset"
   | "template_problem"
   | "discount_code_missing"
   | "shaft_content"
@@ -42,7 +43,10 @@ export interface LintFinding {
 
 export interface CampaignLintInput {
   template: string;
-  /** The text one recipient would get (renderCampaignText); what `segments` was counted on. */
+  /**
+   * The text one recipient would get (renderCampaignText), on which `segments`
+   * was counted. The content rules read `template` instead (see above).
+   */
   rendered: string;
   brandName: string;
   segments: SegmentCount;
@@ -126,6 +130,13 @@ export const CAMPAIGN_LINT_RULES: readonly LintRuleDefinition[] = [
     why: "There is nothing to send.",
     check: ({ template }) =>
       isBlank(template) ? [{ message: "The message is empty.", fix: "Write the text of the campaign." }] : [],
+  },
+  {
+    rule: "brand_name_unset",
+    severity: "error",
+    why: "Every marketing text must start with the brand name, and the shop has none to add.",
+    check: ({ brandName }) =>
+      brandName.trim() ? [] : [{ message: "Your shop has no brand name, and every text must start with one.", fix: "Set the brand name in Settings." }],
   },
   {
     rule: "template_problem",
@@ -225,7 +236,7 @@ export const CAMPAIGN_LINT_RULES: readonly LintRuleDefinition[] = [
         ? [
             {
               message: `The message does not start with your brand name, so “${brandName.trim()}: ” will be added at the start automatically.`,
-              fix: `Nothing is needed. To word it yourself, start the message with ${brandName.trim()}.`,
+              fix: `Nothing is needed. To word it yourself, start the message with “${brandName.trim()}:”.`,
             },
           ]
         : [],

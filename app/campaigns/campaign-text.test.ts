@@ -64,6 +64,11 @@ describe("renderCampaignText: tokens", () => {
     expect(renderCampaignText("Hi {first_name}!", { ...ada, firstName: "A\uA66E0\uA66E\uE000" }, acme)).toBe(`Acme: Hi A0!${FOOTER}`);
   });
 
+  it("lets no value pose as a held first name", () => {
+    const values = { firstName: "Ada", shopName: "Shop\uA66E0\uA66E", discountCode: "\uA66E0\uA66E" };
+    expect(renderCampaignText("{shop_name} {discount_code} {first_name}", values, acme)).toBe(`Acme: Shop0 0 Ada${FOOTER}`);
+  });
+
   it("fills every token in one pass, whatever the values contain", () => {
     fc.assert(
       fc.property(fc.string(), fc.string({ minLength: 1 }), fc.string(), (firstName, shopName, discountCode) => {

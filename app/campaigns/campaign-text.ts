@@ -251,9 +251,9 @@ function merchantText(template: string, values: CampaignTokenValues): { text: st
       if (piece.type !== "token") return piece.text;
       switch (piece.name) {
         case "shop_name":
-          return orGap(values.shopName.trim());
+          return orGap(values.shopName.replace(MARKER_CHARACTERS, "").trim());
         case "discount_code":
-          return orGap(values.discountCode?.trim() ?? "");
+          return orGap((values.discountCode ?? "").replace(MARKER_CHARACTERS, "").trim());
         case "first_name": {
           const name = cleanName(values.firstName);
           // The fallback is the merchant's own words: it takes part in the decisions like the rest.
