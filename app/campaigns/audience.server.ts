@@ -19,6 +19,7 @@ import { readInt, type Sql, type SqlValue } from "../db/sql.server";
 import { REDACTED_PREFIX } from "../consent/redacted-phone.server";
 import type { ConsentEventKind } from "../consent/transitions";
 import type { AudienceFilter, SegmentConditions } from "./audience";
+import { boundedChunks } from "./chunk-sizes";
 
 export interface SqlCondition {
   sql: string;
@@ -141,6 +142,34 @@ export async function audiencePage(sql: Sql, where: SqlCondition, afterId: strin
     [...where.params, ...(afterId === null ? [] : [afterId]), limit],
   );
   return rows.map(memberFromRow);
+}
+
+/**
+ * Every member's id, in id order, in one pass. Planning reads members this
+ * way rather than in keyset pages: the index the audience is found by
+ * (shop, status) is not in id order, so each keyset page would walk every
+ * member after its cursor again, and a large audience would cost the square
+ * of its size. 100,000 ids are a few megabytes.
+ */
+export async function audienceIds(sql: Sql, where: SqlCondition): Promise<string[]> {
+  const rows = await sql.all(`SELECT "s"."id" FROM "Subscriber" AS "s" WHERE ${where.sql} ORDER BY "s"."id"`, where.params);
+  return rows.map((row) => String(row.id));
+}
+
+/** Ids per lookup (chunk-sizes.ts): well under every driver's parameter limit. */
+const IDS_PER_LOOKUP = 1024;
+
+/** The members among `ids` who are in the audience now (found by primary key): anyone who left it since is not. */
+export async function audienceMembersAmong(sql: Sql, where: SqlCondition, ids: readonly string[]): Promise<AudienceMember[]> {
+  const members: AudienceMember[] = [];
+  for (const chunk of boundedChunks(ids, IDS_PER_LOOKUP)) {
+    const rows = await sql.all(`SELECT ${MEMBER_COLUMNS} FROM "Subscriber" AS "s" WHERE ${where.sql} AND "s"."id" IN (${placeholders(chunk)}) ORDER BY "s"."id"`, [
+      ...where.params,
+      ...chunk,
+    ]);
+    members.push(...rows.map(memberFromRow));
+  }
+  return members;
 }
 
 /** A few members of the audience, for previewing the text as a real subscriber would get it. */

@@ -5,7 +5,7 @@ import prisma from "../db.server";
 import type { AudienceFilter } from "./audience";
 import { countAudience } from "./audience.server";
 import { cancelCampaign, createCampaign, getCampaign, pauseCampaign, resumeCampaign, scheduleCampaign } from "./campaigns.server";
-import { completeFinishedCampaigns, insertChunkSizes, planDueCampaigns, PLANNING_LEASE_MS } from "./plan-campaign.server";
+import { completeFinishedCampaigns, planDueCampaigns, PLANNING_LEASE_MS } from "./plan-campaign.server";
 
 // Friday 27 November 2026, 12:00 in New York, 09:00 in Los Angeles, 07:00 in Honolulu.
 const NOW = new Date("2026-11-27T17:00:00Z");
@@ -294,14 +294,5 @@ describe("completeFinishedCampaigns", () => {
     const completed = await completeFinishedCampaigns(later(1000));
     expect(completed).not.toContain(paused.id);
     expect(completed).not.toContain(unplanned.id);
-  });
-});
-
-describe("insertChunkSizes", () => {
-  it("splits into full chunks and powers of two, adding up to the total", () => {
-    expect(insertChunkSizes(2500)).toEqual([1024, 1024, 256, 128, 64, 4]);
-    expect(insertChunkSizes(0)).toEqual([]);
-    expect(insertChunkSizes(1)).toEqual([1]);
-    for (const total of [3, 1023, 1024, 1025, 4097]) expect(insertChunkSizes(total).reduce((sum, size) => sum + size, 0)).toBe(total);
   });
 });

@@ -2,8 +2,8 @@
  * Planning: a due campaign becomes one outbox row per member of its audience,
  * written in bulk, with every sending rule applied on the way.
  *
- * The audience is read in pages (keyset on the subscriber id) through the
- * same WHERE clause that counts it (audience.server.ts). For each page, in
+ * The audience is read through the same WHERE clause that counts it
+ * (audience.server.ts): its ids in one pass, then its members in pages by id. For each page, in
  * memory: each recipient's text (campaign-message.ts), their location, the
  * time their text is due (campaign-schedule.ts), moved out of quiet hours
  * (deferredBy "quiet_hours"), and the frequency caps over their marketing
@@ -33,17 +33,15 @@ import { recipientLocation } from "../sending-rules/recipient-location.server";
 import { marketingHistoryFor } from "../sending-rules/sending-rules.server";
 import { stateDailyCap } from "../sending-rules/state-quiet-hours";
 import { readStoredAudience } from "./audience";
-import { audiencePage, audienceWhere, type AudienceMember, type SqlCondition } from "./audience.server";
+import { audienceIds, audienceMembersAmong, audienceWhere, type AudienceMember, type SqlCondition } from "./audience.server";
 import { campaignProgramOf, recipientText, type RecipientText } from "./campaign-message";
+import { boundedChunks } from "./chunk-sizes";
 import { intendedSendTime, scheduleOfCampaign, type CampaignSchedule } from "./campaign-schedule";
 import type { CampaignStatus } from "./campaign-status";
 
 /** A planner renews its claim with every page; one that has not for this long is taken to have died. */
 export const PLANNING_LEASE_MS = 60_000;
-/**
- * Recipients read per page. Large: the audience's index (shop, status) is not
- * in id order, so each page's query walks every member after the cursor.
- */
+/** Recipients computed per page (their history, locations and texts are held in memory together). */
 export const PLANNING_PAGE_SIZE = 8192;
 /** Campaigns looked at per call. */
 const CAMPAIGNS_PER_CALL = 20;
@@ -133,10 +131,10 @@ async function planClaimed(campaign: ClaimedCampaign, now: Date, options: Planni
     const startedAt = Date.now();
     // The lease is renewed on the caller's clock, advanced by the time planning has taken.
     const clock = () => new Date(now.getTime() + (Date.now() - startedAt));
-    let afterId: string | null = null;
-    for (;;) {
-      const members = await audiencePage(sqlOf(prisma), where, afterId, pageSize);
-      if (members.length === 0) break;
+    const ids = await audienceIds(sqlOf(prisma), where);
+    for (let start = 0; start < ids.length; start += pageSize) {
+      // Read again by id: whoever left the audience since the ids were read (a STOP) is not in the page.
+      const members = await audienceMembersAmong(sqlOf(prisma), where, ids.slice(start, start + pageSize));
       const rows = await plannedRows(context, members);
       for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION) {
         const batch = rows.slice(start, start + ROWS_PER_TRANSACTION);
@@ -147,7 +145,6 @@ async function planClaimed(campaign: ClaimedCampaign, now: Date, options: Planni
           if (row.deferredBy) report.deferred += 1;
         }
       }
-      afterId = members[members.length - 1]!.id;
       await options.afterPage?.(campaign.id, rows.length);
     }
     const finished = await sqlOf(prisma).run(
@@ -255,11 +252,7 @@ const MESSAGE_COLUMNS = [
   "updatedAt",
 ] as const;
 const ROW_TUPLE = `(${MESSAGE_COLUMNS.map(() => "?").join(", ")})`;
-/**
- * Rows per INSERT: a power of two at most this, so only a dozen statement texts
- * exist (each is prepared once per connection). 1024 × 14 parameters is well
- * under SQLite's 32,766 and PostgreSQL's 65,535.
- */
+/** Rows per INSERT (chunk-sizes.ts): 1024 × 14 parameters is well under SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_ROWS_PER_INSERT = 1024;
 /** Rows per transaction: short enough that SQLite's one writer lock is never held long from the inbound webhooks. */
 const ROWS_PER_TRANSACTION = 2 * MAX_ROWS_PER_INSERT;
@@ -267,23 +260,6 @@ const ROWS_PER_TRANSACTION = 2 * MAX_ROWS_PER_INSERT;
 function insertText(rows: number): string {
   return `INSERT INTO "Message" (${MESSAGE_COLUMNS.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => ROW_TUPLE).join(", ")}
     ON CONFLICT ("campaignId", "subscriberId") DO NOTHING`;
-}
-
-/** 2500 → [1024, 1024, 256, 128, 64, 4]: full chunks, then the binary digits of the rest. */
-export function insertChunkSizes(total: number, max = MAX_ROWS_PER_INSERT): number[] {
-  const sizes: number[] = [];
-  let left = total;
-  while (left >= max) {
-    sizes.push(max);
-    left -= max;
-  }
-  for (let size = max / 2; size >= 1; size /= 2) {
-    if (left >= size) {
-      sizes.push(size);
-      left -= size;
-    }
-  }
-  return sizes;
 }
 
 /**
@@ -299,10 +275,9 @@ async function writeBatch(campaignId: string, rows: readonly PlannedRow[], at: D
     );
     if (!claim) return null;
     const shopOfCampaign = String(claim.shop);
-    let offset = 0;
-    for (const size of insertChunkSizes(rows.length)) {
+    for (const chunk of boundedChunks(rows, MAX_ROWS_PER_INSERT)) {
       const params: SqlValue[] = [];
-      for (const row of rows.slice(offset, offset + size)) {
+      for (const row of chunk) {
         params.push(
           randomUUID(),
           shopOfCampaign,
@@ -320,8 +295,7 @@ async function writeBatch(campaignId: string, rows: readonly PlannedRow[], at: D
           at,
         );
       }
-      await sql.run(insertText(size), params);
-      offset += size;
+      await sql.run(insertText(chunk.length), params);
     }
     return shopOfCampaign;
   });
