@@ -28,6 +28,8 @@ export interface CampaignEditorValues {
 
 export interface CampaignEditorProps {
   initial: CampaignEditorValues;
+  /** Already scheduled: saving keeps the schedule (if the lint still passes), the main button reschedules. */
+  scheduled?: boolean;
   shop: { program: CampaignProgram; timezone: string; segmentPriceMicros: number; maxSegments: number };
   outlook: AudienceOutlook;
   /** Field → message, and a problem that belongs to no field, from the last submission. */
@@ -40,7 +42,7 @@ export interface CampaignEditorProps {
 
 const OUTLOOK_DEBOUNCE_MS = 350;
 
-export function CampaignEditor({ initial, shop, outlook: loaded, errors, formError, submitting, secondaryActions }: CampaignEditorProps) {
+export function CampaignEditor({ initial, scheduled = false, shop, outlook: loaded, errors, formError, submitting, secondaryActions }: CampaignEditorProps) {
   const [name, setName] = useState(initial.name);
   const [body, setBody] = useState(initial.body);
   const [discountCode, setDiscountCode] = useState(initial.discountCode);
@@ -96,7 +98,7 @@ export function CampaignEditor({ initial, shop, outlook: loaded, errors, formErr
     <Layout>
       {formError ? (
         <Layout.Section>
-          <Banner tone="critical" title="Not saved">
+          <Banner tone="critical">
             <p>{formError}</p>
           </Banner>
         </Layout.Section>
@@ -145,10 +147,10 @@ export function CampaignEditor({ initial, shop, outlook: loaded, errors, formErr
           <InlineStack gap="300" align="end">
             {secondaryActions}
             <Button onClick={() => send("save")} loading={submitting === "save"}>
-              Save draft
+              {scheduled ? "Save changes" : "Save draft"}
             </Button>
             <Button variant="primary" onClick={() => send("schedule")} loading={submitting === "schedule"} disabled={blocked || !audienceRead.ok}>
-              {schedule.mode === "now" ? "Send now" : "Schedule"}
+              {schedule.mode === "now" ? "Send now" : scheduled ? "Reschedule" : "Schedule"}
             </Button>
           </InlineStack>
         </BlockStack>

@@ -57,7 +57,7 @@ export function CampaignProgressCard({ progress }: { progress: CampaignProgress 
           </Text>
         ) : (
           <>
-            <ProgressBar progress={Math.round((100 * finished) / total)} tone={failed > 0 ? "critical" : "primary"} size="small" />
+            <ProgressBar progress={Math.round((100 * finished) / total)} tone={finished === total ? "success" : "primary"} size="small" />
             <InlineGrid columns={{ xs: 2, md: 5 }} gap="400">
               <Figure label="Planned" value={total} id="progress-total" />
               <Figure label="Waiting" value={waiting} id="progress-waiting" />

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
-import { Banner, Layout, Page } from "@shopify/polaris";
+import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { useEffect } from "react";
 import { campaignProgramOf, recipientText } from "~/campaigns/campaign-message";
 import {
@@ -66,6 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     audience: detail.audience,
     schedule: { mode: schedule.mode, at: scheduleWallTime(schedule, settings.timezone) },
     progress: detail.progress,
+    refreshInMs: refreshDelay(detail.status, campaign.scheduledAt, new Date()),
     // What a recipient without a first name gets: the text as it was fixed when sending started.
     fixedText: recipientText(campaign, program, { firstName: null }).body,
     shop: { program, timezone: settings.timezone, segmentPriceMicros: settings.segmentPriceMicros, maxSegments: MAX_CAMPAIGN_SEGMENTS },
@@ -109,6 +110,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 /** How often the page reloads its figures while texts are going out. */
 const REFRESH_MS = 2000;
+/** A campaign scheduled further ahead is looked at again at least this often (and when its time comes). */
+const SCHEDULED_REFRESH_MAX_MS = 60 * 60 * 1000;
+
+/** When the page should load its figures again: soon while sending, at the send time while scheduled, never once finished. */
+function refreshDelay(status: string, scheduledAt: Date | null, now: Date): number | null {
+  if (status === "sending") return REFRESH_MS;
+  if (status !== "scheduled" || scheduledAt === null) return null;
+  return Math.min(SCHEDULED_REFRESH_MAX_MS, Math.max(REFRESH_MS, scheduledAt.getTime() - now.getTime()));
+}
 
 export default function CampaignPage() {
   const data = useLoaderData<typeof loader>();
@@ -117,31 +127,44 @@ export default function CampaignPage() {
   const [params] = useSearchParams();
   const submitting = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
   const { campaign, status } = data;
-  useRefreshWhileSending(status === "sending" || (status === "scheduled" && data.schedule.mode === "now"));
+  useRefreshAfter(data.refreshInMs);
   const refused = params.get("refused");
 
   return (
     <Page title={campaign.name} backAction={{ content: "Campaigns", url: "/app/campaigns" }} titleMetadata={<CampaignStatusBadge status={status} />}>
-      <Layout>
-        {result?.message ? (
-          <Layout.Section>
-            <Banner tone="success">{result.message}</Banner>
-          </Layout.Section>
-        ) : null}
+      <BlockStack gap="400">
+        {result?.message ? <Banner tone="success">{result.message}</Banner> : null}
         {refused && !result ? (
-          <Layout.Section>
-            <Banner tone="critical" title="Saved as a draft, not sent">
-              <p>{refused}</p>
-            </Banner>
-          </Layout.Section>
+          <Banner tone="critical" title="Saved as a draft, not sent">
+            <p>{refused}</p>
+          </Banner>
         ) : null}
-        {!data.editable && result?.formError ? (
-          <Layout.Section>
-            <Banner tone="critical">{result.formError}</Banner>
-          </Layout.Section>
-        ) : null}
-        {data.editable ? null : (
-          <>
+        {data.editable && data.outlook ? (
+          <CampaignEditor
+            // A fresh editor when the campaign moves on (scheduled, sending): its saved values are the new starting point.
+            key={`${campaign.id}:${status}`}
+            initial={{
+              name: campaign.name,
+              body: campaign.body,
+              discountCode: campaign.discountCode ?? "",
+              audience: data.audience,
+              schedule: { mode: readScheduleMode(data.schedule.mode), at: data.schedule.at },
+            }}
+            scheduled={status === "scheduled"}
+            shop={data.shop}
+            outlook={data.outlook}
+            errors={result?.errors ?? {}}
+            formError={result?.formError ?? null}
+            submitting={submitting}
+            secondaryActions={status === "scheduled" ? <CampaignControls status={status} submitting={submitting} inline /> : null}
+          />
+        ) : (
+          <Layout>
+            {result?.formError ? (
+              <Layout.Section>
+                <Banner tone="critical">{result.formError}</Banner>
+              </Layout.Section>
+            ) : null}
             <Layout.Section>
               <CampaignProgressCard progress={data.progress} />
             </Layout.Section>
@@ -160,38 +183,19 @@ export default function CampaignPage() {
             <Layout.Section>
               <CampaignControls status={status} submitting={submitting} />
             </Layout.Section>
-          </>
+          </Layout>
         )}
-      </Layout>
-      {data.editable && data.outlook ? (
-        <CampaignEditor
-          // A fresh editor when the saved campaign changes under it (another tab, or its own save's new values).
-          key={`${campaign.id}:${status}`}
-          initial={{
-            name: campaign.name,
-            body: campaign.body,
-            discountCode: campaign.discountCode ?? "",
-            audience: data.audience,
-            schedule: { mode: readScheduleMode(data.schedule.mode), at: data.schedule.at },
-          }}
-          shop={data.shop}
-          outlook={data.outlook}
-          errors={result?.errors ?? {}}
-          formError={result?.formError ?? null}
-          submitting={submitting}
-          secondaryActions={status === "scheduled" ? <CampaignControls status={status} submitting={submitting} inline /> : null}
-        />
-      ) : null}
+      </BlockStack>
     </Page>
   );
 }
 
-/** Reloads the page's data every few seconds while `active` (a campaign being planned or sent). */
-function useRefreshWhileSending(active: boolean) {
+/** Reloads the page's data after `delayMs` (again and again while the loader keeps asking for it). */
+function useRefreshAfter(delayMs: number | null) {
   const { revalidate, state } = useRevalidator();
   useEffect(() => {
-    if (!active || state !== "idle") return;
-    const timer = setTimeout(revalidate, REFRESH_MS);
+    if (delayMs === null || state !== "idle") return;
+    const timer = setTimeout(revalidate, delayMs);
     return () => clearTimeout(timer);
-  }, [active, state, revalidate]);
+  }, [delayMs, state, revalidate]);
 }
