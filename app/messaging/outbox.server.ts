@@ -34,20 +34,44 @@
 import type { Message, Shop } from "@prisma/client";
 import pLimit from "p-limit";
 import type twilio from "twilio";
-import prisma, { sqlOf, type DbTx } from "../db.server";
+import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { mayTextMarketing } from "../consent/suppression.server";
-import { readDate, readInt, readRequiredDate, type SqlRow, type SqlValue } from "../db/sql.server";
-import { backoffDelayMs, claimDueJobs, endClaim, expireLeases, type BackoffPolicy, type JobTable } from "../queues/job-lease.server";
+import {
+  readDate,
+  readInt,
+  readRequiredDate,
+  type SqlRow,
+  type SqlValue,
+} from "../db/sql.server";
+import {
+  backoffDelayMs,
+  claimDueJobs,
+  endClaim,
+  expireLeases,
+  type BackoffPolicy,
+  type JobTable,
+} from "../queues/job-lease.server";
 import { marketingRulesAtDispatch } from "../sending-rules/sending-rules.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
-import { recordUndeliverable, statusCallbackUrlFor } from "./delivery-status.server";
+import {
+  recordUndeliverable,
+  statusCallbackUrlFor,
+} from "./delivery-status.server";
 import type { MessageStatus } from "./message-status";
 import { countSegments } from "./segments";
 import { paceFor, senderOf, sendRateOf } from "./send-rate.server";
-import { createTwilioClient, sendSms, type SendSmsFailure } from "./twilio-client.server";
+import {
+  createTwilioClient,
+  sendSms,
+  type SendSmsFailure,
+} from "./twilio-client.server";
 
-export const MESSAGE_KINDS = ["marketing", "transactional", "compliance"] as const;
+export const MESSAGE_KINDS = [
+  "marketing",
+  "transactional",
+  "compliance",
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const MAX_ATTEMPTS = 5;
@@ -57,9 +81,18 @@ export const CLAIM_LEASE_MS = 2 * 60_000;
 const LEASE_MARGIN_MS = 20_000;
 
 /** 30 s, 1 min, 2 min, 4 min… (before jitter) capped at 1 hour; at least 1 s. */
-export const OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 30_000, capMs: 60 * 60_000, jitter: "full", minimumMs: 1_000 };
+export const OUTBOX_BACKOFF: BackoffPolicy = {
+  baseMs: 30_000,
+  capMs: 60 * 60_000,
+  jitter: "full",
+  minimumMs: 1_000,
+};
 
-export const OUTBOX_JOBS: JobTable = { table: "Message", ready: "queued", leased: "sending" };
+export const OUTBOX_JOBS: JobTable = {
+  table: "Message",
+  ready: "queued",
+  leased: "sending",
+};
 
 export interface EnqueueInput {
   phone: string;
@@ -71,7 +104,11 @@ export interface EnqueueInput {
 }
 
 /** Queues a text; pass `tx` to queue it in the same transaction as the change that caused it. */
-export function enqueueMessage(shop: string, input: EnqueueInput, tx: DbTx): Promise<Message> {
+export function enqueueMessage(
+  shop: string,
+  input: EnqueueInput,
+  tx: DbTx
+): Promise<Message> {
   return tx.message.create({
     data: {
       shop,
@@ -130,17 +167,35 @@ export async function expireAbandonedClaims(now: Date): Promise<number> {
     where: { sql: `"job"."kind" = ?`, params: ["marketing"] },
     set: { errorMessage: UNKNOWN_NOTE },
   });
-  await expireLeases(sql, OUTBOX_JOBS, { now, to: "queued", where: { sql: `"job"."kind" <> ?`, params: ["marketing"] }, set: { nextAttemptAt: now } });
+  await expireLeases(sql, OUTBOX_JOBS, {
+    now,
+    to: "queued",
+    where: { sql: `"job"."kind" <> ?`, params: ["marketing"] },
+    set: { nextAttemptAt: now },
+  });
   return unknown;
 }
 
-export async function dispatchDueMessages(options: DispatchOptions = {}): Promise<DispatchReport> {
+export async function dispatchDueMessages(
+  options: DispatchOptions = {}
+): Promise<DispatchReport> {
   const startedAt = options.now ?? new Date();
   const startedClock = performance.now();
-  const clock = () => new Date(startedAt.getTime() + (performance.now() - startedClock));
+  const clock = () =>
+    new Date(startedAt.getTime() + (performance.now() - startedClock));
   const limit = options.limit ?? 100;
   const concurrency = Math.max(1, options.concurrency ?? 10);
-  const report: DispatchReport = { claimed: 0, accepted: 0, suppressed: 0, skipped: 0, deferred: 0, retried: 0, failed: 0, unknown: 0, released: 0 };
+  const report: DispatchReport = {
+    claimed: 0,
+    accepted: 0,
+    suppressed: 0,
+    skipped: 0,
+    deferred: 0,
+    retried: 0,
+    failed: 0,
+    unknown: 0,
+    released: 0,
+  };
 
   // Two statements on the claimed rows alone (status "sending" with a lease), before every batch.
   report.unknown += await expireAbandonedClaims(startedAt);
@@ -148,31 +203,39 @@ export async function dispatchDueMessages(options: DispatchOptions = {}): Promis
   const shops = new Map<string, Promise<Shop | null>>();
   const settingsOf = (shop: string) => {
     let settings = shops.get(shop);
-    if (!settings) shops.set(shop, (settings = prisma.shop.findUnique({ where: { shop } })));
+    if (!settings)
+      shops.set(shop, (settings = prisma.shop.findUnique({ where: { shop } })));
     return settings;
   };
 
   const run = pLimit(concurrency);
   const inFlight = new Set<Promise<void>>();
   while (report.claimed < limit) {
-    // Claim again once half the texts in flight are done: claimed-but-unsent rows stay about `concurrency`.
-    if (inFlight.size > concurrency / 2) {
+    // Claim again once a quarter of the texts in flight are done: claimed-but-unsent rows stay under `concurrency`.
+    if (concurrency - inFlight.size < Math.ceil(concurrency / 4)) {
       await Promise.race(inFlight);
       continue;
     }
-    const rows = await claimDueJobs(sqlOf(prisma), OUTBOX_JOBS, {
-      now: clock(),
-      limit: Math.min(concurrency - inFlight.size, limit - report.claimed),
-      leaseMs: CLAIM_LEASE_MS,
-      eligible: { sql: CAMPAIGN_NOT_HELD, params: [] },
-    });
+    const room = Math.min(concurrency - inFlight.size, limit - report.claimed);
+    const rows = await withSqlTransaction((sql) =>
+      claimDueJobs(sql, OUTBOX_JOBS, {
+        now: clock(),
+        limit: room,
+        leaseMs: CLAIM_LEASE_MS,
+        eligible: { sql: CAMPAIGN_NOT_HELD, params: [] },
+      })
+    );
     if (rows.length === 0) break;
     const claimedAt = performance.now();
     report.claimed += rows.length;
     for (const row of rows) {
       const message = messageFromRow(row);
       const task: Promise<void> = run(async () => {
-        const outcome = await dispatchClaimed(message, { clock, claimedAt, settingsOf });
+        const outcome = await dispatchClaimed(message, {
+          clock,
+          claimedAt,
+          settingsOf,
+        });
         report[outcome] += 1;
       }).finally(() => inFlight.delete(task));
       inFlight.add(task);
@@ -191,16 +254,25 @@ interface DispatchContext {
 }
 
 /** One claimed row, start to end. Never throws: an error before Twilio was called puts the row back. */
-async function dispatchClaimed(message: Message, context: DispatchContext): Promise<Outcome> {
+async function dispatchClaimed(
+  message: Message,
+  context: DispatchContext
+): Promise<Outcome> {
   let calledTwilio = false;
   try {
     const settings = await context.settingsOf(message.shop);
-    const client = settings && !settings.uninstalledAt ? clientFor(settings) : null;
+    const client =
+      settings && !settings.uninstalledAt ? clientFor(settings) : null;
     if (!settings || !client) {
-      return end(message, "failed", context.clock(), { errorMessage: "Twilio is not set up for this shop (account SID and auth token)." });
+      return end(message, "failed", context.clock(), {
+        errorMessage:
+          "Twilio is not set up for this shop (account SID and auth token).",
+      });
     }
     if (message.kind === "marketing") {
-      const verdict = await marketingVerdict(message, context.clock(), { rules: true });
+      const verdict = await marketingVerdict(message, context.clock(), {
+        rules: true,
+      });
       if (verdict) return verdict;
     }
     const sender = senderOf(settings);
@@ -208,14 +280,30 @@ async function dispatchClaimed(message: Message, context: DispatchContext): Prom
     for (;;) {
       const waitStarted = performance.now();
       const checkedAt = context.clock();
-      const secondEnd = sender ? await paceFor(sender, rate).take(Math.min(message.segments, rate)) : Number.POSITIVE_INFINITY;
-      if (performance.now() - context.claimedAt > CLAIM_LEASE_MS - LEASE_MARGIN_MS) {
-        return end(message, "queued", context.clock(), { attempts: message.attempts - 1 }, "released");
+      const secondEnd = sender
+        ? await paceFor(sender, rate).take(Math.min(message.segments, rate))
+        : Number.POSITIVE_INFINITY;
+      if (
+        performance.now() - context.claimedAt >
+        CLAIM_LEASE_MS - LEASE_MARGIN_MS
+      ) {
+        return end(
+          message,
+          "queued",
+          context.clock(),
+          { attempts: message.attempts - 1 },
+          "released"
+        );
       }
       // A STOP may have arrived while the text waited for its sender's pace, or a quiet hour may have begun.
-      if (message.kind === "marketing" && performance.now() - waitStarted > RECHECK_AFTER_WAIT_MS) {
+      if (
+        message.kind === "marketing" &&
+        performance.now() - waitStarted > RECHECK_AFTER_WAIT_MS
+      ) {
         const at = context.clock();
-        const verdict = await marketingVerdict(message, at, { rules: minuteOf(at) !== minuteOf(checkedAt) });
+        const verdict = await marketingVerdict(message, at, {
+          rules: minuteOf(at) !== minuteOf(checkedAt),
+        });
         if (verdict) return verdict;
       }
       // The checks took up the rest of this second (the text must reach Twilio within it): the slot is lost, take another.
@@ -235,10 +323,15 @@ async function dispatchClaimed(message: Message, context: DispatchContext): Prom
     }
     return await recordFailure(message, result, context.clock());
   } catch (error) {
-    console.error(`outbox: message ${message.id} (attempt ${message.attempts}) failed in the worker`, error);
+    console.error(
+      `outbox: message ${message.id} (attempt ${message.attempts}) failed in the worker`,
+      error
+    );
     // Not handed to Twilio: safe to put back. Handed over: its lease runs out and it is treated as abandoned.
     if (!calledTwilio) {
-      await end(message, "queued", context.clock(), { attempts: message.attempts - 1 }).catch(() => undefined);
+      await end(message, "queued", context.clock(), {
+        attempts: message.attempts - 1,
+      }).catch(() => undefined);
       return "released";
     }
     return "unknown";
@@ -253,17 +346,48 @@ const RECHECK_AFTER_WAIT_MS = 50;
 const minuteOf = (at: Date) => Math.floor(at.getTime() / 60_000);
 
 /** Consent (and with `rules`, the sending rules) for a marketing text about to go out; null when it may go. */
-async function marketingVerdict(message: Message, at: Date, check: { rules: boolean }): Promise<Outcome | null> {
-  const permission = await mayTextMarketing(message.shop, message.phone, prisma, at);
+async function marketingVerdict(
+  message: Message,
+  at: Date,
+  check: { rules: boolean }
+): Promise<Outcome | null> {
+  const permission = await mayTextMarketing(
+    message.shop,
+    message.phone,
+    prisma,
+    at
+  );
   if (!permission.allowed) {
-    return end(message, "suppressed", at, { skipReason: permission.reason, errorMessage: `not sent: ${permission.reason}` });
+    return end(message, "suppressed", at, {
+      skipReason: permission.reason,
+      errorMessage: `not sent: ${permission.reason}`,
+    });
   }
   if (!check.rules) return null;
-  const rules = await marketingRulesAtDispatch({ id: message.id, shop: message.shop, subscriberId: message.subscriberId, phone: message.phone }, at);
-  if (rules.action === "skip") return end(message, "skipped", at, { skipReason: rules.reason });
+  const rules = await marketingRulesAtDispatch(
+    {
+      id: message.id,
+      shop: message.shop,
+      subscriberId: message.subscriberId,
+      phone: message.phone,
+    },
+    at
+  );
+  if (rules.action === "skip")
+    return end(message, "skipped", at, { skipReason: rules.reason });
   if (rules.action === "defer") {
     // Not an attempt: the text waits for the recipient's next allowed minute.
-    return end(message, "queued", at, { nextAttemptAt: rules.until, deferredBy: rules.reason, attempts: message.attempts - 1 }, "deferred");
+    return end(
+      message,
+      "queued",
+      at,
+      {
+        nextAttemptAt: rules.until,
+        deferredBy: rules.reason,
+        attempts: message.attempts - 1,
+      },
+      "deferred"
+    );
   }
   return null;
 }
@@ -277,10 +401,16 @@ async function end(
   status: Extract<MessageStatus, Outcome> | "queued",
   at: Date,
   set: Record<string, SqlValue>,
-  outcome: Outcome = status === "queued" ? "retried" : status,
+  outcome: Outcome = status === "queued" ? "retried" : status
 ): Promise<Outcome> {
-  const recorded = await endClaim(sqlOf(prisma), OUTBOX_JOBS, message, { status, now: at, set });
-  if (!recorded) console.warn(`outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${status}) is not recorded`);
+  // withSqlTransaction: the outcomes of texts finishing together share one commit.
+  const recorded = await withSqlTransaction((sql) =>
+    endClaim(sql, OUTBOX_JOBS, message, { status, now: at, set })
+  );
+  if (!recorded)
+    console.warn(
+      `outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${status}) is not recorded`
+    );
   return outcome;
 }
 
@@ -292,13 +422,18 @@ async function end(
  * Twilio was answering gets its MessageSid too: now we know.
  */
 async function recordAccepted(message: Message, twilioSid: string, at: Date) {
-  const sql = sqlOf(prisma);
-  const recorded = await sql.run(
-    `UPDATE "Message" SET "status" = 'sending', "twilioSid" = ?, "sentAt" = ?, "errorCode" = NULL, "errorMessage" = NULL, "lockedUntil" = NULL, "updatedAt" = ?
+  await withSqlTransaction(async (sql) => {
+    const recorded = await sql.run(
+      `UPDATE "Message" SET "status" = 'sending', "twilioSid" = ?, "sentAt" = ?, "errorCode" = NULL, "errorMessage" = NULL, "lockedUntil" = NULL, "updatedAt" = ?
      WHERE "id" = ? AND "attempts" = ? AND "status" IN ('sending', 'unknown') AND "twilioSid" IS NULL`,
-    [twilioSid, at, at, message.id, message.attempts],
-  );
-  if (recorded === 0) await sql.run(`UPDATE "Message" SET "lockedUntil" = NULL WHERE "id" = ? AND "twilioSid" = ?`, [message.id, twilioSid]);
+      [twilioSid, at, at, message.id, message.attempts]
+    );
+    if (recorded === 0)
+      await sql.run(
+        `UPDATE "Message" SET "lockedUntil" = NULL WHERE "id" = ? AND "twilioSid" = ?`,
+        [message.id, twilioSid]
+      );
+  });
 }
 
 /** Twilio's refusals that say the number itself cannot take texts: the subscriber becomes unreachable. */
@@ -309,15 +444,27 @@ const UNREACHABLE_NUMBER_ERRORS: ReadonlyMap<number, string> = new Map([
 const CARRIER_OPT_OUT = 21610;
 
 // No connection was ever made: Twilio cannot have the text.
-const NEVER_CONNECTED = /\((ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\)/;
+const NEVER_CONNECTED =
+  /\((ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\)/;
 
 /** A failure without an HTTP answer after the request may have reached Twilio (a reset, a timeout). */
 function mayHaveReachedTwilio(failure: SendSmsFailure): boolean {
-  return failure.httpStatus === null && failure.retryable && !NEVER_CONNECTED.test(failure.message);
+  return (
+    failure.httpStatus === null &&
+    failure.retryable &&
+    !NEVER_CONNECTED.test(failure.message)
+  );
 }
 
-async function recordFailure(message: Message, failure: SendSmsFailure, at: Date): Promise<Outcome> {
-  const failed = { errorCode: failure.errorCode, errorMessage: failure.message };
+async function recordFailure(
+  message: Message,
+  failure: SendSmsFailure,
+  at: Date
+): Promise<Outcome> {
+  const failed = {
+    errorCode: failure.errorCode,
+    errorMessage: failure.message,
+  };
   if (failure.errorCode === CARRIER_OPT_OUT) {
     // Twilio has this number blocked because its owner texted STOP: that is a revocation.
     await applyConsentChange({
@@ -328,18 +475,45 @@ async function recordFailure(message: Message, failure: SendSmsFailure, at: Date
       occurredAt: at,
       evidence: { errorCode: CARRIER_OPT_OUT, messageId: message.id },
     });
-    return end(message, "failed", at, { ...failed, errorMessage: `The number opted out at the carrier (it texted STOP to Twilio): recorded as its opt-out. ${failure.message}` });
+    return end(message, "failed", at, {
+      ...failed,
+      errorMessage: `The number opted out at the carrier (it texted STOP to Twilio): recorded as its opt-out. ${failure.message}`,
+    });
   }
-  const unreachable = failure.errorCode === null ? undefined : UNREACHABLE_NUMBER_ERRORS.get(failure.errorCode);
+  const unreachable =
+    failure.errorCode === null
+      ? undefined
+      : UNREACHABLE_NUMBER_ERRORS.get(failure.errorCode);
   if (unreachable) {
     await recordUndeliverable(prisma, message, true, at);
-    return end(message, "failed", at, { ...failed, errorMessage: `Twilio refused the number: ${unreachable}. It is marked unreachable and not texted again. ${failure.message}` });
+    return end(message, "failed", at, {
+      ...failed,
+      errorMessage: `Twilio refused the number: ${unreachable}. It is marked unreachable and not texted again. ${failure.message}`,
+    });
   }
-  if (failure.retryable && message.kind === "marketing" && mayHaveReachedTwilio(failure)) {
-    return end(message, "unknown", at, { ...failed, errorMessage: `Twilio's answer was lost, so the text may have been sent: not sent again. ${failure.message}` });
+  if (
+    failure.retryable &&
+    message.kind === "marketing" &&
+    mayHaveReachedTwilio(failure)
+  ) {
+    return end(message, "unknown", at, {
+      ...failed,
+      errorMessage: `Twilio's answer was lost, so the text may have been sent: not sent again. ${failure.message}`,
+    });
   }
   if (failure.retryable && message.attempts < MAX_ATTEMPTS) {
-    return end(message, "queued", at, { ...failed, nextAttemptAt: new Date(at.getTime() + backoffDelayMs(OUTBOX_BACKOFF, message.attempts)) }, "retried");
+    return end(
+      message,
+      "queued",
+      at,
+      {
+        ...failed,
+        nextAttemptAt: new Date(
+          at.getTime() + backoffDelayMs(OUTBOX_BACKOFF, message.attempts)
+        ),
+      },
+      "retried"
+    );
   }
   return end(message, "failed", at, failed);
 }
@@ -349,17 +523,24 @@ const clients = new Map<string, { key: string; client: twilio.Twilio }>();
 function clientFor(settings: Shop): twilio.Twilio | null {
   const authToken = twilioAuthTokenOf(settings);
   if (!settings.twilioAccountSid || !authToken) return null;
-  const key = `${settings.twilioAccountSid}:${authToken}:${process.env.TWILIO_API_BASE_URL ?? ""}`;
+  const key = `${settings.twilioAccountSid}:${authToken}:${
+    process.env.TWILIO_API_BASE_URL ?? ""
+  }`;
   const cached = clients.get(settings.shop);
   if (cached?.key === key) return cached.client;
-  const client = createTwilioClient({ accountSid: settings.twilioAccountSid, authToken }, { apiBaseUrl: process.env.TWILIO_API_BASE_URL });
+  const client = createTwilioClient(
+    { accountSid: settings.twilioAccountSid, authToken },
+    { apiBaseUrl: process.env.TWILIO_API_BASE_URL }
+  );
   clients.set(settings.shop, { key, client });
   return client;
 }
 
 function messageFromRow(row: SqlRow): Message {
-  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
-  const int = (value: unknown) => (value === null || value === undefined ? null : readInt(value));
+  const text = (value: unknown) =>
+    value === null || value === undefined ? null : String(value);
+  const int = (value: unknown) =>
+    value === null || value === undefined ? null : readInt(value);
   return {
     id: String(row.id),
     shop: String(row.shop),

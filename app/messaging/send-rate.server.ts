@@ -72,6 +72,9 @@ export async function reserveSendSlots(sender: string, secondStart: number, want
   return Math.max(0, Math.min(asked, perSecond - (total - asked)));
 }
 
+/** A reservation asks for at least 1/RESERVE_SHARE_OF_SECOND of the second's budget. */
+const RESERVE_SHARE_OF_SECOND = 20;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Waiter {
@@ -130,7 +133,13 @@ export class SenderPace {
         const head = this.waiting[0]!;
         const need = Math.min(head.slots, this.perSecond);
         if (this.left < need) {
-          const demand = this.waiting.reduce((sum, waiter) => sum + waiter.slots, 0);
+          // What is waiting, but never less than a twentieth of a second's budget: texts arrive one by one, and a
+          // round trip per text would cap the pace far below a fast sender's rate. At most that much of each
+          // second's budget is left unused by a worker whose texts ran out.
+          const demand = Math.max(
+            this.waiting.reduce((sum, waiter) => sum + waiter.slots, 0),
+            Math.ceil(this.perSecond / RESERVE_SHARE_OF_SECOND),
+          );
           try {
             this.left += await reserveSendSlots(this.sender, second, Math.max(need, demand) - this.left, this.perSecond);
           } catch (error) {
