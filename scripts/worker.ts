@@ -1,10 +1,17 @@
 /**
- * `npm run worker`: dispatches the outbox, keeps Shopify's customer SMS consent
- * in step (the durable sync jobs), expires unconfirmed opt-in requests and
- * prunes old webhook idempotency records and ended rate-limit windows.
- * Run one or more next to the app; on PostgreSQL any number of workers can
- * share the database (claims are conditional updates).
+ * `npm run worker`: plans due campaigns into the outbox and marks finished
+ * ones sent, dispatches the outbox, keeps Shopify's customer SMS consent in
+ * step (the durable sync jobs), expires unconfirmed opt-in requests and prunes
+ * old webhook idempotency records and ended rate-limit windows.
+ *
+ * Run one or more next to the app: any number of workers, on any number of
+ * machines, can share one PostgreSQL database (claims are single statements
+ * that skip rows another worker holds, and each sender's pace is counted in
+ * the database, across all of them). WORKER_CONCURRENCY (default 10) is how
+ * many texts one worker has in flight at once.
  */
+import { z } from "zod";
+import { completeFinishedCampaigns, planDueCampaigns } from "../app/campaigns/plan-campaign.server";
 import { expireStalePending } from "../app/consent/consent-engine.server";
 import prisma, { disconnectPrisma } from "../app/db.server";
 import { env } from "../app/env.server";
@@ -14,35 +21,80 @@ import { runShopifySyncJobs } from "../app/shopify/consent-sync.server";
 import { pruneProcessedWebhooks } from "../app/shopify/processed-webhook-retention.server";
 
 env();
+const concurrency = z.coerce.number().int().min(1).max(500).default(10).parse(process.env.WORKER_CONCURRENCY || undefined);
+/** Rows one dispatch call claims (in steps of about `concurrency`) before the loop looks at its other work. */
+const DISPATCH_PER_TURN = concurrency * 50;
+const PLAN_EVERY_MS = 2_000;
+
 let running = true;
+const sleepers = new Set<() => void>();
 const stop = () => {
   running = false;
+  for (const wake of sleepers) wake();
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
-let lastExpiry = 0;
-let lastPrune = 0;
-console.log("worker: dispatching the outbox");
-while (running) {
-  const report = await dispatchDueMessages({ limit: 100 });
-  if (report.claimed > 0) console.log(`worker: ${JSON.stringify(report)}`);
-  const sync = await runShopifySyncJobs({ limit: 50 });
-  if (sync.claimed + sync.superseded > 0) console.log(`worker: Shopify consent sync ${JSON.stringify(sync)}`);
-  if (Date.now() - lastExpiry > 60_000) {
-    const expired = await expireStalePending(new Date());
-    if (expired > 0) console.log(`worker: expired ${expired} unconfirmed opt-in requests`);
-    lastExpiry = Date.now();
-  }
-  if (Date.now() - lastPrune > 60 * 60_000) {
-    const pruned = await pruneProcessedWebhooks(new Date());
-    if (pruned > 0) console.log(`worker: forgot ${pruned} webhook deliveries older than the retry window`);
-    const purged = await purgeExpiredRateLimitWindows(prisma, new Date());
-    if (purged > 0) console.log(`worker: deleted ${purged} ended rate-limit windows`);
-    lastPrune = Date.now();
-  }
-  if (report.claimed === 0 && sync.claimed === 0) await new Promise((resolve) => setTimeout(resolve, 1000));
+/** Waits `ms`, or less when the worker is told to stop. */
+function idle(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      sleepers.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    sleepers.add(wake);
+  });
 }
+
+/** One turn of a loop: an error is logged and the loop goes on (a busy database, a dropped connection). */
+async function guarded<T>(what: string, work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (error) {
+    console.error(`worker: ${what} failed`, error);
+    return null;
+  }
+}
+
+// Planning a large campaign takes seconds: it runs beside dispatch, not between its turns.
+async function planningLoop() {
+  while (running) {
+    const plans = await guarded("planning campaigns", () => planDueCampaigns(new Date()));
+    for (const plan of plans ?? []) console.log(`worker: planned campaign ${JSON.stringify(plan)}`);
+    const completed = await guarded("completing campaigns", () => completeFinishedCampaigns(new Date()));
+    if (completed && completed.length > 0) console.log(`worker: campaigns sent: ${completed.join(", ")}`);
+    if (running) await idle(PLAN_EVERY_MS);
+  }
+}
+
+async function dispatchLoop() {
+  let lastExpiry = 0;
+  let lastPrune = 0;
+  while (running) {
+    const report = await guarded("dispatching the outbox", () => dispatchDueMessages({ limit: DISPATCH_PER_TURN, concurrency }));
+    if (report && report.claimed + report.unknown > 0) console.log(`worker: ${JSON.stringify(report)}`);
+    const sync = await guarded("Shopify consent sync", () => runShopifySyncJobs({ limit: 50 }));
+    if (sync && sync.claimed + sync.superseded > 0) console.log(`worker: Shopify consent sync ${JSON.stringify(sync)}`);
+    if (Date.now() - lastExpiry > 60_000) {
+      const expired = await guarded("expiring opt-in requests", () => expireStalePending(new Date()));
+      if (expired) console.log(`worker: expired ${expired} unconfirmed opt-in requests`);
+      lastExpiry = Date.now();
+    }
+    if (Date.now() - lastPrune > 60 * 60_000) {
+      const pruned = await guarded("pruning webhook records", () => pruneProcessedWebhooks(new Date()));
+      if (pruned) console.log(`worker: forgot ${pruned} webhook deliveries older than the retry window`);
+      const purged = await guarded("purging rate-limit windows", () => purgeExpiredRateLimitWindows(prisma, new Date()));
+      if (purged) console.log(`worker: deleted ${purged} ended rate-limit windows`);
+      lastPrune = Date.now();
+    }
+    if (running && !report?.claimed && !sync?.claimed) await idle(1000);
+  }
+}
+
+console.log(`worker: dispatching the outbox (${concurrency} texts at once)`);
+await Promise.all([planningLoop(), dispatchLoop()]);
 // Closes the database pool now rather than when its idle connections time out, so a restart is quick.
 await disconnectPrisma();
 console.log("worker: stopped");
