@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import prisma, { sqlOf } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
@@ -170,6 +171,37 @@ describe("outbox dispatch", () => {
       status: "failed",
       errorMessage: "Twilio is not set up for this shop (account SID and auth token).",
     });
+  });
+});
+
+describe("outbox dispatch: the sending rules at the moment of sending", () => {
+  it("defers a marketing text due in the recipient's quiet hours to the next allowed minute, without counting an attempt", async () => {
+    const { shop } = await createTestShop();
+    const ivan = await subscribed(shop, "+15551110050");
+    const message = await enqueueMessage(shop, { phone: ivan.phone, subscriberId: ivan.id, body: "Acme: sale", kind: "marketing" }, prisma);
+    const night = middayTomorrow();
+    night.setUTCHours(night.getUTCHours() + 12); // midnight or 1 a.m. in New York
+    expect(await dispatchDueMessages({ now: night })).toMatchObject({ claimed: 1, deferred: 1, accepted: 0 });
+    const deferred = await prisma.message.findUniqueOrThrow({ where: { id: message.id } });
+    expect(deferred).toMatchObject({ status: "queued", deferredBy: "quiet_hours", attempts: 0, lockedUntil: null });
+    const eightInNewYork = DateTime.fromJSDate(night, { zone: "America/New_York" }).set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
+    expect(deferred.nextAttemptAt.getTime()).toBe((eightInNewYork.toMillis() > night.getTime() ? eightInNewYork : eightInNewYork.plus({ days: 1 })).toMillis());
+    expect(sentTo(ivan.phone)).toHaveLength(0);
+
+    expect(await dispatchDueMessages({ now: deferred.nextAttemptAt })).toMatchObject({ claimed: 1, accepted: 1 });
+  });
+
+  it("skips a marketing text over the shop's daily cap, with the reason", async () => {
+    const { shop } = await createTestShop({ maxMessagesPerDay: 1 });
+    const judy = await subscribed(shop, "+15551110051");
+    const now = middayTomorrow();
+    await prisma.message.create({
+      data: { shop, phone: judy.phone, subscriberId: judy.id, body: "Acme: earlier", kind: "marketing", status: "delivered", sentAt: new Date(now.getTime() - 3600 * SECOND) },
+    });
+    const message = await enqueueMessage(shop, { phone: judy.phone, subscriberId: judy.id, body: "Acme: sale", kind: "marketing" }, prisma);
+    expect(await dispatchDueMessages({ now })).toMatchObject({ claimed: 1, skipped: 1 });
+    expect(await prisma.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "skipped", skipReason: "daily_cap" });
+    expect(sentTo(judy.phone)).toHaveLength(0);
   });
 });
 
