@@ -131,10 +131,11 @@ async function planClaimed(campaign: ClaimedCampaign, now: Date, options: Planni
     const startedAt = Date.now();
     // The lease is renewed on the caller's clock, advanced by the time planning has taken.
     const clock = () => new Date(now.getTime() + (Date.now() - startedAt));
-    const ids = await audienceIds(sqlOf(prisma), where);
+    // Read on the plain-SQL path (app/db/sql.server.ts): Prisma's raw queries cost more per row than the rows themselves.
+    const ids = await withSqlTransaction((sql) => audienceIds(sql, where));
     for (let start = 0; start < ids.length; start += pageSize) {
       // Read again by id: whoever left the audience since the ids were read (a STOP) is not in the page.
-      const members = await audienceMembersAmong(sqlOf(prisma), where, ids.slice(start, start + pageSize));
+      const members = await withSqlTransaction((sql) => audienceMembersAmong(sql, where, ids.slice(start, start + pageSize)));
       const rows = await plannedRows(context, members);
       for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION) {
         const batch = rows.slice(start, start + ROWS_PER_TRANSACTION);
