@@ -242,7 +242,12 @@ export async function pauseCampaign(shop: string, id: string, now: Date = new Da
   return campaign;
 }
 
-/** Sends a paused campaign's remaining texts again (quiet hours and caps are checked again for each at dispatch). */
+/**
+ * Sends a paused campaign's remaining texts again (quiet hours and caps are
+ * checked again for each at dispatch). A campaign paused while it was still
+ * being planned is planned on once the paused planner's lease has run out
+ * (PLANNING_LEASE_MS, plan-campaign.server.ts); its planned texts go at once.
+ */
 export async function resumeCampaign(shop: string, id: string): Promise<Campaign> {
   const { count } = await prisma.campaign.updateMany({ where: { id, shop, status: "paused" }, data: { status: "sending", pausedAt: null } });
   const campaign = await requireCampaign(shop, id);
@@ -334,7 +339,8 @@ export async function getCampaign(shop: string, id: string): Promise<CampaignDet
     campaign,
     status,
     audience: readStoredAudience(campaign.audience),
-    schedule: status === "draft" ? null : scheduleOfCampaign(campaign),
+    // Every way of scheduling sets scheduledAt: without it the campaign was never scheduled.
+    schedule: campaign.scheduledAt ? scheduleOfCampaign(campaign) : null,
     editable: isEditable(status),
     progress,
   };
