@@ -12,6 +12,7 @@ import {
   resumeCampaign,
   scheduleCampaign,
   updateCampaign,
+  type CampaignDetail,
 } from "~/campaigns/campaigns.server";
 import { CampaignControls, CampaignSummaryCard } from "~/components/campaign-controls";
 import { CampaignEditor } from "~/components/campaign-editor";
@@ -66,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     audience: detail.audience,
     schedule: { mode: schedule.mode, at: scheduleWallTime(schedule, settings.timezone) },
     progress: detail.progress,
-    refreshInMs: refreshDelay(detail.status, campaign.scheduledAt, new Date()),
+    refreshInMs: refreshDelay(detail, new Date()),
     // What a recipient without a first name gets: the text as it was fixed when sending started.
     fixedText: recipientText(campaign, program, { firstName: null }).body,
     shop: { program, timezone: settings.timezone, segmentPriceMicros: settings.segmentPriceMicros, maxSegments: MAX_CAMPAIGN_SEGMENTS },
@@ -113,11 +114,22 @@ const REFRESH_MS = 2000;
 /** A campaign scheduled further ahead is looked at again at least this often (and when its time comes). */
 const SCHEDULED_REFRESH_MAX_MS = 60 * 60 * 1000;
 
-/** When the page should load its figures again: soon while sending, at the send time while scheduled, never once finished. */
-function refreshDelay(status: string, scheduledAt: Date | null, now: Date): number | null {
+/** Delivery reports arrive after the last text went out; the page keeps looking for them this long. */
+const DELIVERY_REPORTS_WINDOW_MS = 30 * 60 * 1000;
+
+/**
+ * When the page should load its figures again: soon while sending and while
+ * delivery reports are still coming in, at the send time while scheduled,
+ * never once everything is settled.
+ */
+function refreshDelay({ status, campaign, progress }: CampaignDetail, now: Date): number | null {
   if (status === "sending") return REFRESH_MS;
-  if (status !== "scheduled" || scheduledAt === null) return null;
-  return Math.min(SCHEDULED_REFRESH_MAX_MS, Math.max(REFRESH_MS, scheduledAt.getTime() - now.getTime()));
+  if (status === "scheduled" && campaign.scheduledAt) {
+    return Math.min(SCHEDULED_REFRESH_MAX_MS, Math.max(REFRESH_MS, campaign.scheduledAt.getTime() - now.getTime()));
+  }
+  const awaitingReports = progress.byStatus.sending + progress.byStatus.sent > 0;
+  const recentlyFinished = campaign.completedAt !== null && now.getTime() - campaign.completedAt.getTime() < DELIVERY_REPORTS_WINDOW_MS;
+  return status === "sent" && awaitingReports && recentlyFinished ? REFRESH_MS : null;
 }
 
 export default function CampaignPage() {
