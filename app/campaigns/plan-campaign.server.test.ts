@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createTestShop } from "../../tests/support/shop-fixture";
 import { nonAudience, subscribe, testPhone } from "../../tests/support/campaign-fixture";
 import prisma from "../db.server";
+import { applyConsentChange } from "../consent/consent-engine.server";
 import type { AudienceFilter } from "./audience";
 import { countAudience } from "./audience.server";
 import { cancelCampaign, createCampaign, getCampaign, pauseCampaign, resumeCampaign, scheduleCampaign } from "./campaigns.server";
@@ -131,6 +132,25 @@ describe("planDueCampaigns", () => {
     expect(await prisma.message.count({ where: { campaignId: campaign.id } })).toBe(total);
     const named = await prisma.message.findFirstOrThrow({ where: { campaignId: campaign.id, body: { contains: "Name3," } } });
     expect(named.body).toMatch(/^Acme Outfitters: Name3, 20% off/);
+  });
+
+  it("a STOP that arrives while the campaign is being planned keeps that number out of the rest", async () => {
+    const { shop } = await createTestShop();
+    const members = [];
+    for (let i = 0; i < 4; i++) members.push(await subscribe(shop));
+    const last = [...members].sort((a, b) => (a.id < b.id ? -1 : 1))[3]!;
+    const campaign = await scheduledNow(shop);
+    let pages = 0;
+    const [report] = await planDueCampaigns(NOW, {
+      pageSize: 2,
+      afterPage: async () => {
+        if (pages++ === 0) await applyConsentChange({ shop, phone: last.phone, action: "opt_out", source: "keyword", evidence: { body: "STOP" } });
+      },
+    });
+    expect(report).toMatchObject({ outcome: "planned", queued: 3 });
+    const rows = await rowsOf(campaign.id);
+    expect(rows.map((row) => row.subscriberId)).not.toContain(last.id);
+    expect(rows).toHaveLength(3);
   });
 
   it("two planners at once: one claims the campaign, the audience is queued once", async () => {
