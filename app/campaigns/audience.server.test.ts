@@ -95,8 +95,8 @@ describe("countAudience", () => {
   it("filters by clicks on tracked links", async () => {
     expect(await countAudience(shop, segment({ clicked: { withinDays: 7 } }), NOW)).toBe(0);
     const link = await prisma.trackedLink.create({ data: { shop, code: `c${Date.now()}`, url: "https://acme.test/sale" } });
-    await prisma.linkClick.create({ data: { linkId: link.id, subscriberId: ids.formNoOrder, clickedAt: daysAgo(2) } });
-    await prisma.linkClick.create({ data: { linkId: link.id, subscriberId: ids.keywordOldOrder, clickedAt: daysAgo(20) } });
+    await prisma.linkClick.create({ data: { shop, linkId: link.id, subscriberId: ids.formNoOrder, clickedAt: daysAgo(2) } });
+    await prisma.linkClick.create({ data: { shop, linkId: link.id, subscriberId: ids.keywordOldOrder, clickedAt: daysAgo(20) } });
     expect(await countAudience(shop, segment({ clicked: { withinDays: 7 } }), NOW)).toBe(1);
     expect(await countAudience(shop, segment({ clicked: { withinDays: 30 } }), NOW)).toBe(2);
   });

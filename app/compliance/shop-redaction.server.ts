@@ -13,20 +13,12 @@ type Eraser = (tx: DbTx, shop: string) => Promise<number>;
 
 const count = (result: Promise<{ count: number }>) => result.then((r) => r.count);
 
-const ID_CHUNK = 500; // keeps `IN (…)` well under every driver's parameter limit
-
-/** In deletion order: LinkClick has no shop column and is found through the shop's links, so it goes first. */
+/** Every model, each erased by its shop column. */
 const ERASERS: Record<Prisma.ModelName, Eraser> = {
-  LinkClick: async (tx, shop) => {
-    const links = await tx.trackedLink.findMany({ where: { shop }, select: { id: true } });
-    let deleted = 0;
-    for (let i = 0; i < links.length; i += ID_CHUNK) {
-      const ids = links.slice(i, i + ID_CHUNK).map((link) => link.id);
-      deleted += await count(tx.linkClick.deleteMany({ where: { linkId: { in: ids } } }));
-    }
-    return deleted;
-  },
+  LinkClick: (tx, shop) => count(tx.linkClick.deleteMany({ where: { shop } })),
   TrackedLink: (tx, shop) => count(tx.trackedLink.deleteMany({ where: { shop } })),
+  OrderRefund: (tx, shop) => count(tx.orderRefund.deleteMany({ where: { shop } })),
+  Order: (tx, shop) => count(tx.order.deleteMany({ where: { shop } })),
   Message: (tx, shop) => count(tx.message.deleteMany({ where: { shop } })),
   InboundMessage: (tx, shop) => count(tx.inboundMessage.deleteMany({ where: { shop } })),
   Campaign: (tx, shop) => count(tx.campaign.deleteMany({ where: { shop } })),

@@ -81,7 +81,12 @@ export async function seedCustomer(
   await enqueueMessage(shop, { phone, body: texts.offer, kind: "transactional", subscriberId: subscriber.id, sendAt: new Date(Date.now() + 3_600_000) }, prisma);
 
   const link = await prisma.trackedLink.create({ data: { shop, code: randomBytes(6).toString("hex"), url: "https://acme.test/sale" } });
-  await prisma.linkClick.create({ data: { linkId: link.id, subscriberId: subscriber.id } });
+  await prisma.linkClick.create({ data: { shop, linkId: link.id, subscriberId: subscriber.id } });
+  const orderNumber = String(Math.floor(Math.random() * 1e12));
+  await prisma.order.create({
+    data: { shop, shopifyOrderId: orderNumber, subscriberId: subscriber.id, shopifyCustomerId: customerGid, totalMinor: 5400, currency: "USD", placedAt: new Date() },
+  });
+  await prisma.orderRefund.create({ data: { shop, shopifyRefundId: String(Math.floor(Math.random() * 1e12)), shopifyOrderId: orderNumber, amountMinor: 1200 } });
 
   // Their STOP, worded freely: the inbound row and the keyword consent event carry the text and its MessageSid.
   const stopSid = sid("SM");
