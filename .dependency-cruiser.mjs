@@ -22,11 +22,13 @@ const LAYERS = [
   // When a marketing text may go: quiet hours at the recipient, frequency caps. Planning and dispatch both apply them.
   { name: "sending rules", paths: ["sending-rules"] },
   { name: "outbound texts", paths: ["messaging"] },
+  // What campaigns earn: tracked links and their clicks, orders and which campaign each is credited to.
+  { name: "links and attribution", paths: ["links", "attribution"] },
   { name: "Shopify side", paths: ["shopify", "shopify.server.ts"] },
   { name: "privacy requests", paths: ["compliance"] },
   { name: "saving settings", paths: ["settings"] },
   { name: "admin listings", paths: ["campaigns", "subscribers"] },
-  { name: "dashboard", paths: ["dashboard"] },
+  { name: "dashboard and results", paths: ["dashboard", "results"] },
   { name: "checkout consent", paths: ["checkout"] },
   { name: "inbound texts", paths: ["inbound"] },
   { name: "demo", paths: ["demo"] },
