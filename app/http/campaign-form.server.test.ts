@@ -50,6 +50,11 @@ describe("the campaign form, read", () => {
       errors: { audience: "Use region codes such as US-FL or CA-ON" },
     });
     expect(readCampaignForm(form({ intent: "delete" }), "UTC")).toEqual({ ok: false, errors: { form: "Unknown action" } });
+    expect(readCampaignForm(form({ intent: "schedule", scheduleMode: "shop_time", sendAt: "" }), "UTC")).toEqual({ ok: false, errors: { sendAt: "Choose the date and time to send it" } });
+    expect(readCampaignForm(form({ intent: "schedule", scheduleMode: "shop_time", sendAt: "2026-02-30T10:00" }), "UTC")).toEqual({
+      ok: false,
+      errors: { sendAt: "Choose the date and time to send it" },
+    });
   });
 
   it("puts the domain's refusals next to the form's fields", () => {

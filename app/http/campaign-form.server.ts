@@ -58,9 +58,13 @@ export function readCampaignForm(form: FormData, shopTimezone: string): ReadCamp
   const audience = audienceJson.safeParse(fields.data.audience);
   if (!audience.success) return { ok: false, errors: { audience: audience.error.issues[0]?.message ?? "Choose who gets this campaign" } };
   const { intent, name, body, discountCode, scheduleMode, sendAt } = fields.data;
+  const schedule = scheduleOf(scheduleMode, sendAt, shopTimezone);
+  if (intent === "schedule" && schedule.mode === "shop_time" && Number.isNaN(schedule.at.getTime())) {
+    return { ok: false, errors: { sendAt: "Choose the date and time to send it" } };
+  }
   return {
     ok: true,
-    form: { intent, draft: { name, body, discountCode, audience: audience.data }, schedule: scheduleOf(scheduleMode, sendAt, shopTimezone) },
+    form: { intent, draft: { name, body, discountCode, audience: audience.data }, schedule },
   };
 }
 

@@ -13,6 +13,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const count = (value: number) => value.toLocaleString("en-US");
 
+/** A local send time is a wall time in each recipient's zone, not one instant: shown as the merchant chose it. */
+function sendTime(campaign: { scheduleMode: string; scheduledAt: string | Date | null; localSendTime: string | null }): string {
+  if (campaign.scheduleMode === "recipient_local" && campaign.localSendTime) return `${campaign.localSendTime.replace("T", " ")}, recipients' local time`;
+  return campaign.scheduledAt ? new Date(campaign.scheduledAt).toLocaleString("en-US") : "—";
+}
+
 export default function Campaigns() {
   const { campaigns } = useLoaderData<typeof loader>();
   return (
@@ -38,7 +44,7 @@ export default function Campaigns() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" tone="subdued">
-                    {campaign.scheduledAt ? new Date(campaign.scheduledAt).toLocaleString("en-US") : "—"}
+                    {sendTime(campaign)}
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
