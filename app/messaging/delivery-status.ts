@@ -46,6 +46,30 @@ const UNDELIVERABLE: Record<number, { permanent: boolean }> = {
 };
 export const UNREACHABLE_AFTER_REPEATS = 3;
 
+/**
+ * What the failure codes a campaign's texts come back with mean, in the
+ * merchant's words: the campaign results page shows them beside each count.
+ * A code not listed is described by its number and Twilio's error dictionary.
+ */
+const TWILIO_ERROR_MEANINGS: ReadonlyMap<number, string> = new Map([
+  [CARRIER_OPT_OUT, "The recipient had opted out at the carrier (texted STOP to the number)"],
+  [21211, "Not a valid phone number"],
+  [21408, "Texting this region is not enabled on the Twilio account"],
+  [21612, "The carrier cannot route texts from this sender to this number"],
+  [21614, "Not a mobile number"],
+  [30003, "The handset was unreachable (switched off or out of coverage)"],
+  [30004, "The recipient's carrier blocked the text (the number may block it, or be on a deny list)"],
+  [30005, "Unknown or inactive number"],
+  [30006, "A landline, or a carrier that cannot take texts"],
+  [30007, "Filtered by the carrier as spam or unregistered traffic"],
+  [30008, "Unknown delivery error at the carrier"],
+]);
+
+export function twilioErrorMeaning(code: number | null): string {
+  if (code === null) return "No error code was reported";
+  return TWILIO_ERROR_MEANINGS.get(code) ?? `Twilio error ${code} (see Twilio's error dictionary)`;
+}
+
 export type SubscriberEffect =
   | { kind: "carrier_opt_out" }
   | { kind: "undeliverable"; permanent: boolean }
