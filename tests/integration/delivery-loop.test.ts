@@ -20,6 +20,7 @@ import { resetEnvCache } from "../../app/env.server";
 import { composeComplianceReply } from "../../app/messaging/compose";
 import { MESSAGE_STATUSES } from "../../app/messaging/message-status";
 import { dispatchDueMessages, enqueueMessage } from "../../app/messaging/outbox.server";
+import { usDaytime } from "../support/us-daytime";
 import { startTwilioSandbox, type SandboxCallback, type TwilioSandbox } from "../../app/messaging/twilio-sandbox.server";
 import { action as ordersCreateAction } from "../../app/routes/webhooks.orders.create";
 import { action as statusCallbackAction } from "../../app/routes/webhooks.twilio.status";
@@ -66,7 +67,7 @@ const answerOf = (c: SandboxCallback) => `${c.params.MessageStatus} → ${c.resp
 
 /** Runs the worker's dispatch once, then waits until Twilio has called back every text it accepted with a final status. */
 async function dispatchAndAwaitCallbacks() {
-  const report = await dispatchDueMessages();
+  const report = await dispatchDueMessages({ now: usDaytime() });
   const accepted = sandbox.messages.filter((m) => !settledSids.has(m.sid)).map((m) => m.sid);
   const deadline = Date.now() + 15_000;
   const finalCallbackOf = (sid: string) =>

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
 import { applyConsentChange } from "../../app/consent/consent-engine.server";
 import { dispatchDueMessages, enqueueMessage } from "../../app/messaging/outbox.server";
+import { usDaytime } from "../support/us-daytime";
 import { startTwilioSandbox, type TwilioSandbox } from "../../app/messaging/twilio-sandbox.server";
 import { loader as settingsLoader } from "../../app/routes/app.settings";
 import { action as uninstalledAction } from "../../app/routes/webhooks.app.uninstalled";
@@ -68,7 +69,7 @@ describe("uninstall, then reinstall", () => {
     expect(await prisma.consentEvent.count({ where: { shop: shop.shop, phone: stopper, kind: "opted_out" } })).toBe(1);
 
     await enqueueMessage(shop.shop, { phone: subscriber.phone, subscriberId: subscriber.id, body: "Acme Outfitters: we are back! Reply STOP to opt out", kind: "marketing" }, prisma);
-    expect(await dispatchDueMessages()).toMatchObject({ claimed: 1, accepted: 1 });
+    expect(await dispatchDueMessages({ now: usDaytime() })).toMatchObject({ claimed: 1, accepted: 1 });
     expect(twilioServer.messages.filter((message) => message.to === subscriber.phone)).toHaveLength(1);
   });
 
@@ -87,7 +88,7 @@ describe("uninstall, then reinstall", () => {
 
     await openAdmin(shop.shop);
     await enqueueMessage(shop.shop, { phone: subscriber.phone, subscriberId: subscriber.id, body: "Acme Outfitters: we are back! Reply STOP to opt out", kind: "marketing" }, prisma);
-    await dispatchDueMessages();
+    await dispatchDueMessages({ now: usDaytime() });
     expect(twilioServer.messages.filter((message) => message.to === subscriber.phone)).toEqual([]);
   });
 
@@ -129,7 +130,7 @@ describe("uninstall, then reinstall", () => {
     }
     expect((await prisma.shop.findUniqueOrThrow({ where: { shop: shop.shop } })).uninstalledAt).toBeNull();
     expect(await prisma.session.count({ where: { shop: shop.shop } })).toBe(1);
-    expect(await dispatchDueMessages()).toMatchObject({ claimed: 1, accepted: 1 });
+    expect(await dispatchDueMessages({ now: usDaytime() })).toMatchObject({ claimed: 1, accepted: 1 });
     expect(twilioServer.messages.filter((message) => message.to === subscriber.phone)).toHaveLength(1);
 
     expect((await uninstall(shop.shop)).status).toBe(200); // the merchant removes the app again
