@@ -27,6 +27,7 @@ afterAll(async () => {
 /** A region no seeded subscriber is in, and with no state rules of its own: the audience is exactly the recipients set up here. */
 const TEST_REGION = "CA-YT";
 const RECIPIENTS = 3;
+const FIRST_NAME = "Robin";
 
 /**
  * A time zone where it is the middle of the day now, whatever the hour this
@@ -45,7 +46,7 @@ function zoneAtMidday(now: Date): string {
 /**
  * Three subscribed numbers that no frequency rule can hold back (no marketing
  * text within the daily window or the smart-sending gap, few this month),
- * placed in TEST_REGION at midday.
+ * placed in TEST_REGION at midday, all named FIRST_NAME.
  */
 async function placeRecipients(): Promise<string[]> {
   const db = createPrismaClient(demo.databaseUrl);
@@ -62,7 +63,8 @@ async function placeRecipients(): Promise<string[]> {
     const chosen = candidates.filter((subscriber) => !held.has(subscriber.id)).slice(0, RECIPIENTS);
     expect(chosen).toHaveLength(RECIPIENTS);
     const timezone = zoneAtMidday(new Date());
-    await db.subscriber.updateMany({ where: { id: { in: chosen.map((subscriber) => subscriber.id) } }, data: { region: TEST_REGION, timezone } });
+    // One first name for all three, so the preview (and its segment count) is the same whichever of them it shows.
+    await db.subscriber.updateMany({ where: { id: { in: chosen.map((subscriber) => subscriber.id) } }, data: { region: TEST_REGION, timezone, firstName: FIRST_NAME } });
     return chosen.map((subscriber) => subscriber.id);
   } finally {
     await db.$disconnect();
@@ -80,7 +82,12 @@ describe("a campaign in the demo admin", () => {
     await page.getByRole("link", { name: "Create campaign" }).first().click();
     await page.getByLabel("Campaign name").fill("Yukon lunch hour");
 
-    // A smart apostrophe and a public link shortener: UCS-2 pointed out, the shortener blocks sending.
+    // The audience: the three placed in the test region.
+    await page.getByText("A segment of subscribers").click();
+    await page.getByLabel("Regions").fill(TEST_REGION);
+    await expect.poll(() => page.locator("#audience-count").textContent()).toBe(`${RECIPIENTS} recipients`);
+
+    // A smart apostrophe and a public link shortener: UCS-2 pointed out, the shortener blocks sending; the cost follows the segments.
     const message = page.getByLabel("Message");
     await message.fill("Juniper & Pine: Hi {first_name|there}! Don’t miss 20% off with {discount_code}: https://bit.ly/jp-sale Reply STOP to opt out");
     await page.getByLabel("Discount code (optional)").fill("LUNCH20");
@@ -88,11 +95,6 @@ describe("a campaign in the demo admin", () => {
     await page.getByText("The ’ in “Don’t” makes this 2 segments instead of 1: replace it with '").waitFor();
     await page.getByText(/goes through a public link shortener/).waitFor();
     expect(await page.getByRole("button", { name: "Send now" }).isDisabled()).toBe(true);
-
-    // The audience: the three placed in the test region; the cost follows the count and the segments.
-    await page.getByText("A segment of subscribers").click();
-    await page.getByLabel("Regions").fill(TEST_REGION);
-    await expect.poll(() => page.locator("#audience-count").textContent()).toBe(`${RECIPIENTS} recipients`);
     await expect.poll(() => page.locator("#cost-estimate").textContent()).toBe(`Estimated cost $0.05 (2 segments × ${RECIPIENTS} × $0.0083)`);
     await page.screenshot({ path: "test-results/campaign-lint-error.png", fullPage: true });
 
@@ -101,7 +103,7 @@ describe("a campaign in the demo admin", () => {
     await page.getByText(/goes through a public link shortener/).waitFor({ state: "detached" });
     await expect.poll(() => page.locator("#segment-counter").textContent()).toMatch(/ · GSM-7 · 1 segment · /);
     await expect.poll(() => page.locator("#cost-estimate").textContent()).toBe(`Estimated cost $0.02 (1 segment × ${RECIPIENTS} × $0.0083)`);
-    await expect.poll(() => page.locator("#message-preview").textContent()).toMatch(/^Juniper & Pine: Hi .+! Don't miss 20% off with LUNCH20: https:\/\/juniperandpine\.example\/sale Reply STOP to opt out$/);
+    await expect.poll(() => page.locator("#message-preview").textContent()).toBe(`Juniper & Pine: Hi ${FIRST_NAME}! Don't miss 20% off with LUNCH20: https://juniperandpine.example/sale Reply STOP to opt out`);
     await page.screenshot({ path: "test-results/campaign-ready.png", fullPage: true });
 
     await page.getByRole("button", { name: "Send now" }).click();
@@ -122,7 +124,7 @@ describe("a campaign in the demo admin", () => {
     await db.$disconnect();
     expect(texts.map((text) => text.subscriberId).sort()).toEqual([...recipientIds].sort());
     expect(texts.map((text) => text.status)).toEqual(Array(RECIPIENTS).fill("delivered"));
-    for (const text of texts) expect(text.body).toMatch(/^Juniper & Pine: Hi .+! Don't miss 20% off with LUNCH20: .+ Reply STOP to opt out$/);
+    for (const text of texts) expect(text.body).toBe(`Juniper & Pine: Hi ${FIRST_NAME}! Don't miss 20% off with LUNCH20: https://juniperandpine.example/sale Reply STOP to opt out`);
     expect(errors).toEqual([]);
   });
 });
