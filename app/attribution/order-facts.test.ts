@@ -31,7 +31,8 @@ describe("orderFactsFrom", () => {
     });
   });
 
-  it("takes a guest's phone from the order or its addresses, and the customer id from its number", () => {
+  it("takes a guest's phone from the order or its billing address (never the shipping address: a gift's recipient), and the customer id from its number", () => {
+    expect(orderFactsFrom({ id: "11", currency: "USD", total_price: "1.00", shipping_address: { phone: "+12015550999" } }, now)).toMatchObject({ ok: true, facts: { phone: null } });
     const guest = orderFactsFrom({ id: "12", currency: "JPY", total_price: "1500", billing_address: { phone: " +819012345678 " } }, now);
     expect(guest).toMatchObject({ ok: true, facts: { shopifyCustomerId: null, phone: "+819012345678", totalMinor: 1500, placedAt: now } });
     const numbered = orderFactsFrom({ id: 12, currency: "KWD", total_price: "3.250", customer: { id: 55 }, phone: "+96550000000" }, now);

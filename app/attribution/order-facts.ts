@@ -45,7 +45,6 @@ export const orderPayloadSchema = z.object({
     .object({ id: numericId.nullish(), admin_graphql_api_id: z.string().nullish(), phone: z.string().nullish() })
     .nullish(),
   billing_address: z.object({ phone: z.string().nullish() }).nullish(),
-  shipping_address: z.object({ phone: z.string().nullish() }).nullish(),
 });
 
 const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/\d+$/;
@@ -63,8 +62,9 @@ export function orderFactsFrom(payload: unknown, now: Date): Parsed<OrderAttribu
       : customer?.id != null
         ? `gid://shopify/Customer/${customer.id}`
         : null;
-  // The order's own phone first (the one given at checkout), then the customer's, then the addresses'.
-  const phone = [order.phone, customer?.phone, order.billing_address?.phone, order.shipping_address?.phone].map((p) => p?.trim()).find(Boolean) ?? null;
+  // The order's own phone first (the one given at checkout), then the customer's, then the billing address's.
+  // Never the shipping address's: a gift's recipient is not the buyer, and a click of theirs did not sell it.
+  const phone = [order.phone, customer?.phone, order.billing_address?.phone].map((p) => p?.trim()).find(Boolean) ?? null;
   return {
     ok: true,
     facts: {

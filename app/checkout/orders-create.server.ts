@@ -5,8 +5,11 @@
  * and on the order (Shopify can deliver one order under two webhook ids).
  * Every delivery is recorded as processed, with or without consent in it; the
  * payload itself is never stored. Every order also moves its customer's
- * subscriber rows' lastOrderAt and firstName, which campaigns read.
+ * subscriber rows' lastOrderAt and firstName, which campaigns read, and is
+ * recorded with the campaign it is credited to (app/attribution/orders.server.ts).
  */
+import { orderFactsFrom } from "../attribution/order-facts";
+import { recordOrder } from "../attribution/orders.server";
 import type { DbTx } from "../db.server";
 import { claimKey, inIdempotentTransaction } from "../webhooks/idempotency.server";
 import { recordCheckoutConsent, type CheckoutConsentResult } from "./checkout-consent.server";
@@ -32,6 +35,7 @@ export async function handleOrdersCreate(
   const now = options.now ?? new Date();
   const log = options.log ?? ((line: string) => console.warn(line));
   const parsed = parseOrdersCreate(payload);
+  const orderFacts = orderFactsFrom(payload, now);
 
   // A concurrent duplicate fails on a key's insert and rolls back whole; once
   // more, it finds the keys the other delivery committed and stops there.
@@ -43,7 +47,11 @@ export async function handleOrdersCreate(
     }
     const outcome = await handleConsent(tx, shop, parsed, { now, log });
     const consentSubscriberId = outcome.status === "handled" && "subscriberId" in outcome.consent ? outcome.consent.subscriberId : null;
-    await noteOrderOnSubscribers(tx, shop, parsed.order, consentSubscriberId, now);
+    // After the consent: a buyer who subscribed with this very order is this order's subscriber.
+    if (!orderFacts.ok) log(`orders/create for ${parsed.order.orderId} (shop ${shop}) not recorded for attribution: ${orderFacts.reason}`);
+    const recorded = orderFacts.ok ? await recordOrder(shop, orderFacts.facts, { tx }) : null;
+    const buyers = [consentSubscriberId, recorded?.subscriberId ?? null].filter((id): id is string => id !== null);
+    await noteOrderOnSubscribers(tx, shop, parsed.order, buyers, now);
     return outcome;
   }, TRANSACTION_OPTIONS);
 }
@@ -73,14 +81,15 @@ async function handleConsent(
 /**
  * The order's customer ordered (campaign audiences: "ordered in the last N
  * days") and has this first name ({first_name} in campaign texts). Matched by
- * Shopify customer id, and by the subscriber this order's consent is about
- * (a guest checkout has no customer id). Only a newer order moves them, so a
+ * Shopify customer id, by the subscriber this order's consent is about (a
+ * guest checkout has no customer id), and by the one the order was recorded
+ * for (found by its phone too). Only a newer order moves them, so a
  * late or repeated delivery of an older order changes nothing.
  */
-async function noteOrderOnSubscribers(tx: DbTx, shop: string, order: OrderFacts, consentSubscriberId: string | null, now: Date): Promise<void> {
+async function noteOrderOnSubscribers(tx: DbTx, shop: string, order: OrderFacts, subscriberIds: string[], now: Date): Promise<void> {
   const whose = [
     ...(order.shopifyCustomerId ? [{ shopifyCustomerId: order.shopifyCustomerId }] : []),
-    ...(consentSubscriberId ? [{ id: consentSubscriberId }] : []),
+    ...(subscriberIds.length > 0 ? [{ id: { in: subscriberIds } }] : []),
   ];
   if (whose.length === 0) return;
   const placedAt = order.createdAt ?? now;
