@@ -10,8 +10,10 @@ import {
   customerConsentEvents,
   customerInboundMessages,
   customerMessages,
+  customerOrders,
   customerSyncJobs,
   findCustomerRecords,
+  type CustomerRecords,
 } from "./customer-records.server";
 import { customerIdentityOf, PRIVACY_TOPICS, type CustomerIdentity, type PrivacyPayload } from "./privacy-webhooks";
 import { findRedactedSuppression } from "../consent/redacted-phone.server";
@@ -68,11 +70,12 @@ export async function buildCustomerExport(
   const received = await tx.inboundMessage.findMany({ where: customerInboundMessages(shop, records), orderBy: { receivedAt: "asc" } });
   const syncJobs = await tx.shopifySyncJob.findMany({ where: customerSyncJobs(shop, records), orderBy: { consentEventSeq: "asc" } });
   const clicks = await clicksOf(tx, shop, records.subscriberIds);
+  const orders = await ordersOf(tx, shop, identity, records);
   const suppression = identity.phone ? await findRedactedSuppression(shop, identity.phone, tx) : null;
 
   return {
     about:
-      "Personal data the SMS Consent app holds for this customer of the shop: SMS subscriptions, the evidence of every consent change, and the texts sent to and received from them.",
+      "Personal data the SMS Consent app holds for this customer of the shop: SMS subscriptions, the evidence of every consent change, the texts sent to and received from them, the links they clicked, and their orders as far as campaign results need them (id, total, time, refunds, the campaign credited).",
     shop,
     generatedAt: now.toISOString(),
     request: { ...request, phone: identity.phone, orders: identity.orderIds },
@@ -142,6 +145,7 @@ export async function buildCustomerExport(
       updatedAt: j.updatedAt,
     })),
     linkClicks: clicks,
+    orders,
     // An earlier erasure leaves only a keyed hash of the number and its opt-out (see README, Privacy requests).
     erasedRecord: suppression
       ? { status: suppression.status, unsubscribedAt: suppression.unsubscribedAt, note: "The number's data was erased earlier; only this opt-out is kept." }
@@ -150,6 +154,29 @@ export async function buildCustomerExport(
 }
 
 export type CustomerDataExport = Awaited<ReturnType<typeof buildCustomerExport>>;
+
+/** Their orders as attribution recorded them (no more than these facts is kept), with their refunds. */
+async function ordersOf(tx: DbTx, shop: string, identity: CustomerIdentity, records: CustomerRecords) {
+  const orders = await tx.order.findMany({ where: customerOrders(shop, records, identity), orderBy: { placedAt: "asc" } });
+  if (orders.length === 0) return [];
+  const refunds = await tx.orderRefund.findMany({
+    where: { shop, shopifyOrderId: { in: orders.map((order) => order.shopifyOrderId) } },
+    orderBy: { createdAt: "asc" },
+  });
+  return orders.map((o) => ({
+    shopifyOrderId: o.shopifyOrderId,
+    subscriberId: o.subscriberId,
+    shopifyCustomerId: o.shopifyCustomerId,
+    total: { minorUnits: o.totalMinor, currency: o.currency },
+    placedAt: o.placedAt,
+    refundedMinorUnits: o.refundedMinor,
+    creditedToCampaignId: o.attributedCampaignId,
+    creditedBecause: o.attribution,
+    refunds: refunds
+      .filter((refund) => refund.shopifyOrderId === o.shopifyOrderId)
+      .map((refund) => ({ shopifyRefundId: refund.shopifyRefundId, amountMinorUnits: refund.amountMinor, recordedAt: refund.createdAt })),
+  }));
+}
 
 async function clicksOf(tx: DbTx, shop: string, subscriberIds: string[]) {
   if (subscriberIds.length === 0) return [];

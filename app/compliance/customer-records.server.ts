@@ -62,6 +62,19 @@ export const customerSyncJobs = (shop: string, r: CustomerRecords): Prisma.Shopi
   shop,
   OR: [{ subscriberId: { in: r.subscriberIds } }, { phone: { in: r.phones } }],
 });
+/**
+ * Their orders (app/attribution/orders.server.ts): recorded for one of their
+ * subscribers, under their customer id, or named by the request (Order keeps
+ * Shopify's numeric order id).
+ */
+export const customerOrders = (shop: string, r: CustomerRecords, identity: CustomerIdentity): Prisma.OrderWhereInput => ({
+  shop,
+  OR: [
+    { subscriberId: { in: r.subscriberIds } },
+    { shopifyCustomerId: { in: identity.customerIds } },
+    { shopifyOrderId: { in: identity.orderIds.map((gid) => gid.replace(/^gid:\/\/shopify\/Order\//, "")) } },
+  ],
+});
 export const customerConsentEvents = (shop: string, r: CustomerRecords): Prisma.ConsentEventWhereInput => ({
   shop,
   OR: [{ subscriberId: { in: r.subscriberIds } }, { phone: { in: r.phones } }],

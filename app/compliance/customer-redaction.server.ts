@@ -10,6 +10,8 @@
  *   seconds, never days later;
  * - Shopify sync jobs: deleted (they carry the phone and nothing else of use);
  * - link clicks: unlinked from the subscriber;
+ * - orders (attribution's minimal facts) and their refunds: deleted. A
+ *   campaign's results then count them no more, as if never placed through it;
  * - data-request exports about them: emptied (they hold all of the above);
  * - consent events: phone, evidence and salt erased, redactedAt set. Kind,
  *   source, statuses, time, digest and hashes stay, so the chain verifies and
@@ -30,6 +32,7 @@ import {
   customerConsentEvents,
   customerInboundMessages,
   customerMessages,
+  customerOrders,
   customerSyncJobs,
   findCustomerRecords,
   type CustomerRecords,
@@ -51,6 +54,8 @@ export interface CustomerRedactionReport {
   deletedSyncJobs: number;
   redactedEvents: number;
   unlinkedClicks: number;
+  deletedOrders: number;
+  deletedRefunds: number;
   erasedExports: number;
 }
 
@@ -97,6 +102,7 @@ async function eraseCustomer(tx: DbTx, shop: string, identity: CustomerIdentity,
     where: { subscriberId: { in: records.subscriberIds } },
     data: { subscriberId: null },
   });
+  const { deletedOrders, deletedRefunds } = await deleteOrders(tx, shop, identity, records);
   const erasedExports = await eraseExports(tx, shop, identity, records);
   for (const subscriber of records.subscribers) await eraseSubscriber(tx, subscriber);
 
@@ -111,6 +117,8 @@ async function eraseCustomer(tx: DbTx, shop: string, identity: CustomerIdentity,
     deletedSyncJobs: deletedSyncJobs.count,
     redactedEvents: redactedEvents.count,
     unlinkedClicks: unlinkedClicks.count,
+    deletedOrders,
+    deletedRefunds,
     erasedExports,
   };
 }
@@ -152,6 +160,14 @@ async function eraseSubscriber(tx: DbTx, subscriber: Subscriber): Promise<void> 
       pendingExpiresAt: null,
     },
   });
+}
+
+async function deleteOrders(tx: DbTx, shop: string, identity: CustomerIdentity, records: CustomerRecords) {
+  const orders = await tx.order.findMany({ where: customerOrders(shop, records, identity), select: { id: true, shopifyOrderId: true } });
+  if (orders.length === 0) return { deletedOrders: 0, deletedRefunds: 0 };
+  const refunds = await tx.orderRefund.deleteMany({ where: { shop, shopifyOrderId: { in: orders.map((order) => order.shopifyOrderId) } } });
+  const deleted = await tx.order.deleteMany({ where: { shop, id: { in: orders.map((order) => order.id) } } });
+  return { deletedOrders: deleted.count, deletedRefunds: refunds.count };
 }
 
 /** Earlier data-request exports about this customer hold everything erased above. */

@@ -108,6 +108,17 @@ describe("POST /webhooks/customers/data_request", () => {
     expect(data.messagesReceived.map((m) => m.body).sort()).toEqual(["HELP anabelle what is this", "please stop texting me, anabelle here"]);
     expect(data.shopifySyncJobs.map((j) => j.marketingState)).toEqual(["SUBSCRIBED", "UNSUBSCRIBED", "SUBSCRIBED"]);
     expect(data.linkClicks).toEqual([expect.objectContaining({ url: "https://acme.test/sale" })]);
+    // Her order as attribution recorded it, with its refund; nobody else's.
+    expect(data.orders).toEqual([
+      expect.objectContaining({
+        subscriberId: ana.subscriberIds[0],
+        shopifyCustomerId: "gid://shopify/Customer/7001",
+        total: { minorUnits: 5400, currency: "USD" },
+        refunds: [expect.objectContaining({ amountMinorUnits: 1200 })],
+      }),
+    ]);
+    const herOrder = await prisma.order.findFirstOrThrow({ where: { shop: shopA, shopifyCustomerId: "gid://shopify/Customer/7001" } });
+    expect(data.orders[0]!.shopifyOrderId).toBe(herOrder.shopifyOrderId);
 
     // Nobody else's data: not Ben's, not the same person's at shop B.
     const text = stored[0]!.export!;

@@ -70,6 +70,8 @@ async function rowsMentioning(customer: CustomerFootprint) {
 describe("POST /webhooks/customers/redact", () => {
   it("erases the customer's numbers and texts from every table, and nobody else's", async () => {
     const { shopA, shopB, ana, ben, anaAtB } = await threeCustomers();
+    // The guest order the request names, recorded before any subscriber or customer id was known.
+    await prisma.order.create({ data: { shop: shopA, shopifyOrderId: ana.guestOrderId, totalMinor: 900, currency: "USD", placedAt: new Date() } });
     const benBefore = await rowsMentioning(ben);
     const shopBBefore = (await readAllTables()).Subscriber.filter((row) => row.shop === shopB).map(rowText);
     const anaAtBBefore = await rowsMentioning(anaAtB);
@@ -119,6 +121,16 @@ describe("POST /webhooks/customers/redact", () => {
     expect(await prisma.inboundMessage.count({ where: { shop: shopA } })).toBe(2); // Ben's
     expect(await prisma.shopifySyncJob.count({ where: { subscriberId: { in: ana.subscriberIds } } })).toBe(0);
     expect(await prisma.linkClick.count({ where: { subscriberId: { in: ana.subscriberIds } } })).toBe(0);
+    // Her orders and their refunds are gone; Ben's, and hers at shop B, are kept.
+    const ordersLeft = await prisma.order.findMany({ where: { shop: { in: [shopA, shopB] } }, orderBy: { shop: "asc" } });
+    expect(ordersLeft.map((o) => [o.shop, o.shopifyCustomerId]).sort()).toEqual(
+      [
+        [shopA, "gid://shopify/Customer/7002"],
+        [shopB, "gid://shopify/Customer/7001"],
+      ].sort(),
+    );
+    const refundsLeft = await prisma.orderRefund.findMany({ where: { shop: { in: [shopA, shopB] } } });
+    expect(refundsLeft.map((r) => r.shopifyOrderId).sort()).toEqual(ordersLeft.map((o) => o.shopifyOrderId).sort());
 
     // The requests stay on record; her earlier export is emptied.
     const requests = await prisma.privacyRequest.findMany({ where: { shop: shopA }, orderBy: { topic: "asc" } });
@@ -160,7 +172,7 @@ describe("POST /webhooks/customers/redact", () => {
     const second = await readAllTables();
     // Only the record of the second request itself (and its delivery) was added.
     expect(second.PrivacyRequest.filter((r) => r.shop === shopA)).toHaveLength(first.PrivacyRequest.filter((r) => r.shop === shopA).length + 1);
-    for (const model of ["Subscriber", "ConsentEvent", "Message", "InboundMessage", "ShopifySyncJob", "ConsentChainHead"] as const) {
+    for (const model of ["Subscriber", "ConsentEvent", "Message", "InboundMessage", "ShopifySyncJob", "ConsentChainHead", "Order", "OrderRefund"] as const) {
       expect(second[model].map(rowText).sort()).toEqual(first[model].map(rowText).sort());
     }
   });
