@@ -27,6 +27,29 @@ export async function mayTextMarketing(shop: string, phone: string, db: DbTx, no
       select: { status: true, pendingExpiresAt: true, unreachableAt: true },
     }),
   ]);
+  return marketingPermissionOf(settings, subscriber, now);
+}
+
+/** The facts mayTextMarketing reads: the shop's install state and the number's subscriber row, as they are now. */
+export interface ShopInstallState {
+  uninstalledAt: Date | null;
+}
+export interface SubscriberConsentState {
+  status: string;
+  pendingExpiresAt: Date | null;
+  unreachableAt: Date | null;
+}
+
+/**
+ * The answer from rows already read (a dispatcher reads them for a whole batch
+ * of texts at once): `settings` null for a shop we do not know, `subscriber`
+ * null for a number that never consented.
+ */
+export function marketingPermissionOf(
+  settings: ShopInstallState | null,
+  subscriber: SubscriberConsentState | null,
+  now: Date,
+): MarketingPermission {
   // A shop we do not know is as good as uninstalled: nobody there can have consented to anything.
   if (!settings || settings.uninstalledAt) return { allowed: false, reason: "shop_uninstalled" };
   if (!subscriber) return { allowed: false, reason: "unknown_number" };

@@ -31,12 +31,11 @@
  * - A row Twilio accepted stays "sending" (with its MessageSid, without a
  *   lease) until Twilio's status callbacks move it on (delivery-status.server.ts).
  */
-import type { Message, Shop } from "@prisma/client";
+import type { Message } from "@prisma/client";
 import pLimit from "p-limit";
 import type twilio from "twilio";
 import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
-import { mayTextMarketing } from "../consent/suppression.server";
 import {
   readDate,
   readInt,
@@ -52,12 +51,23 @@ import {
   type BackoffPolicy,
   type JobTable,
 } from "../queues/job-lease.server";
-import { marketingRulesAtDispatch } from "../sending-rules/sending-rules.server";
+import {
+  marketingRulesAtDispatch,
+  type DispatchVerdict,
+} from "../sending-rules/sending-rules.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
 import {
   recordUndeliverable,
   statusCallbackUrlFor,
 } from "./delivery-status.server";
+import {
+  consentFromFacts,
+  ConsentRereads,
+  readDispatchFacts,
+  rulesFromFacts,
+  type DispatchFacts,
+  type DispatchShop,
+} from "./dispatch-facts.server";
 import type { MessageStatus } from "./message-status";
 import { countSegments } from "./segments";
 import { paceFor, senderOf, sendRateOf } from "./send-rate.server";
@@ -200,14 +210,7 @@ export async function dispatchDueMessages(
   // Two statements on the claimed rows alone (status "sending" with a lease), before every batch.
   report.unknown += await expireAbandonedClaims(startedAt);
 
-  const shops = new Map<string, Promise<Shop | null>>();
-  const settingsOf = (shop: string) => {
-    let settings = shops.get(shop);
-    if (!settings)
-      shops.set(shop, (settings = prisma.shop.findUnique({ where: { shop } })));
-    return settings;
-  };
-
+  const consentRereads = new ConsentRereads(clock);
   const run = pLimit(concurrency);
   const inFlight = new Set<Promise<void>>();
   while (report.claimed < limit) {
@@ -217,24 +220,28 @@ export async function dispatchDueMessages(
       continue;
     }
     const room = Math.min(concurrency - inFlight.size, limit - report.claimed);
-    const rows = await withSqlTransaction((sql) =>
-      claimDueJobs(sql, OUTBOX_JOBS, {
-        now: clock(),
+    // The claim and everything the batch's texts are judged by, in one transaction: a few statements per batch.
+    const { messages, facts } = await withSqlTransaction(async (sql) => {
+      const now = clock();
+      const rows = await claimDueJobs(sql, OUTBOX_JOBS, {
+        now,
         limit: room,
         leaseMs: CLAIM_LEASE_MS,
         eligible: { sql: CAMPAIGN_NOT_HELD, params: [] },
-      })
-    );
-    if (rows.length === 0) break;
+      });
+      const claimed = rows.map(messageFromRow);
+      return { messages: claimed, facts: await readDispatchFacts(sql, claimed, now) };
+    });
+    if (messages.length === 0) break;
     const claimedAt = performance.now();
-    report.claimed += rows.length;
-    for (const row of rows) {
-      const message = messageFromRow(row);
+    report.claimed += messages.length;
+    for (const message of messages) {
       const task: Promise<void> = run(async () => {
         const outcome = await dispatchClaimed(message, {
           clock,
           claimedAt,
-          settingsOf,
+          facts,
+          consentRereads,
         });
         report[outcome] += 1;
       }).finally(() => inFlight.delete(task));
@@ -250,7 +257,9 @@ type Outcome = Exclude<keyof DispatchReport, "claimed">;
 interface DispatchContext {
   clock: () => Date;
   claimedAt: number;
-  settingsOf: (shop: string) => Promise<Shop | null>;
+  /** The batch's shops, recipients and history, read with its claim. */
+  facts: DispatchFacts;
+  consentRereads: ConsentRereads;
 }
 
 /** One claimed row, start to end. Never throws: an error before Twilio was called puts the row back. */
@@ -260,7 +269,7 @@ async function dispatchClaimed(
 ): Promise<Outcome> {
   let calledTwilio = false;
   try {
-    const settings = await context.settingsOf(message.shop);
+    const settings = context.facts.shops.get(message.shop);
     const client =
       settings && !settings.uninstalledAt ? clientFor(settings) : null;
     if (!settings || !client) {
@@ -269,17 +278,23 @@ async function dispatchClaimed(
           "Twilio is not set up for this shop (account SID and auth token).",
       });
     }
+    // When consent was last read for this text, and the sending rules last applied.
+    let consentReadAt = context.facts.readAt;
+    let rulesCheckedAt = context.clock();
     if (message.kind === "marketing") {
-      const verdict = await marketingVerdict(message, context.clock(), {
-        rules: true,
-      });
+      const permission = consentFromFacts(context.facts, message);
+      if (!permission.allowed)
+        return suppress(message, permission.reason, consentReadAt);
+      const verdict = await applyRules(
+        message,
+        await rulesFromFacts(context.facts, message, rulesCheckedAt),
+        rulesCheckedAt
+      );
       if (verdict) return verdict;
     }
     const sender = senderOf(settings);
     const rate = sendRateOf(settings);
     for (;;) {
-      const waitStarted = performance.now();
-      const checkedAt = context.clock();
       const secondEnd = sender
         ? await paceFor(sender, rate).take(Math.min(message.segments, rate))
         : Number.POSITIVE_INFINITY;
@@ -295,16 +310,37 @@ async function dispatchClaimed(
           "released"
         );
       }
-      // A STOP may have arrived while the text waited for its sender's pace, or a quiet hour may have begun.
-      if (
-        message.kind === "marketing" &&
-        performance.now() - waitStarted > RECHECK_AFTER_WAIT_MS
-      ) {
+      if (message.kind === "marketing") {
+        // A STOP may have arrived since consent was read (while the text waited for its sender's pace, or
+        // behind the rest of its batch): read it again, shared with the other texts about to go.
         const at = context.clock();
-        const verdict = await marketingVerdict(message, at, {
-          rules: minuteOf(at) !== minuteOf(checkedAt),
-        });
-        if (verdict) return verdict;
+        if (at.getTime() - consentReadAt.getTime() > RECHECK_AFTER_MS) {
+          const reread = await context.consentRereads.read(
+            message.shop,
+            message.phone
+          );
+          consentReadAt = reread.at;
+          if (!reread.permission.allowed)
+            return suppress(message, reread.permission.reason, reread.at);
+        }
+        // A quiet hour may have begun, or another text to this number gone out: the rules again, on the live rows.
+        if (minuteOf(at) !== minuteOf(rulesCheckedAt)) {
+          rulesCheckedAt = at;
+          const verdict = await applyRules(
+            message,
+            await marketingRulesAtDispatch(
+              {
+                id: message.id,
+                shop: message.shop,
+                subscriberId: message.subscriberId,
+                phone: message.phone,
+              },
+              at
+            ),
+            at
+          );
+          if (verdict) return verdict;
+        }
       }
       // The checks took up the rest of this second (the text must reach Twilio within it): the slot is lost, take another.
       if (Date.now() < secondEnd - SEND_START_MARGIN_MS) break;
@@ -341,38 +377,31 @@ async function dispatchClaimed(
 /** A text is not handed to Twilio later than this before its second ends: the request must arrive within it. */
 const SEND_START_MARGIN_MS = 50;
 
-/** A text that waited longer than this for its sender's pace is checked again before it goes. */
-const RECHECK_AFTER_WAIT_MS = 50;
+/**
+ * Consent is read again before a marketing text goes if its last read is older
+ * than this: the batch's read when the text goes out at once, a fresh one
+ * (shared with the texts about to go at the same time) after a wait.
+ */
+const RECHECK_AFTER_MS = 50;
 const minuteOf = (at: Date) => Math.floor(at.getTime() / 60_000);
 
-/** Consent (and with `rules`, the sending rules) for a marketing text about to go out; null when it may go. */
-async function marketingVerdict(
+function suppress(
   message: Message,
-  at: Date,
-  check: { rules: boolean }
+  reason: string,
+  at: Date
+): Promise<Outcome> {
+  return end(message, "suppressed", at, {
+    skipReason: reason,
+    errorMessage: `not sent: ${reason}`,
+  });
+}
+
+/** The sending rules' verdict for a marketing text, recorded unless it may go (then null). */
+async function applyRules(
+  message: Message,
+  rules: DispatchVerdict,
+  at: Date
 ): Promise<Outcome | null> {
-  const permission = await mayTextMarketing(
-    message.shop,
-    message.phone,
-    prisma,
-    at
-  );
-  if (!permission.allowed) {
-    return end(message, "suppressed", at, {
-      skipReason: permission.reason,
-      errorMessage: `not sent: ${permission.reason}`,
-    });
-  }
-  if (!check.rules) return null;
-  const rules = await marketingRulesAtDispatch(
-    {
-      id: message.id,
-      shop: message.shop,
-      subscriberId: message.subscriberId,
-      phone: message.phone,
-    },
-    at
-  );
   if (rules.action === "skip")
     return end(message, "skipped", at, { skipReason: rules.reason });
   if (rules.action === "defer") {
@@ -520,14 +549,17 @@ async function recordFailure(
 
 const clients = new Map<string, { key: string; client: twilio.Twilio }>();
 
-function clientFor(settings: Shop): twilio.Twilio | null {
-  const authToken = twilioAuthTokenOf(settings);
-  if (!settings.twilioAccountSid || !authToken) return null;
-  const key = `${settings.twilioAccountSid}:${authToken}:${
+/** The shop's Twilio client, made once and kept while its credentials (and the API's address) stay the same. */
+function clientFor(settings: DispatchShop): twilio.Twilio | null {
+  if (!settings.twilioAccountSid || !settings.twilioAuthTokenEncrypted)
+    return null;
+  const key = `${settings.twilioAccountSid}:${settings.twilioAuthTokenEncrypted}:${
     process.env.TWILIO_API_BASE_URL ?? ""
   }`;
   const cached = clients.get(settings.shop);
   if (cached?.key === key) return cached.client;
+  const authToken = twilioAuthTokenOf(settings);
+  if (!authToken) return null;
   const client = createTwilioClient(
     { accountSid: settings.twilioAccountSid, authToken },
     { apiBaseUrl: process.env.TWILIO_API_BASE_URL }

@@ -1,0 +1,300 @@
+/**
+ * What dispatch must know about a claimed batch of texts before any of them
+ * goes out, read for the whole batch at once in plain SQL (no Prisma query
+ * compiler on the hot path): each shop's settings (one read per shop per
+ * batch), the recipients' subscriber rows (consent, unreachable, location:
+ * one query per shop), and their marketing history for the frequency caps (one
+ * query per shop). A batch costs the same few statements whatever its size,
+ * where one text at a time cost about five Prisma queries per marketing text.
+ *
+ * The verdicts are the same functions a single text is judged by:
+ * `marketingPermissionOf` (the one answer of app/consent/suppression.server.ts)
+ * and the sending rules' pure parts (quiet hours, caps), composed as
+ * `marketingRulesAtDispatch` composes them (app/sending-rules/sending-rules.server.ts).
+ *
+ * `ConsentRereads` answers the question again right before a text is handed
+ * to Twilio, for texts whose batch read is no longer fresh (a STOP may have
+ * landed since): the texts asking while a read is running share the next one.
+ */
+import type { Message } from "@prisma/client";
+import { withSqlTransaction } from "../db.server";
+import { readDate, readInt, type Sql, type SqlRow, type SqlValue } from "../db/sql.server";
+import { marketingPermissionOf, type MarketingPermission, type SubscriberConsentState } from "../consent/suppression.server";
+import { capVerdict } from "../sending-rules/frequency-caps";
+import { allowedToSendAt, nextAllowedSendTime, NoAllowedSendTimeError } from "../sending-rules/quiet-hours";
+import { recipientLocation } from "../sending-rules/recipient-location.server";
+import { HISTORY_DAYS, MAY_HAVE_BEEN_SENT, type DispatchVerdict } from "../sending-rules/sending-rules.server";
+import { stateDailyCap } from "../sending-rules/state-quiet-hours";
+
+/** The shop's settings dispatch uses: Twilio, its sender and pace, and the sending rules. */
+export interface DispatchShop {
+  shop: string;
+  uninstalledAt: Date | null;
+  twilioAccountSid: string | null;
+  twilioAuthTokenEncrypted: string | null;
+  messagingServiceSid: string | null;
+  senderPhoneNumber: string | null;
+  senderType: string;
+  maxMessagesPerSecond: number | null;
+  timezone: string;
+  quietHoursStart: string;
+  quietHoursEnd: string;
+  maxMessagesPerDay: number;
+  maxMessagesPerMonth: number;
+  smartSendingHours: number;
+}
+
+export interface DispatchRecipient extends SubscriberConsentState {
+  id: string;
+  shop: string;
+  phone: string;
+  timezone: string | null;
+  region: string | null;
+}
+
+interface HistoryEntry {
+  messageId: string;
+  at: Date;
+}
+
+/** One claimed batch's facts, read at `readAt`. */
+export interface DispatchFacts {
+  readAt: Date;
+  shops: Map<string, DispatchShop>;
+  /** By shop and phone (consent is the number's) … */
+  recipientsByPhone: Map<string, DispatchRecipient>;
+  /** … and by id (the rules follow the row's subscriber, as marketingRulesAtDispatch does). */
+  recipientsById: Map<string, DispatchRecipient>;
+  /** Marketing texts that were or may have been sent, per subscriber id, with their own ids. */
+  history: Map<string, HistoryEntry[]>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const phoneKey = (shop: string, phone: string) => `${shop}\u0000${phone}`;
+
+/**
+ * `values` padded to the next power of two by repeating the last one: an IN
+ * list of any length then comes in one of a few statement texts, each
+ * prepared once per connection (a repeated value changes nothing in an IN).
+ */
+export function paddedList<T extends SqlValue>(values: readonly T[]): T[] {
+  if (values.length === 0) throw new RangeError("an IN list needs at least one value");
+  let size = 1;
+  while (size < values.length) size *= 2;
+  return [...values, ...Array<T>(size - values.length).fill(values[values.length - 1]!)];
+}
+const placeholders = (values: readonly unknown[]) => values.map(() => "?").join(", ");
+
+const SHOP_COLUMNS = `"shop", "uninstalledAt", "twilioAccountSid", "twilioAuthTokenEncrypted", "messagingServiceSid", "senderPhoneNumber",
+  "senderType", "maxMessagesPerSecond", "timezone", "quietHoursStart", "quietHoursEnd", "maxMessagesPerDay", "maxMessagesPerMonth", "smartSendingHours"`;
+const RECIPIENT_COLUMNS = `"id", "shop", "phone", "status", "pendingExpiresAt", "unreachableAt", "timezone", "region"`;
+
+const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+
+function shopFromRow(row: SqlRow): DispatchShop {
+  return {
+    shop: String(row.shop),
+    uninstalledAt: readDate(row.uninstalledAt),
+    twilioAccountSid: text(row.twilioAccountSid),
+    twilioAuthTokenEncrypted: text(row.twilioAuthTokenEncrypted),
+    messagingServiceSid: text(row.messagingServiceSid),
+    senderPhoneNumber: text(row.senderPhoneNumber),
+    senderType: String(row.senderType),
+    maxMessagesPerSecond: row.maxMessagesPerSecond === null || row.maxMessagesPerSecond === undefined ? null : readInt(row.maxMessagesPerSecond),
+    timezone: String(row.timezone),
+    quietHoursStart: String(row.quietHoursStart),
+    quietHoursEnd: String(row.quietHoursEnd),
+    maxMessagesPerDay: readInt(row.maxMessagesPerDay),
+    maxMessagesPerMonth: readInt(row.maxMessagesPerMonth),
+    smartSendingHours: readInt(row.smartSendingHours),
+  };
+}
+
+function recipientFromRow(row: SqlRow): DispatchRecipient {
+  return {
+    id: String(row.id),
+    shop: String(row.shop),
+    phone: String(row.phone),
+    status: String(row.status),
+    pendingExpiresAt: readDate(row.pendingExpiresAt),
+    unreachableAt: readDate(row.unreachableAt),
+    timezone: text(row.timezone),
+    region: text(row.region),
+  };
+}
+
+/** Reads the facts for `messages` (a claimed batch) in `sql`'s transaction, as of `now`. */
+export async function readDispatchFacts(sql: Sql, messages: readonly Message[], now: Date): Promise<DispatchFacts> {
+  const facts: DispatchFacts = { readAt: now, shops: new Map(), recipientsByPhone: new Map(), recipientsById: new Map(), history: new Map() };
+  if (messages.length === 0) return facts;
+  const shopNames = [...new Set(messages.map((message) => message.shop))];
+  const shopList = paddedList(shopNames);
+  for (const row of await sql.all(`SELECT ${SHOP_COLUMNS} FROM "Shop" WHERE "shop" IN (${placeholders(shopList)})`, shopList)) {
+    const shop = shopFromRow(row);
+    facts.shops.set(shop.shop, shop);
+  }
+
+  const marketing = messages.filter((message) => message.kind === "marketing");
+  for (const shop of new Set(marketing.map((message) => message.shop))) {
+    const ofShop = marketing.filter((message) => message.shop === shop);
+    const phones = paddedList([...new Set(ofShop.map((message) => message.phone))]);
+    const ids = ofShop.map((message) => message.subscriberId).filter((id): id is string => id !== null);
+    const idList = ids.length > 0 ? paddedList([...new Set(ids)]) : [];
+    const rows = await sql.all(
+      `SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "shop" = ? AND ("phone" IN (${placeholders(phones)})${idList.length > 0 ? ` OR "id" IN (${placeholders(idList)})` : ""})`,
+      [shop, ...phones, ...idList],
+    );
+    const subscriberIds = new Set<string>();
+    for (const row of rows) {
+      const recipient = recipientFromRow(row);
+      facts.recipientsByPhone.set(phoneKey(recipient.shop, recipient.phone), recipient);
+      facts.recipientsById.set(recipient.id, recipient);
+    }
+    for (const message of ofShop) {
+      const subscriber = subscriberOf(facts, message);
+      if (subscriber) subscriberIds.add(subscriber.id);
+    }
+    if (subscriberIds.size > 0) await readHistory(sql, facts, shop, [...subscriberIds], now);
+  }
+  return facts;
+}
+
+/**
+ * The shop's marketing texts to these subscribers that were sent or may have
+ * been (the statuses and dates marketingHistoryFor counts, with each text's id:
+ * every claimed text leaves only itself out of the history it is judged by).
+ */
+async function readHistory(sql: Sql, facts: DispatchFacts, shop: string, subscriberIds: string[], now: Date) {
+  const since = new Date(now.getTime() - HISTORY_DAYS * DAY_MS);
+  const ids = paddedList(subscriberIds);
+  const rows = await sql.all(
+    `SELECT "id", "subscriberId", "sentAt", "updatedAt", "nextAttemptAt", "lockedUntil" FROM "Message"
+      WHERE "shop" = ? AND "kind" = 'marketing' AND "status" IN (${placeholders(MAY_HAVE_BEEN_SENT)})
+        AND "subscriberId" IN (${placeholders(ids)})
+        AND ("sentAt" >= ? OR ("sentAt" IS NULL AND ("updatedAt" >= ? OR "nextAttemptAt" >= ? OR "lockedUntil" >= ?)))`,
+    [shop, ...MAY_HAVE_BEEN_SENT, ...ids, since, since, since, since],
+  );
+  for (const row of rows) {
+    const subscriberId = String(row.subscriberId);
+    const entries = facts.history.get(subscriberId) ?? [];
+    entries.push({ messageId: String(row.id), at: dateOfText(row) });
+    facts.history.set(subscriberId, entries);
+  }
+}
+
+/** As marketingHistoryFor dates a text: when it was sent, else the latest moment it could have gone. */
+function dateOfText(row: SqlRow): Date {
+  const sentAt = readDate(row.sentAt);
+  if (sentAt) return sentAt;
+  const candidates = [readDate(row.updatedAt), readDate(row.nextAttemptAt), readDate(row.lockedUntil)].filter((date): date is Date => date !== null);
+  return new Date(Math.max(...candidates.map((date) => date.getTime())));
+}
+
+function subscriberOf(facts: DispatchFacts, message: Pick<Message, "shop" | "phone" | "subscriberId">): DispatchRecipient | null {
+  if (message.subscriberId) {
+    const byId = facts.recipientsById.get(message.subscriberId);
+    return byId && byId.shop === message.shop ? byId : null;
+  }
+  return facts.recipientsByPhone.get(phoneKey(message.shop, message.phone)) ?? null;
+}
+
+/** May this marketing text go, by consent, as of the batch's read? */
+export function consentFromFacts(facts: DispatchFacts, message: Pick<Message, "shop" | "phone">): MarketingPermission {
+  return marketingPermissionOf(facts.shops.get(message.shop) ?? null, facts.recipientsByPhone.get(phoneKey(message.shop, message.phone)) ?? null, facts.readAt);
+}
+
+/** The sending rules for one marketing text of the batch at `now`: as marketingRulesAtDispatch decides, from the batch's rows. */
+export async function rulesFromFacts(facts: DispatchFacts, message: Pick<Message, "id" | "shop" | "phone" | "subscriberId">, now: Date): Promise<DispatchVerdict> {
+  const settings = facts.shops.get(message.shop);
+  if (!settings) throw new Error(`No settings for shop ${message.shop}: its marketing texts cannot be judged`);
+  const subscriber = subscriberOf(facts, message);
+  const location = await recipientLocation({ phone: message.phone, timezone: subscriber?.timezone ?? null, region: subscriber?.region ?? null }, settings.timezone);
+  const quietHours = { start: settings.quietHoursStart, end: settings.quietHoursEnd };
+  if (!allowedToSendAt(location, quietHours, now)) {
+    try {
+      return { action: "defer", until: nextAllowedSendTime(location, quietHours, now), reason: "quiet_hours" };
+    } catch (error) {
+      if (error instanceof NoAllowedSendTimeError) return { action: "skip", reason: "no_send_window" };
+      throw error;
+    }
+  }
+  const history = subscriber
+    ? (facts.history.get(subscriber.id) ?? [])
+        .filter((entry) => entry.messageId !== message.id)
+        .map((entry) => entry.at)
+        .sort((a, b) => a.getTime() - b.getTime())
+    : [];
+  const verdict = capVerdict(
+    { sentAt: history },
+    {
+      dailyCap: settings.maxMessagesPerDay,
+      monthlyCap: settings.maxMessagesPerMonth,
+      smartSendingHours: settings.smartSendingHours,
+      stateDailyCap: stateDailyCap(location.regions),
+      timezone: settings.timezone,
+    },
+    now,
+  );
+  return verdict.ok ? { action: "send" } : { action: "skip", reason: verdict.reason };
+}
+
+interface Reread {
+  shop: string;
+  phone: string;
+  resolve: (answer: { permission: MarketingPermission; at: Date }) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Consent read again for texts about to go. A read starts as soon as one is
+ * asked for; the texts that ask while it runs wait for the next one, which
+ * answers them all (one query per shop): each answer is read after its text
+ * asked, so it is as fresh as a read of its own, at a fraction of the cost.
+ */
+export class ConsentRereads {
+  private waiting: Reread[] = [];
+  private reading = false;
+
+  constructor(private readonly clock: () => Date) {}
+
+  read(shop: string, phone: string): Promise<{ permission: MarketingPermission; at: Date }> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ shop, phone, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  private async pump() {
+    if (this.reading) return;
+    this.reading = true;
+    try {
+      while (this.waiting.length > 0) {
+        const asked = this.waiting.splice(0);
+        try {
+          const at = this.clock();
+          const answers = await withSqlTransaction(async (sql) => {
+            const permissions = new Map<string, MarketingPermission>();
+            for (const shop of new Set(asked.map((reread) => reread.shop))) {
+              const [settings] = await sql.all(`SELECT "uninstalledAt" FROM "Shop" WHERE "shop" = ?`, [shop]);
+              const phones = paddedList([...new Set(asked.filter((reread) => reread.shop === shop).map((reread) => reread.phone))]);
+              const rows = await sql.all(`SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phones)})`, [shop, ...phones]);
+              const byPhone = new Map(rows.map((row) => [String(row.phone), recipientFromRow(row)]));
+              for (const phone of phones) {
+                permissions.set(
+                  phoneKey(shop, phone),
+                  marketingPermissionOf(settings ? { uninstalledAt: readDate(settings.uninstalledAt) } : null, byPhone.get(phone) ?? null, at),
+                );
+              }
+            }
+            return permissions;
+          });
+          for (const reread of asked) reread.resolve({ permission: answers.get(phoneKey(reread.shop, reread.phone))!, at });
+        } catch (error) {
+          for (const reread of asked) reread.reject(error);
+        }
+      }
+    } finally {
+      this.reading = false;
+    }
+  }
+}
