@@ -50,7 +50,7 @@ describe("visitKind", () => {
     expect(visitKind(visit(IPHONE_SAFARI, { method: "HEAD" }))).toBe("head");
   });
 
-  it.each([
+  it.each<Record<string, string>>([
     { purpose: "prefetch" },
     { "sec-purpose": "prefetch" },
     { "sec-purpose": "prefetch;prerender" },

@@ -33,7 +33,7 @@ function sqliteClick(): { click: Click; close: () => Promise<void> } {
       insert.run(randomUUID(), link.shop, link.id, link.campaignId, link.subscriberId, new Date().toISOString().replace("Z", "+00:00"));
       return link.url;
     },
-    close: async () => db.close(),
+    close: async () => void db.close(),
   };
 }
 
