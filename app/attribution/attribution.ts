@@ -36,12 +36,6 @@ export interface AttributionWindows {
 /** The schema's defaults (Shop.clickWindowDays, Shop.deliveryWindowHours). */
 export const DEFAULT_ATTRIBUTION_WINDOWS: AttributionWindows = { clickWindowDays: 5, deliveryWindowHours: 24 };
 
-/** What the settings form may accept. */
-export const ATTRIBUTION_WINDOW_LIMITS = {
-  clickWindowDays: { min: 1, max: 30 },
-  deliveryWindowHours: { min: 1, max: 168 },
-} as const;
-
 export type AttributionKind = "click" | "delivery";
 
 /** A click on a campaign's tracked link by this buyer. */
