@@ -12,6 +12,7 @@ import { action as customersDataRequest } from "../../app/routes/webhooks.custom
 import { action as marketingConsentUpdate } from "../../app/routes/webhooks.customers.marketing_consent_update";
 import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
 import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
+import { action as refundsCreate } from "../../app/routes/webhooks.refunds.create";
 import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
 import { callAction } from "../support/call-route";
 import { shopWithDisclosure } from "../support/checkout-fixture";
@@ -25,6 +26,7 @@ const ROUTES: Array<{ path: string; topic: string; action: Action }> = [
   { path: "/webhooks/customers/marketing_consent_update", topic: "customers_marketing_consent/update", action: marketingConsentUpdate },
   { path: "/webhooks/customers/redact", topic: "customers/redact", action: customersRedact },
   { path: "/webhooks/orders/create", topic: "orders/create", action: ordersCreate },
+  { path: "/webhooks/refunds/create", topic: "refunds/create", action: refundsCreate },
   { path: "/webhooks/shop/redact", topic: "shop/redact", action: shopRedact },
 ];
 
