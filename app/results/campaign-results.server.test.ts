@@ -44,7 +44,7 @@ async function seedCampaign() {
     { status: "sent", segments: 2 },
     { status: "queued", deferredBy: "quiet_hours" },
   ];
-  const subscribers = [];
+  const subscribers: Awaited<ReturnType<typeof subscribe>>[] = [];
   for (let i = 0; i < rows.length; i++) subscribers.push(await subscribe(shop, { subscribedAt: new Date(T0.getTime() - 10 * 24 * 3600_000) }));
   await prisma.message.createMany({
     data: rows.map((row, i) => ({
@@ -157,6 +157,7 @@ describe("campaign results", () => {
       { currency: "USD", revenuePerTextMinor: 9500 / 6, returnOnCost: (9500 * 10_000) / 99_600 },
     ]);
     expect(r.attributionWindows).toEqual({ clickWindowDays: 5, deliveryWindowHours: 24 });
+    expect(r.attributionRule).toMatch(/last clicked in the 5 days before ordering.*delivered to them in the 24 hours before ordering/);
   });
 
   it("draws deliveries, clicks and orders per hour of the shop's day", async () => {

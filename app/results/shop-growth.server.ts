@@ -5,7 +5,7 @@
  */
 import { DateTime } from "luxon";
 import prisma from "../db.server";
-import { readTotal, resultsSql, slotExpression } from "./results-sql.server";
+import { readSlot, readTotal, resultsSql, slotExpression } from "./results-sql.server";
 import { bucketKeyOfSlot, bucketsBetween, type TimeBucket } from "./time-buckets";
 
 export const GROWTH_SPANS = [30, 90] as const;
@@ -61,7 +61,7 @@ export async function listGrowthByDay(shop: string, span: GrowthSpan, now: Date,
   const byKey = new Map(buckets.map((bucket) => [bucket.key, { ...bucket, optInsBySource: {} as Record<string, number>, optIns: 0, optOuts: 0 }]));
   const sourceTotals = new Map<string, number>();
   for (const row of rows) {
-    const day = byKey.get(bucketKeyOfSlot(readTotal(row.slot), "day", zone));
+    const day = byKey.get(bucketKeyOfSlot(readSlot(row.slot), "day", zone));
     if (!day) continue;
     const count = readTotal(row.n);
     if ((OPT_OUT_KINDS as readonly unknown[]).includes(row.kind)) {
@@ -103,7 +103,7 @@ export async function attributedRevenueByDay(shop: string, span: GrowthSpan, now
   const byKey = new Map(buckets.map((bucket) => [bucket.key, { ...bucket, revenueMinor: {} as Record<string, number>, orders: 0 }]));
   const currencyTotals = new Map<string, number>();
   for (const row of rows) {
-    const day = byKey.get(bucketKeyOfSlot(readTotal(row.slot), "day", zone));
+    const day = byKey.get(bucketKeyOfSlot(readSlot(row.slot), "day", zone));
     if (!day) continue;
     const currency = String(row.currency);
     const revenue = readTotal(row.revenue);
