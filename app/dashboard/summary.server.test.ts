@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import prisma from "../db.server";
 import { appendConsentEvent } from "../consent/ledger.server";
 import { createTestShop } from "../../tests/support/shop-fixture";
-import { getDashboardSummary } from "./summary.server";
+import { getDashboard, getDashboardSummary } from "./summary.server";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 
@@ -43,11 +43,21 @@ describe("dashboard summary", () => {
       brandName: "Acme Outfitters",
       subscribers: { total: 3, subscribed: 1, pending: 1, unsubscribed: 1, expired: 0 },
       last30Days: { optIns: 1, optOuts: 1, messagesSent: 1, messagesDelivered: 1 },
-      campaigns: [{ id: campaign.id, name: "Spring", status: "sent", scheduledAt: null, recipients: 1, delivered: 1, failed: 0 }],
+      campaigns: [{ id: campaign.id, name: "Spring", status: "sent", scheduleMode: "now", scheduledAt: null, localSendTime: null, recipients: 1, delivered: 1, failed: 0, skipped: 0 }],
     });
   });
 
   it("is null for a shop that has not set up its program", async () => {
     expect(await getDashboardSummary("nobody.myshopify.com", NOW)).toBeNull();
+  });
+
+  it("draws the shop's growth over the span asked for, and is null before setup", async () => {
+    const a = await createTestShop({ timezone: "UTC" });
+    await addSubscriber(a.shop, "+15551230201", "subscribed", "opted_in"); // a day before NOW
+    const dashboard = await getDashboard(a.shop, 90, NOW);
+    expect(dashboard?.growth.span).toBe(90);
+    expect(dashboard?.growth.list.days).toHaveLength(90);
+    expect(dashboard?.growth.list.days.find((day) => day.optIns > 0)).toMatchObject({ label: "Nov 19", optInsBySource: { checkout: 1 } });
+    expect(await getDashboard("nobody.myshopify.com", 30, NOW)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { listCampaigns, type CampaignSummary } from "../campaigns/campaigns.server";
 import prisma from "../db.server";
 import type { MessageStatus } from "../messaging/message-status";
+import { getShopGrowth, type GrowthSpan, type ShopGrowth } from "../results/shop-growth.server";
 
 export interface DashboardSummary {
   brandName: string;
@@ -40,4 +41,15 @@ export async function getDashboardSummary(shop: string, now = new Date()): Promi
     last30Days: { optIns, optOuts, messagesSent: sent, messagesDelivered: delivered },
     campaigns,
   };
+}
+
+export interface Dashboard {
+  summary: DashboardSummary;
+  growth: ShopGrowth;
+}
+
+/** The dashboard: the summary and the list-growth and revenue charts over the last `span` days; null before setup. */
+export async function getDashboard(shop: string, span: GrowthSpan, now = new Date()): Promise<Dashboard | null> {
+  const [summary, growth] = await Promise.all([getDashboardSummary(shop, now), getShopGrowth(shop, span, now)]);
+  return summary && growth ? { summary, growth } : null;
 }

@@ -1,14 +1,23 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
-import { getDashboardSummary, type DashboardSummary } from "~/dashboard/summary.server";
+import { Badge, BlockStack, Button, ButtonGroup, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { z } from "zod";
+import { ListGrowthChart, RevenueChart } from "~/components/results-charts";
+import { getDashboard, type DashboardSummary } from "~/dashboard/summary.server";
+import { GROWTH_SPANS } from "~/results/shop-growth.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
+
+export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
+
+/** ?days=30 or ?days=90; anything else is the default, 30. */
+const spanSchema = z.coerce.number().pipe(z.union([z.literal(GROWTH_SPANS[0]), z.literal(GROWTH_SPANS[1])])).catch(GROWTH_SPANS[0]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await requireAdmin(request);
-  const summary = await getDashboardSummary(shop);
-  if (!summary) throw new Response("This shop has not finished setting up the SMS program.", { status: 404 });
-  return { summary };
+  const span = spanSchema.parse(new URL(request.url).searchParams.get("days"));
+  // A shop that has not set up its program yet gets the way to setup instead of figures.
+  return { dashboard: await getDashboard(shop, span) };
 }
 
 function Metric({ label, value, testId }: { label: string; value: number; testId: string }) {
@@ -43,8 +52,26 @@ function metricRows({ subscribers, last30Days }: Pick<DashboardSummary, "subscri
   ];
 }
 
+function SetupEmptyState() {
+  return (
+    <Page title="SMS marketing">
+      <Card>
+        <EmptyState
+          heading="Set up your SMS program"
+          action={{ content: "Go to settings", url: "/app/settings" }}
+          image="/favicon.svg"
+        >
+          <p>Add your brand name, support contact and Twilio number. Then subscribers, campaigns and what they earn show here.</p>
+        </EmptyState>
+      </Card>
+    </Page>
+  );
+}
+
 export default function Dashboard() {
-  const { summary } = useLoaderData<typeof loader>();
+  const { dashboard } = useLoaderData<typeof loader>();
+  if (!dashboard) return <SetupEmptyState />;
+  const { summary, growth } = dashboard;
   return (
     <Page title={`${summary.brandName} SMS`} subtitle="Consent you can prove, opt-outs you can show.">
       <Layout>
@@ -58,6 +85,40 @@ export default function Dashboard() {
           </Layout.Section>
         ))}
         <Layout.Section>
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="h2" variant="headingMd">
+              Last {growth.span} days
+            </Text>
+            <ButtonGroup variant="segmented">
+              {GROWTH_SPANS.map((span) => (
+                <Button key={span} url={`/app?days=${span}`} pressed={growth.span === span} id={`span-${span}`}>
+                  {`${span} days`}
+                </Button>
+              ))}
+            </ButtonGroup>
+          </InlineStack>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  List growth: opt-ins by source, and opt-outs
+                </Text>
+                <ListGrowthChart days={growth.list.days} sources={growth.list.sources} />
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Revenue credited to campaigns
+                </Text>
+                <RevenueChart days={growth.revenue.days} currencies={growth.revenue.currencies} />
+              </BlockStack>
+            </Card>
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
@@ -67,7 +128,9 @@ export default function Dashboard() {
                 columnContentTypes={["text", "text", "numeric", "numeric"]}
                 headings={["Campaign", "Status", "Recipients", "Delivered"]}
                 rows={summary.campaigns.map((campaign) => [
-                  campaign.name,
+                  <Link key={`${campaign.id}-name`} url={`/app/campaigns/${campaign.id}/results`}>
+                    {campaign.name}
+                  </Link>,
                   <Badge key={campaign.id}>{campaign.status}</Badge>,
                   campaign.recipients,
                   campaign.delivered,

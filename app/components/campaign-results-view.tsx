@@ -1,0 +1,175 @@
+/**
+ * The campaign results page's cards: every figure of getCampaignResults
+ * (app/results/campaign-results.server.ts) as the merchant reads it.
+ */
+import { BlockStack, Card, DataTable, InlineGrid, Text } from "@shopify/polaris";
+import type { SerializeFrom } from "@remix-run/node";
+import type { CampaignResults } from "~/results/campaign-results.server";
+import { formatMicrosAsDollars } from "./money";
+import { formatMinor } from "./order-money";
+import { ActivityChart } from "./results-charts";
+
+export type CampaignResultsData = SerializeFrom<CampaignResults>;
+
+const count = (value: number) => value.toLocaleString("en-US");
+const percent = (ratio: number | null) => (ratio === null ? "—" : `${(ratio * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`);
+
+/** Why a text never went out, in the merchant's words. */
+function notSentLabel(status: string, reason: string): string {
+  const reasons: Record<string, string> = {
+    daily_cap: "Skipped: over the daily limit (per 24 hours)",
+    monthly_cap: "Skipped: over the monthly limit",
+    smart_sending: "Skipped: texted recently (smart sending)",
+    no_send_window: "Skipped: no hour the rules allow sending",
+    not_subscribed: "Not sent: no longer subscribed",
+    cancelled: "Cancelled before sending",
+  };
+  return reasons[reason] ?? `${status === "skipped" ? "Skipped" : "Not sent"}: ${reason.replace(/_/g, " ")}`;
+}
+
+function Figure({ label, value, id, help }: { label: string; value: string; id: string; help?: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h3" variant="headingSm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingLg" id={id}>
+          {value}
+        </Text>
+        {help ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {help}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
+export function TextFigures({ results }: { results: CampaignResultsData }) {
+  return (
+    <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
+      <Figure label="Planned" value={count(results.planned)} id="figure-planned" help="One text per recipient" />
+      <Figure label="Sent" value={count(results.sent)} id="figure-sent" help="Taken by the carrier" />
+      <Figure label="Delivered" value={count(results.delivered)} id="figure-delivered" />
+      <Figure label="Unknown" value={count(results.unknown)} id="figure-unknown" help="A worker stopped mid-send; never re-sent" />
+      <Figure label="Deferred for quiet hours" value={count(results.deferredForQuietHours)} id="figure-deferred" help="Moved to the recipient's next allowed hour" />
+    </InlineGrid>
+  );
+}
+
+export function EngagementFigures({ results }: { results: CampaignResultsData }) {
+  return (
+    <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+      <Figure label="Clicks" value={count(results.clicks)} id="figure-clicks" help="Link previews and bots are not counted" />
+      <Figure label="Unique clickers" value={count(results.uniqueClickers)} id="figure-unique-clickers" />
+      <Figure label="Click rate" value={percent(results.clickRate)} id="figure-click-rate" help="Unique clickers ÷ delivered" />
+      <Figure label="Opt-outs within 24 hours" value={count(results.optOutsWithin24Hours)} id="figure-opt-outs" help="STOP (or a carrier opt-out) within 24 hours of delivery" />
+    </InlineGrid>
+  );
+}
+
+export function NotSentAndFailures({ results }: { results: CampaignResultsData }) {
+  const notSent = results.notSent.map((group) => [notSentLabel(group.status, group.reason), count(group.count)]);
+  const failed = results.failed.map((group) => [group.errorCode === null ? "—" : String(group.errorCode), group.meaning, count(group.count)]);
+  return (
+    <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            Not sent
+          </Text>
+          {notSent.length > 0 ? (
+            <DataTable columnContentTypes={["text", "numeric"]} headings={["Reason", "Texts"]} rows={notSent} />
+          ) : (
+            <Text as="p" tone="subdued">
+              Every planned text was sent or is on its way.
+            </Text>
+          )}
+        </BlockStack>
+      </Card>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            Failed
+          </Text>
+          {failed.length > 0 ? (
+            <DataTable columnContentTypes={["text", "text", "numeric"]} headings={["Error", "Meaning", "Texts"]} rows={failed} />
+          ) : (
+            <Text as="p" tone="subdued">
+              No text has failed.
+            </Text>
+          )}
+        </BlockStack>
+      </Card>
+    </InlineGrid>
+  );
+}
+
+export function RevenueCard({ results }: { results: CampaignResultsData }) {
+  const { revenue } = results;
+  const rows = [
+    ...revenue.click.map((row) => ["Credited by click", row.currency, count(row.orders), formatMinor(row.revenueMinor, row.currency)]),
+    ...revenue.delivery.map((row) => ["Credited by delivery", row.currency, count(row.orders), formatMinor(row.revenueMinor, row.currency)]),
+    ...revenue.total.map((row) => ["Total", row.currency, count(row.orders), formatMinor(row.revenueMinor, row.currency)]),
+  ];
+  const returns = results.returns.map((row) => [
+    row.currency,
+    row.revenuePerTextMinor === null ? "—" : formatMinor(row.revenuePerTextMinor, row.currency, { extraDigits: 2 }),
+    row.returnOnCost === null ? "—" : `${row.returnOnCost.toLocaleString("en-US", { maximumFractionDigits: 1 })}×`,
+  ]);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Orders and revenue
+        </Text>
+        <Text as="p" tone="subdued" id="attribution-rule">
+          {results.attributionRule}
+        </Text>
+        {rows.length > 0 ? (
+          <div id="revenue-table">
+            <DataTable columnContentTypes={["text", "text", "numeric", "numeric"]} headings={["Attribution", "Currency", "Orders", "Revenue (net of refunds)"]} rows={rows} />
+          </div>
+        ) : (
+          <Text as="p" id="revenue-none">
+            No order has been credited to this campaign yet.
+          </Text>
+        )}
+        <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
+          <BlockStack gap="100">
+            <Text as="h3" variant="headingSm" tone="subdued">
+              Cost
+            </Text>
+            <Text as="p" variant="headingLg" id="figure-cost">
+              {formatMicrosAsDollars(results.costMicros)}
+            </Text>
+            <Text as="p" variant="bodySm" tone="subdued">
+              {count(results.segmentsSent)} segments sent × the shop&apos;s price per segment
+            </Text>
+          </BlockStack>
+          {returns.length > 0 ? (
+            <DataTable columnContentTypes={["text", "numeric", "numeric"]} headings={["Currency", "Revenue per text", "Return on cost"]} rows={returns} />
+          ) : null}
+        </InlineGrid>
+        <Text as="p" variant="bodySm" tone="subdued">
+          Return on cost is shown for US dollars only: the price of a segment is in US dollars and the app keeps no exchange rates.
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export function ActivityCard({ results }: { results: CampaignResultsData }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {results.activity.unit === "hour" ? "Per hour" : "Per day"}: deliveries, clicks and orders
+        </Text>
+        <ActivityChart points={results.activity.points} />
+      </BlockStack>
+    </Card>
+  );
+}
