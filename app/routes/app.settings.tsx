@@ -4,6 +4,7 @@ import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, S
 import { useState } from "react";
 import { FormTextField } from "~/components/form-text-field";
 import { formatMicrosAsPrice } from "~/components/money";
+import { describeAttributionRule } from "~/attribution/attribution";
 import { currentDisclosures, disclosureInputSchema } from "~/disclosures/disclosures.server";
 import { publishDisclosureToCheckout } from "~/shopify/publish-disclosure-to-checkout.server";
 import { KEYWORD_MODES } from "~/shops/keyword-modes";
@@ -18,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { twilioAuthTokenEncrypted, ...visible } = settings ?? ({} as NonNullable<typeof settings>);
   return {
     settings: settings ? { ...visible, hasAuthToken: Boolean(twilioAuthTokenEncrypted) } : null,
+    attributionRule: settings ? describeAttributionRule(settings) : null,
     disclosures: (await currentDisclosures(shop)).map(({ locale, text, version, contentHash, publishedAt }) => ({ locale, text, version, contentHash, publishedAt })),
   };
 }
@@ -43,12 +45,13 @@ const KEYWORD_MODE_LABELS: Record<(typeof KEYWORD_MODES)[number], string> = {
 };
 
 export default function Settings() {
-  const { settings, disclosures } = useLoaderData<typeof loader>();
+  const { settings, disclosures, attributionRule } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().formData?.get("intent");
   const errors: Record<string, string> = (result && "errors" in result ? result.errors : undefined) ?? {};
   const [keywordMode, setKeywordMode] = useState(settings?.keywordMode ?? "twilio_default");
   const [doubleOptIn, setDoubleOptIn] = useState(settings?.doubleOptIn ?? true);
+  const [utmTracking, setUtmTracking] = useState(settings?.utmTracking ?? true);
   const [senderType, setSenderType] = useState(readSenderType(settings?.senderType ?? "long_code"));
   const defaultRate = DEFAULT_MESSAGES_PER_SECOND[senderType];
   const english = disclosures.find((d) => d.locale === "en");
@@ -175,6 +178,40 @@ export default function Settings() {
                   <FormTextField label="HELP reply (optional)" name="helpText" multiline={2} defaultValue={settings?.helpText} error={errors.helpText} />
                   <FormTextField label="Opt-out confirmation (optional)" name="optOutText" multiline={2} defaultValue={settings?.optOutText} error={errors.optOutText} />
                   <FormTextField label="Opt-in confirmation (optional)" name="optInText" multiline={2} defaultValue={settings?.optInText} error={errors.optInText} />
+                </FormLayout>
+              </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    Results and links
+                  </Text>
+                  {attributionRule ? (
+                    <Text as="p" tone="subdued">
+                      {attributionRule}
+                    </Text>
+                  ) : null}
+                  <FormTextField
+                    label="Click window, days"
+                    name="clickWindowDays"
+                    type="number"
+                    defaultValue={settings?.clickWindowDays ?? 5}
+                    error={errors.clickWindowDays}
+                    helpText="An order placed within this many days of clicking a campaign's link is credited to that campaign."
+                  />
+                  <FormTextField
+                    label="Delivery window, hours"
+                    name="deliveryWindowHours"
+                    type="number"
+                    defaultValue={settings?.deliveryWindowHours ?? 24}
+                    error={errors.deliveryWindowHours}
+                    helpText="Without a click, an order placed within this many hours of a campaign text being delivered is credited to that campaign. Results show these orders apart from clicked ones."
+                  />
+                  <Checkbox
+                    label="Add utm_source=sms, utm_medium and utm_campaign to campaign links (for your analytics)"
+                    name="utmTracking"
+                    checked={utmTracking}
+                    onChange={setUtmTracking}
+                  />
                 </FormLayout>
               </Card>
               <Button submit variant="primary" loading={submitting === "settings"}>

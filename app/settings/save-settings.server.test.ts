@@ -182,3 +182,27 @@ describe("saving the sending settings", () => {
     expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).segmentPriceMicros).toBe(8300);
   });
 });
+
+describe("saving the quiet hours and the results settings", () => {
+  it("refuses quiet hours that leave no minute of the federal window to send in, and keeps the saved ones", async () => {
+    const { shop, settings } = await createTestShop();
+    const outcome = await saveSettingsForm(shop, formOf(settings, { quietHoursStart: "08:00", quietHoursEnd: "21:00" }));
+    expect(outcome).toMatchObject({ ok: false, errors: { quietHoursStart: expect.stringContaining("leave no time between 8:00 and 21:00") } });
+    expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({ quietHoursStart: "21:00", quietHoursEnd: "08:00" });
+    expect(await saveSettingsForm(shop, formOf(settings, { quietHoursStart: "20:00", quietHoursEnd: "09:00" }))).toMatchObject({ ok: true });
+    expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({ quietHoursStart: "20:00", quietHoursEnd: "09:00" });
+  });
+
+  it("stores the attribution windows and the UTM choice (an unticked box turns UTM off), and refuses windows out of range", async () => {
+    const { shop, settings } = await createTestShop();
+    expect(await saveSettingsForm(shop, formOf(settings, { clickWindowDays: "7", deliveryWindowHours: "12", utmTracking: "on" }))).toMatchObject({ ok: true });
+    expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({ clickWindowDays: 7, deliveryWindowHours: 12, utmTracking: true });
+    expect(await saveSettingsForm(shop, formOf(settings, { clickWindowDays: "7", deliveryWindowHours: "12" }))).toMatchObject({ ok: true });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).utmTracking).toBe(false);
+    expect(await saveSettingsForm(shop, formOf(settings, { clickWindowDays: "90", deliveryWindowHours: "0" }))).toEqual({
+      ok: false,
+      errors: { clickWindowDays: "At most 30 days", deliveryWindowHours: "At least 1 hour" },
+    });
+    expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({ clickWindowDays: 7, deliveryWindowHours: 12 });
+  });
+});

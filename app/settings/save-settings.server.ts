@@ -6,6 +6,7 @@
  * disclosure metafield again so checkout does not keep showing the old values.
  */
 import type { Shop } from "@prisma/client";
+import { shopQuietHoursLeaveSendingTime } from "../sending-rules/shop-send-window";
 import { republishDisclosureToCheckout } from "../shopify/publish-disclosure-to-checkout.server";
 import { forgetInboundShops } from "../shops/inbound-shop-cache.server";
 import { parseSettingsForm, type FieldErrors } from "../shops/settings-form";
@@ -19,6 +20,13 @@ const SHOWN_AT_CHECKOUT = ["brandName", "maxMessagesPerMonth", "termsUrl", "priv
 export async function saveSettingsForm(shop: string, form: FormData): Promise<SaveSettingsOutcome> {
   const parsed = parseSettingsForm(form);
   if (!parsed.ok) return parsed;
+  const { quietHoursStart, quietHoursEnd } = parsed.input;
+  if (quietHoursStart && quietHoursEnd && !shopQuietHoursLeaveSendingTime({ start: quietHoursStart, end: quietHoursEnd })) {
+    return {
+      ok: false,
+      errors: { quietHoursStart: "These quiet hours leave no time between 8:00 and 21:00 (the federal window) to send marketing texts: every campaign text would be skipped." },
+    };
+  }
 
   const before = await getShopSettings(shop);
   let saved: Shop;

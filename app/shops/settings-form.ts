@@ -86,6 +86,10 @@ export function parseSettingsForm(form: FormData): ParsedSettingsForm {
     senderType: text(form, "senderType") ?? undefined,
     maxMessagesPerSecond: optionalNumber(form, "maxMessagesPerSecond"),
     segmentPriceMicros: dollarsAsMicros(form, "segmentPrice"),
+    clickWindowDays: number(form, "clickWindowDays"),
+    deliveryWindowHours: number(form, "deliveryWindowHours"),
+    // The form always renders this checkbox, so its absence means "off".
+    utmTracking: form.get("utmTracking") === "on",
     timezone: text(form, "timezone") ?? undefined,
     extraOptInKeywords: list(form, "extraOptInKeywords"),
     supportedLanguages: list(form, "supportedLanguages"),

@@ -102,6 +102,19 @@ export const shopSettingsSchema = z.object({
     .min(0, "The price cannot be negative")
     .max(1_000_000, "At most $1 a segment")
     .default(8300),
+  clickWindowDays: z
+    .number({ invalid_type_error: "Enter a number of days" })
+    .int("Enter whole days")
+    .min(1, "At least 1 day")
+    .max(30, "At most 30 days")
+    .default(5),
+  deliveryWindowHours: z
+    .number({ invalid_type_error: "Enter a number of hours" })
+    .int("Enter whole hours")
+    .min(1, "At least 1 hour")
+    .max(24 * 7, "At most a week (168 hours)")
+    .default(24),
+  utmTracking: z.boolean().default(true),
   timezone: z
     .string()
     .max(64, "Choose a time zone from the IANA list, e.g. America/New_York")
