@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestShop } from "../../tests/support/shop-fixture";
-import prisma, { sqlOf } from "../db.server";
-import { HISTORY_CHUNK, marketingHistoryFor, marketingRulesAtDispatch } from "./sending-rules.server";
+import prisma, { sqlOf, withSqlTransaction } from "../db.server";
+import { marketingHistoryFor, marketingRulesAtDispatch } from "./sending-rules.server";
 
 const HOUR = 60 * 60 * 1000;
 // Friday 20 November 2026, 15:00 in New York (EST): inside every window.
@@ -94,22 +94,31 @@ describe("marketingHistoryFor", () => {
     expect((await marketingHistoryFor(shop, [id], AFTERNOON, { excludeMessageId: own.id })).get(id)).toEqual([ago(3)]);
   });
 
-  it("reads thousands of subscribers in chunks, with and without history, across every chunk boundary", async () => {
-    const count = 2 * HISTORY_CHUNK + 7;
-    const ids = Array.from({ length: count }, () => `sub_${randomBytes(8).toString("hex")}`);
+  it("reads thousands of subscribers in one pass, leaving out the texts of those in between who were not asked about", async () => {
+    const count = 2_500;
+    const ids = Array.from({ length: count }, (_, index) => `sub_${String(index).padStart(5, "0")}_${randomBytes(4).toString("hex")}`);
     await prisma.subscriber.createMany({
       data: ids.map((id, index) => ({ id, shop, phone: `+1212666${String(index).padStart(4, "0")}`, status: "subscribed" })),
     });
-    const withHistory = new Set([0, HISTORY_CHUNK - 1, HISTORY_CHUNK, 2 * HISTORY_CHUNK, count - 1].map((index) => ids[index]!));
+    const withHistory = [0, 499, 500, 1_000, 1_700, count - 1].map((index) => ids[index]!);
+    // Inside the span of the ids asked about, but not asked about: their texts must not be handed out.
+    const notAsked = new Set([1, 700, count - 2].map((index) => ids[index]!));
     await prisma.message.createMany({
-      data: [...withHistory].flatMap((subscriberId, index) =>
+      data: [...withHistory, ...notAsked].flatMap((subscriberId, index) =>
         [1, 2].map((hours) => ({ shop, subscriberId, phone: "+12125550000", body: "Acme: sale", kind: "marketing", status: "sent", sentAt: ago(hours + index) })),
       ),
     });
+    const asked = ids.filter((id) => !notAsked.has(id));
 
-    const history = await marketingHistoryFor(shop, [...ids, ids[0]!], AFTERNOON);
-    expect([...history.keys()].sort()).toEqual([...withHistory].sort());
-    for (const id of withHistory) expect(history.get(id)).toHaveLength(2);
+    // In any order, with a repeat; on the Prisma client and in a plain-SQL transaction alike.
+    const shuffled = [...asked].reverse();
+    for (const history of [
+      await marketingHistoryFor(shop, [...shuffled, asked[0]!], AFTERNOON),
+      await withSqlTransaction((sql) => marketingHistoryFor(shop, asked, AFTERNOON, { sql })),
+    ]) {
+      expect([...history.keys()].sort()).toEqual([...withHistory].sort());
+      withHistory.forEach((id, index) => expect(history.get(id)).toEqual([ago(2 + index), ago(1 + index)]));
+    }
     expect(await marketingHistoryFor(shop, [], AFTERNOON)).toEqual(new Map());
   });
 });

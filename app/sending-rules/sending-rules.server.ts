@@ -5,7 +5,7 @@
  * planned hours ago may now fall in quiet hours or over a cap).
  */
 import prisma, { sqlOf } from "../db.server";
-import { readDate, type SqlRow } from "../db/sql.server";
+import { readDate, type Sql, type SqlRow } from "../db/sql.server";
 import { capVerdict, type CapSkipReason } from "./frequency-caps";
 import { allowedToSendAt, nextAllowedSendTime, NoAllowedSendTimeError } from "./quiet-hours";
 import { recipientLocation } from "./recipient-location.server";
@@ -24,20 +24,30 @@ export const MAY_HAVE_BEEN_SENT = ["sending", "accepted", "sent", "delivered", "
 
 /** How far back caps look: the rolling 24 hours and the calendar month, with room to spare. */
 export const HISTORY_DAYS = 32;
-/** Subscriber ids per query: well under SQLite's and PostgreSQL's limits on bound parameters. */
-export const HISTORY_CHUNK = 500;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface MarketingHistoryOptions {
   /** Leave out this message: the one being dispatched, already marked "sending" by its claim. */
   excludeMessageId?: string;
+  /** Read in the caller's plain-SQL transaction (planning) rather than through the Prisma client. */
+  sql?: Sql;
 }
 
 /**
  * Each subscriber's marketing texts of the last HISTORY_DAYS days, oldest
- * first, at the shop; subscribers with none are absent from the map. One
- * query per HISTORY_CHUNK subscribers.
+ * first, at the shop; subscribers with none are absent from the map.
+ *
+ * One query, over the span of the ids: from the least to the greatest of them
+ * in the database's own order (it computes both, so its collation decides),
+ * as one range scan of the index on ("shop", "subscriberId"); texts of
+ * subscribers inside the span who were not asked for are dropped here. So a
+ * run of neighbouring ids (a page of an audience read in id order, as
+ * planning reads it) costs one index range scan whatever its size, where an
+ * IN-list per few hundred ids left PostgreSQL's planner, before the table's
+ * statistics catch up with a bulk load, walking every text of the shop once
+ * per list. Ids scattered over the shop are still answered right, at the cost
+ * of reading the texts between them.
  *
  * A text is dated by when it was sent. One that may have been sent but has
  * no sentAt (claimed, or lost mid-call) is dated by the latest moment it
@@ -50,31 +60,33 @@ export async function marketingHistoryFor(
   now: Date,
   options: MarketingHistoryOptions = {},
 ): Promise<Map<string, Date[]>> {
-  const since = new Date(now.getTime() - HISTORY_DAYS * DAY_MS);
   const history = new Map<string, Date[]>();
-  const ids = [...new Set(subscriberIds)];
-  const sql = sqlOf(prisma);
-  const statuses = MAY_HAVE_BEEN_SENT.map(() => "?").join(", ");
-  for (let start = 0; start < ids.length; start += HISTORY_CHUNK) {
-    const chunk = ids.slice(start, start + HISTORY_CHUNK);
-    const rows = await sql.all<SqlRow>(
-      `SELECT "subscriberId", "sentAt", "updatedAt", "nextAttemptAt", "lockedUntil" FROM "Message"
-        WHERE "shop" = ? AND "kind" = 'marketing' AND "status" IN (${statuses})
-          AND "subscriberId" IN (${chunk.map(() => "?").join(", ")})
-          AND ("sentAt" >= ? OR ("sentAt" IS NULL AND ("updatedAt" >= ? OR "nextAttemptAt" >= ? OR "lockedUntil" >= ?)))
-          ${options.excludeMessageId ? `AND "id" <> ?` : ""}`,
-      [shop, ...MAY_HAVE_BEEN_SENT, ...chunk, since, since, since, since, ...(options.excludeMessageId ? [options.excludeMessageId] : [])],
-    );
-    for (const row of rows) {
-      const subscriberId = String(row.subscriberId);
-      const dates = history.get(subscriberId) ?? [];
-      dates.push(dateOfText(row));
-      history.set(subscriberId, dates);
-    }
+  const asked = new Set(subscriberIds);
+  if (asked.size === 0) return history;
+  const sql = options.sql ?? sqlOf(prisma);
+  const since = new Date(now.getTime() - HISTORY_DAYS * DAY_MS);
+  const ids = JSON.stringify([...asked]);
+  const rows = await sql.all<SqlRow>(
+    `SELECT "subscriberId", "sentAt", "updatedAt", "nextAttemptAt", "lockedUntil" FROM "Message"
+      WHERE "shop" = ? AND "subscriberId" BETWEEN (SELECT MIN("value") FROM ${jsonElements(sql)}) AND (SELECT MAX("value") FROM ${jsonElements(sql)})
+        AND "kind" = 'marketing' AND "status" IN (${MAY_HAVE_BEEN_SENT.map(() => "?").join(", ")})
+        AND ("sentAt" >= ? OR ("sentAt" IS NULL AND ("updatedAt" >= ? OR "nextAttemptAt" >= ? OR "lockedUntil" >= ?)))
+        ${options.excludeMessageId ? `AND "id" <> ?` : ""}`,
+    [shop, ids, ids, ...MAY_HAVE_BEEN_SENT, since, since, since, since, ...(options.excludeMessageId ? [options.excludeMessageId] : [])],
+  );
+  for (const row of rows) {
+    const subscriberId = String(row.subscriberId);
+    if (!asked.has(subscriberId)) continue;
+    const dates = history.get(subscriberId);
+    if (dates) dates.push(dateOfText(row));
+    else history.set(subscriberId, [dateOfText(row)]);
   }
-  for (const dates of history.values()) dates.sort((a, b) => a.getTime() - b.getTime());
+  for (const dates of history.values()) if (dates.length > 1) dates.sort((a, b) => a.getTime() - b.getTime());
   return history;
 }
+
+/** The elements of a JSON array of strings bound as one parameter, as a table with one column, "value". */
+const jsonElements = (sql: Sql) => (sql.provider === "postgresql" ? `json_array_elements_text(CAST(? AS json))` : `json_each(?)`);
 
 function dateOfText(row: SqlRow): Date {
   const sentAt = readDate(row.sentAt);
