@@ -28,8 +28,8 @@ import prisma, { sqlOf, withSqlTransaction } from "../db.server";
 import { readRequiredDate, type Sql, type SqlValue } from "../db/sql.server";
 import type { MessageStatus } from "../messaging/message-status";
 import { capVerdict } from "../sending-rules/frequency-caps";
-import { NoAllowedSendTimeError, nextAllowedSendTime } from "../sending-rules/quiet-hours";
-import { recipientLocation } from "../sending-rules/recipient-location.server";
+import { NoAllowedSendTimeError, nextAllowedSendTime, type ShopQuietHours } from "../sending-rules/quiet-hours";
+import { recipientLocator, type RecipientLocation, type RecipientLocator } from "../sending-rules/recipient-location.server";
 import { marketingHistoryFor } from "../sending-rules/sending-rules.server";
 import { stateDailyCap } from "../sending-rules/state-quiet-hours";
 import { readStoredAudience } from "./audience";
@@ -124,7 +124,7 @@ async function planClaimed(campaign: ClaimedCampaign, now: Date, options: Planni
   const report: PlanReport = { campaignId: campaign.id, shop: campaign.shop, outcome: "planned", queued: 0, deferred: 0, skipped: 0 };
   try {
     const shop = await prisma.shop.findUniqueOrThrow({ where: { shop: campaign.shop } });
-    const context = planningContext(campaign, shop, now);
+    const context = planningContext(campaign, shop, now, await recipientLocator());
     const audience = audienceWhere(campaign.shop, readStoredAudience(campaign.audience), { now, shopTimezone: shop.timezone });
     const where = notYetPlanned(audience, campaign.id);
     const pageSize = options.pageSize ?? PLANNING_PAGE_SIZE;
@@ -135,8 +135,13 @@ async function planClaimed(campaign: ClaimedCampaign, now: Date, options: Planni
     const ids = await withSqlTransaction((sql) => audienceIds(sql, where));
     for (let start = 0; start < ids.length; start += pageSize) {
       // Read again by id: whoever left the audience since the ids were read (a STOP) is not in the page.
-      const members = await withSqlTransaction((sql) => audienceMembersAmong(sql, where, ids.slice(start, start + pageSize)));
-      const rows = await plannedRows(context, members);
+      // Their history in the same read: one range scan over the page's span of ids (marketingHistoryFor).
+      const { members, history } = await withSqlTransaction(async (sql) => {
+        const members = await audienceMembersAmong(sql, where, ids.slice(start, start + pageSize));
+        const history = await marketingHistoryFor(campaign.shop, members.map((member) => member.id), now, { sql });
+        return { members, history };
+      });
+      const rows = plannedRows(context, members, history);
       for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION) {
         const batch = rows.slice(start, start + ROWS_PER_TRANSACTION);
         if (!(await writeBatch(campaign.id, batch, clock()))) return { ...report, outcome: "stopped" };
@@ -172,11 +177,26 @@ interface PlanningContext {
   now: Date;
   /** A recipient's text depends only on their first name: rendered once per name. */
   textFor: (firstName: string | null) => RecipientText;
+  locate: RecipientLocator;
+  /**
+   * When a recipient's text may go depends only on their location (the
+   * locator hands out one object per distinct location): worked out once per
+   * location, not once per recipient.
+   */
+  timingAt: (location: RecipientLocation) => SendTiming;
+}
+
+/** When the text to a location is due and may go (null: the rules leave no minute), and the state's cap there. */
+interface SendTiming {
+  intended: Date;
+  sendAt: Date | null;
+  deferredBy: "quiet_hours" | null;
+  stateDailyCap: number | null;
 }
 
 const TEXT_CACHE_LIMIT = 20_000;
 
-function planningContext(campaign: ClaimedCampaign, shop: Shop, now: Date): PlanningContext {
+function planningContext(campaign: ClaimedCampaign, shop: Shop, now: Date, locate: RecipientLocator): PlanningContext {
   const program = campaignProgramOf(shop);
   const texts = new Map<string | null, RecipientText>();
   const textFor = (firstName: string | null) => {
@@ -187,7 +207,31 @@ function planningContext(campaign: ClaimedCampaign, shop: Shop, now: Date): Plan
     }
     return text;
   };
-  return { campaign, shop, now, textFor };
+  const quietHours = { start: shop.quietHoursStart, end: shop.quietHoursEnd };
+  const timings = new Map<RecipientLocation, SendTiming>();
+  const timingAt = (location: RecipientLocation) => {
+    let timing = timings.get(location);
+    if (!timing) {
+      timing = sendTiming(campaign.schedule, location, quietHours, now);
+      if (timings.size < TIMING_CACHE_LIMIT) timings.set(location, timing);
+    }
+    return timing;
+  };
+  return { campaign, shop, now, textFor, locate, timingAt };
+}
+
+const TIMING_CACHE_LIMIT = 20_000;
+
+function sendTiming(schedule: CampaignSchedule, location: RecipientLocation, quietHours: ShopQuietHours, now: Date): SendTiming {
+  const intended = intendedSendTime(schedule, location.zones, now);
+  const stateCap = stateDailyCap(location.regions);
+  try {
+    const sendAt = nextAllowedSendTime(location, quietHours, intended);
+    return { intended, sendAt, deferredBy: sendAt.getTime() > intended.getTime() ? "quiet_hours" : null, stateDailyCap: stateCap };
+  } catch (error) {
+    if (!(error instanceof NoAllowedSendTimeError)) throw error;
+    return { intended, sendAt: null, deferredBy: null, stateDailyCap: stateCap };
+  }
 }
 
 interface PlannedRow {
@@ -201,32 +245,25 @@ interface PlannedRow {
   deferredBy: "quiet_hours" | null;
 }
 
-async function plannedRows({ campaign, shop, now, textFor }: PlanningContext, members: readonly AudienceMember[]): Promise<PlannedRow[]> {
-  const quietHours = { start: shop.quietHoursStart, end: shop.quietHoursEnd };
-  const [history, locations] = await Promise.all([
-    marketingHistoryFor(shop.shop, members.map((member) => member.id), now),
-    Promise.all(members.map((member) => recipientLocation(member, shop.timezone))),
-  ]);
-  return members.map((member, index): PlannedRow => {
-    const location = locations[index]!;
+function plannedRows(
+  { shop, textFor, locate, timingAt }: PlanningContext,
+  members: readonly AudienceMember[],
+  history: ReadonlyMap<string, Date[]>,
+): PlannedRow[] {
+  const noHistory: Date[] = [];
+  return members.map((member): PlannedRow => {
+    const timing = timingAt(locate(member, shop.timezone));
     const text = textFor(member.firstName);
     const base = { subscriberId: member.id, phone: member.phone, body: text.body, segments: text.segments.segments };
-    const intended = intendedSendTime(campaign.schedule, location.zones, now);
-    let sendAt: Date;
-    try {
-      sendAt = nextAllowedSendTime(location, quietHours, intended);
-    } catch (error) {
-      if (!(error instanceof NoAllowedSendTimeError)) throw error;
-      return { ...base, status: "skipped", nextAttemptAt: intended, skipReason: "no_send_window", deferredBy: null };
-    }
-    const deferredBy = sendAt.getTime() > intended.getTime() ? "quiet_hours" : null;
+    if (timing.sendAt === null) return { ...base, status: "skipped", nextAttemptAt: timing.intended, skipReason: "no_send_window", deferredBy: null };
+    const { sendAt, deferredBy } = timing;
     const verdict = capVerdict(
-      { sentAt: history.get(member.id) ?? [] },
+      { sentAt: history.get(member.id) ?? noHistory },
       {
         dailyCap: shop.maxMessagesPerDay,
         monthlyCap: shop.maxMessagesPerMonth,
         smartSendingHours: shop.smartSendingHours,
-        stateDailyCap: stateDailyCap(location.regions),
+        stateDailyCap: timing.stateDailyCap,
         timezone: shop.timezone,
       },
       sendAt,
