@@ -140,9 +140,11 @@ export async function readDispatchFacts(sql: Sql, messages: readonly Message[], 
     const phones = paddedList([...new Set(ofShop.map((message) => message.phone))]);
     const ids = ofShop.map((message) => message.subscriberId).filter((id): id is string => id !== null);
     const idList = ids.length > 0 ? paddedList([...new Set(ids)]) : [];
+    // Two lookups by key (the unique (shop, phone), the primary key), not one OR that would walk the shop's subscribers.
     const rows = await sql.all(
-      `SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "shop" = ? AND ("phone" IN (${placeholders(phones)})${idList.length > 0 ? ` OR "id" IN (${placeholders(idList)})` : ""})`,
-      [shop, ...phones, ...idList],
+      `SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phones)})` +
+        (idList.length > 0 ? ` UNION SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "id" IN (${placeholders(idList)}) AND "shop" = ?` : ""),
+      [shop, ...phones, ...(idList.length > 0 ? [...idList, shop] : [])],
     );
     const subscriberIds = new Set<string>();
     for (const row of rows) {

@@ -40,6 +40,7 @@ import {
   readDate,
   readInt,
   readRequiredDate,
+  type Sql,
   type SqlRow,
   type SqlValue,
 } from "../db/sql.server";
@@ -221,6 +222,8 @@ export async function dispatchDueMessages(
     }
     const room = Math.min(concurrency - inFlight.size, limit - report.claimed);
     // The claim and everything the batch's texts are judged by, in one transaction: a few statements per batch.
+    // The outcomes waiting to be stored go in the same commit as this claim.
+    outcomeWrites.handOver();
     const { messages, facts } = await withSqlTransaction(async (sql) => {
       const now = clock();
       const rows = await claimDueJobs(sql, OUTBOX_JOBS, {
@@ -249,6 +252,7 @@ export async function dispatchDueMessages(
     }
   }
   await Promise.all(inFlight);
+  await outcomeWrites.settle();
   return report;
 }
 
@@ -354,7 +358,7 @@ async function dispatchClaimed(
       statusCallback: statusCallbackUrlFor(message.id),
     });
     if (result.ok) {
-      await recordAccepted(message, result.sid, context.clock());
+      recordAccepted(message, result.sid, context.clock());
       return "accepted";
     }
     return await recordFailure(message, result, context.clock());
@@ -432,14 +436,17 @@ async function end(
   set: Record<string, SqlValue>,
   outcome: Outcome = status === "queued" ? "retried" : status
 ): Promise<Outcome> {
-  // withSqlTransaction: the outcomes of texts finishing together share one commit.
-  const recorded = await withSqlTransaction((sql) =>
-    endClaim(sql, OUTBOX_JOBS, message, { status, now: at, set })
-  );
-  if (!recorded)
-    console.warn(
-      `outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${status}) is not recorded`
-    );
+  outcomeWrites.add(async (sql) => {
+    const recorded = await endClaim(sql, OUTBOX_JOBS, message, {
+      status,
+      now: at,
+      set,
+    });
+    if (!recorded)
+      console.warn(
+        `outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${status}) is not recorded`
+      );
+  });
   return outcome;
 }
 
@@ -450,8 +457,8 @@ async function end(
  * only this worker's lease is left to release. A row declared unknown while
  * Twilio was answering gets its MessageSid too: now we know.
  */
-async function recordAccepted(message: Message, twilioSid: string, at: Date) {
-  await withSqlTransaction(async (sql) => {
+function recordAccepted(message: Message, twilioSid: string, at: Date) {
+  outcomeWrites.add(async (sql) => {
     const recorded = await sql.run(
       `UPDATE "Message" SET "status" = 'sending', "twilioSid" = ?, "sentAt" = ?, "errorCode" = NULL, "errorMessage" = NULL, "lockedUntil" = NULL, "updatedAt" = ?
      WHERE "id" = ? AND "attempts" = ? AND "status" IN ('sending', 'unknown') AND "twilioSid" IS NULL`,
@@ -464,6 +471,60 @@ async function recordAccepted(message: Message, twilioSid: string, at: Date) {
       );
   });
 }
+
+/** Outcomes wait at most this long for others to share their commit. */
+const OUTCOME_WAIT_MS = 25;
+
+/**
+ * The outcomes of claimed texts, written together: each is its own unit of
+ * work (conditional on its claim), and the units handed over in one turn of
+ * the event loop share one transaction and one commit (withSqlTransaction's
+ * group commit). They are handed over with the next claim, or OUTCOME_WAIT_MS
+ * after the first of them, or when a dispatch ends (which resolves only once
+ * they are stored). On SQLite a commit waits for the disk, and texts answered
+ * one by one would each pay for one; a batch of claims and outcomes pays once.
+ *
+ * Waiting is safe for at most once: a text was "sending" (its claim committed)
+ * before Twilio was called, so if the worker dies before its outcome is
+ * stored, its lease runs out and a marketing text becomes "unknown", never
+ * sent again; a transactional one is put back, as after any crash. A write
+ * that fails is logged and leaves the row to its lease in the same way.
+ */
+class OutcomeWrites {
+  private waiting: ((sql: Sql) => Promise<void>)[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly writing = new Set<Promise<void>>();
+
+  add(write: (sql: Sql) => Promise<void>) {
+    this.waiting.push(write);
+    this.timer ??= setTimeout(() => this.handOver(), OUTCOME_WAIT_MS);
+  }
+
+  /** Hands the waiting outcomes to the database now (to share the commit of work started in the same turn). */
+  handOver() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const write of this.waiting.splice(0)) {
+      const written: Promise<void> = withSqlTransaction(write)
+        .catch((error: unknown) =>
+          console.error(
+            "outbox: an outcome could not be stored (its claim's lease will settle the row)",
+            error
+          )
+        )
+        .finally(() => this.writing.delete(written));
+      this.writing.add(written);
+    }
+  }
+
+  /** Resolves once every outcome handed over so far is stored (or has failed). */
+  async settle() {
+    this.handOver();
+    while (this.writing.size > 0) await Promise.all(this.writing);
+  }
+}
+
+const outcomeWrites = new OutcomeWrites();
 
 /** Twilio's refusals that say the number itself cannot take texts: the subscriber becomes unreachable. */
 const UNREACHABLE_NUMBER_ERRORS: ReadonlyMap<number, string> = new Map([
