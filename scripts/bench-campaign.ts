@@ -1,7 +1,7 @@
 /**
  * `npm run bench:campaign [-- --db sqlite|postgresql|both --only plan,dispatch,workers
  *   --recipients 100000 --raw-chunk 1000 --latency 50 --concurrency 10,50 --dispatch-seconds 6
- *   --rate-limit 30 --rate-seconds 8 --workers 1,2,4 --worker-concurrency 10 --batch 500]`
+ *   --rate-limit 30 --rate-seconds 8 --workers 1,2,4 --worker-concurrency 10 --batch 500 --profile]`
  *
  * Campaigns at scale, on SQLite and PostgreSQL in one run (each measurement on
  * a fresh database: a SQLite file in a temp dir, or a new database on the
@@ -23,7 +23,8 @@
  *     and duplicates.
  *
  * Each database and Twilio server runs in a child process (scripts/bench/);
- * everything stops by itself.
+ * everything stops by itself. --profile writes a V8 CPU profile of every
+ * dispatch worker (open it in Chrome DevTools or speedscope) and prints where.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -60,6 +61,7 @@ const { values: args } = parseArgs({
     workers: { type: "string", default: "1,2,4" },
     "worker-concurrency": { type: "string", default: "10" },
     batch: { type: "string" }, // default: as npm run worker, 50 × the concurrency
+    profile: { type: "boolean", default: false },
     "postgres-url": { type: "string", default: process.env.TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test" },
   },
 });
@@ -91,14 +93,15 @@ const batchFor = (concurrency: number) => (args.batch === undefined ? 50 * concu
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-campaign-"));
+const profileDir = path.join(os.tmpdir(), `bench-campaign-profiles-${Date.now()}`);
 const databases: BenchDatabase[] = [];
 const children = new Set<ChildProcess>();
 
 // ---- child processes ---------------------------------------------------------
 
-function start(script: string, env: Record<string, string>): ChildProcess {
+function start(script: string, env: Record<string, string>, execArgv: string[] = []): ChildProcess {
   const child = fork(path.join(here, "bench", script), [], {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...execArgv],
     env: { ...process.env, ...BENCH_ENV, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -259,7 +262,7 @@ async function dispatch(provider: DatabaseProvider, run: DispatchRun): Promise<D
       BENCH_LIMIT: String(batchFor(run.concurrency)),
       BENCH_CONCURRENCY: String(run.concurrency),
       TWILIO_API_BASE_URL: sandboxUrl,
-    }),
+    }, args.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
   );
   await Promise.all(workers.map((worker) => next(worker, "ready")));
   const started = Date.now();
@@ -405,6 +408,7 @@ async function main(): Promise<void> {
   }
   if (parts.has("workers") && providers.includes("postgresql")) verdicts.push(`postgresql worker processes: ${verdict(await benchWorkers())}`);
   console.log(`\n${verdicts.join("\n")}\nload average at the end: ${load()}`);
+  if (args.profile && fs.existsSync(profileDir)) console.log(`CPU profiles of the dispatch workers: ${profileDir}`);
 }
 
 const stopChildren = () => {
