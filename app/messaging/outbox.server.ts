@@ -14,6 +14,15 @@
  *   and claims again as they finish, so few rows are ever claimed and not yet
  *   sent, and sends them with bounded concurrency, at the pace of each sender
  *   across all workers together (send-rate.server.ts).
+ * - A claimed batch is judged at once (dispatch-facts.server.ts): with the
+ *   claim, in the same transaction, one read of each shop's settings, of the
+ *   recipients' subscriber rows and of their marketing history, from which
+ *   consent and the sending rules are decided as for a single text. A text
+ *   that goes out more than 50 ms after that read has its consent read again
+ *   right before Twilio is called (the texts about to go share that read), so
+ *   a STOP that lands mid-batch still stops it.
+ * - Outcomes are stored in the next claim's commit (or within 25 ms): each
+ *   conditional on its claim, many per commit (OutcomeWrites).
  * - At most once for marketing. A claimed row is "sending" with a lease before
  *   Twilio is called. If the lease runs out (the worker died or hung between
  *   the claim and recording Twilio's answer), nobody knows whether Twilio has
