@@ -152,6 +152,8 @@ interface PrefixData {
   /** Per calling code, the length of its longest key in either map, in digits from the calling code on. */
   keyLength: Map<string, number>;
   cache: Map<string, NumberPlace | null>;
+  /** Answers by the entries they come from (the timezone key and the place key): lookUp. */
+  placesByEntries: Map<string, NumberPlace | null>;
   zonesByRegion?: Map<string, string[]>;
   /** Every answer given so far, by what it says (sharedLocation). */
   locations: Map<string, RecipientLocation>;
@@ -183,7 +185,7 @@ async function loadPrefixData(): Promise<PrefixData> {
     if (callingCode) widen(callingCode, key.length);
   }
   for (const key of Object.keys(nanpPlaces)) widen(NANP, NANP.length + key.length);
-  return { timezones, nanpPlaces, keyLength, cache: new Map(), locations: new Map() };
+  return { timezones, nanpPlaces, keyLength, cache: new Map(), placesByEntries: new Map(), locations: new Map() };
 }
 
 const CALLING_CODES: ReadonlySet<string> = new Set(getCountries().map((country) => getCountryCallingCode(country)));
@@ -210,10 +212,16 @@ function lookUp(data: PrefixData, key: string, callingCode: string): NumberPlace
   const match = longestPrefixMatch(data.timezones, key);
   // North America's entry for "+1" alone lists every zone from Guam to Newfoundland: the number is not placed.
   if (!match || (callingCode === NANP && match.key === NANP)) return null;
-  const zones = match.value.split("&").filter(isKnownZone);
-  if (zones.length === 0 || zoneSpreadHours(zones) > MAX_ZONE_SPREAD_HOURS) return null;
-  const regions = callingCode === NANP ? regionsOfPlace(longestPrefixMatch(data.nanpPlaces, key.slice(NANP.length))?.value ?? null) : [];
-  return { zones, regions };
+  const placeMatch = callingCode === NANP ? longestPrefixMatch(data.nanpPlaces, key.slice(NANP.length)) : null;
+  // Thousands of exchanges share an entry of each map: the answer is worked out once per pair of entries.
+  const entries = `${match.key}|${placeMatch?.key ?? ""}`;
+  let place = data.placesByEntries.get(entries);
+  if (place === undefined) {
+    const zones = match.value.split("&").filter(isKnownZone);
+    place = zones.length === 0 || zoneSpreadHours(zones) > MAX_ZONE_SPREAD_HOURS ? null : { zones, regions: regionsOfPlace(placeMatch?.value ?? null) };
+    data.placesByEntries.set(entries, place);
+  }
+  return place;
 }
 
 // A few hundred zone names in all; each is checked once (Intl takes a fraction of a millisecond per check).
