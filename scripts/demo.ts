@@ -123,3 +123,7 @@ const stop = async () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+// Should the demo die of an error instead, its worker must not go on sending alone.
+process.on("exit", () => {
+  if (worker.exitCode === null && worker.signalCode === null) worker.kill("SIGTERM");
+});
