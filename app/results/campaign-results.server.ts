@@ -194,13 +194,19 @@ export async function optOutsAfterDelivery({ shop, campaignId }: CampaignRef, si
     sql.provider === "sqlite"
       ? `strftime('%Y-%m-%dT%H:%M:%f+00:00', ce."occurredAt", '-${OPT_OUT_BLAME_HOURS} hours')`
       : `ce."occurredAt" - INTERVAL '${OPT_OUT_BLAME_HOURS} hours'`;
+  // The shop's opt-outs since the campaign started come first (MATERIALIZED: a planner without statistics
+  // would otherwise walk the campaign's deliveries instead), then each is one lookup by
+  // Message @@unique([campaignId, subscriberId]). A text has a deliveredAt only once delivered.
   const [row] = await sql.all(
-    `SELECT COUNT(DISTINCT ce."subscriberId") AS n FROM "ConsentEvent" ce
-     WHERE ce."shop" = ? AND ce."occurredAt" >= ? AND ce."kind" IN (${placeholders(OPT_OUT_KINDS)})
-       AND EXISTS (SELECT 1 FROM "Message" m
-                   WHERE m."campaignId" = ? AND m."subscriberId" = ce."subscriberId" AND m."shop" = ce."shop"
-                     AND m."status" = 'delivered' AND m."deliveredAt" <= ce."occurredAt" AND m."deliveredAt" >= ${windowStart})`,
-    [shop, since, ...OPT_OUT_KINDS, campaignId],
+    `WITH opt_outs AS MATERIALIZED (
+       SELECT ce."subscriberId", ce."occurredAt" FROM "ConsentEvent" ce
+       WHERE ce."shop" = ? AND ce."occurredAt" >= ? AND ce."kind" IN (${placeholders(OPT_OUT_KINDS)})
+     )
+     SELECT COUNT(DISTINCT ce."subscriberId") AS n FROM opt_outs ce
+     WHERE EXISTS (SELECT 1 FROM "Message" m
+                   WHERE m.${CAMPAIGN_ROWS} AND m."subscriberId" = ce."subscriberId"
+                     AND m."deliveredAt" <= ce."occurredAt" AND m."deliveredAt" >= ${windowStart})`,
+    [shop, since, ...OPT_OUT_KINDS, campaignId, shop],
   );
   return readTotal(row?.n);
 }

@@ -6,10 +6,10 @@
 import { DateTime } from "luxon";
 import prisma from "../db.server";
 import { readSlot, readTotal, resultsSql, slotExpression } from "./results-sql.server";
+import type { GrowthSpan } from "./growth-span";
 import { bucketKeyOfSlot, bucketsBetween, type TimeBucket } from "./time-buckets";
 
-export const GROWTH_SPANS = [30, 90] as const;
-export type GrowthSpan = (typeof GROWTH_SPANS)[number];
+export type { GrowthSpan } from "./growth-span";
 
 /** Events that make a number subscribed: a single opt-in, a confirmed double opt-in, a return after STOP. */
 export const OPT_IN_KINDS = ["opted_in", "confirmed", "resubscribed"] as const;

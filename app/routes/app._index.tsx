@@ -5,7 +5,7 @@ import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
 import { ListGrowthChart, RevenueChart } from "~/components/results-charts";
 import { getDashboard, type DashboardSummary } from "~/dashboard/summary.server";
-import { GROWTH_SPANS } from "~/results/shop-growth.server";
+import { GROWTH_SPANS } from "~/results/growth-span";
 import { requireAdmin } from "~/shopify/require-admin.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
