@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Layout, Page } from "@shopify/polaris";
 import { useEffect } from "react";
 import { campaignProgramOf, recipientText } from "~/campaigns/campaign-message";
 import {
@@ -194,6 +194,9 @@ export default function CampaignPage() {
             </Layout.Section>
             <Layout.Section>
               <CampaignControls status={status} submitting={submitting} />
+            </Layout.Section>
+            <Layout.Section>
+              <Button url={`/app/campaigns/${campaign.id}/results`}>See results: clicks, orders, revenue</Button>
             </Layout.Section>
           </Layout>
         )}
