@@ -80,7 +80,12 @@ import {
 } from "./dispatch-facts.server";
 import type { MessageStatus } from "./message-status";
 import { countSegments } from "./segments";
-import { paceFor, senderOf, sendRateOf } from "./send-rate.server";
+import {
+  paceFor,
+  SECOND_END_GUARD_MS,
+  senderOf,
+  sendRateOf,
+} from "./send-rate.server";
 import {
   createTwilioClient,
   sendSms,
@@ -387,8 +392,13 @@ async function dispatchClaimed(
   }
 }
 
-/** A text is not handed to Twilio later than this before its second ends: the request must arrive within it. */
-const SEND_START_MARGIN_MS = 50;
+/**
+ * A text is not handed to Twilio later than this before its second ends: the
+ * request must arrive within it. As long as the pace's own guard (later than
+ * that, a slot is taken in the next second), so a text past it waits for the
+ * next second instead of taking slot after slot of this one.
+ */
+const SEND_START_MARGIN_MS = SECOND_END_GUARD_MS;
 
 /**
  * Consent is read again before a marketing text goes if its last read is older
@@ -513,17 +523,26 @@ class OutcomeWrites {
   handOver() {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const write of this.waiting.splice(0)) {
-      const written: Promise<void> = withSqlTransaction(write)
-        .catch((error: unknown) =>
-          console.error(
-            "outbox: an outcome could not be stored (its claim's lease will settle the row)",
-            error
+    const writes = this.waiting.splice(0);
+    if (writes.length === 0) return;
+    // One unit for all of them (on PostgreSQL a unit's SAVEPOINT is a round trip); if it fails, each on its own.
+    const written: Promise<void> = withSqlTransaction(async (sql) => {
+      for (const write of writes) await write(sql);
+    })
+      .catch(() =>
+        Promise.all(
+          writes.map((write) =>
+            withSqlTransaction(write).catch((error: unknown) =>
+              console.error(
+                "outbox: an outcome could not be stored (its claim's lease will settle the row)",
+                error
+              )
+            )
           )
-        )
-        .finally(() => this.writing.delete(written));
-      this.writing.add(written);
-    }
+        ).then(() => undefined)
+      )
+      .finally(() => this.writing.delete(written));
+    this.writing.add(written);
   }
 
   /** Resolves once every outcome handed over so far is stored (or has failed). */

@@ -152,7 +152,9 @@ export class SenderPace {
             continue;
           }
         }
-        if (Date.now() < second) await sleep(second - Date.now());
+        // A timer can fire a few milliseconds before the wall clock reaches its time (Node counts from the event
+        // loop's cached time, which a long synchronous stretch leaves behind): never start a second's texts early.
+        while (Date.now() < second) await sleep(second - Date.now());
         if (Date.now() >= second + 1000 - SECOND_END_GUARD_MS) continue; // this process was too slow: the slots are lost
         this.left -= need;
         this.waiting.shift();
