@@ -29,6 +29,15 @@ export interface RefundFacts {
   unreadable: number;
 }
 
+/**
+ * The largest amount, in minor units, the app stores: Order.totalMinor,
+ * Order.refundedMinor and OrderRefund.amountMinor are Int columns, a 32-bit
+ * INTEGER on PostgreSQL (21,474,836.47 USD). A larger order is left out of
+ * attribution (logged) rather than failing the delivery it came with, which
+ * would roll back the checkout consent recorded in the same transaction.
+ */
+export const MAX_STORED_MINOR = 2_147_483_647;
+
 export type Parsed<T> = { ok: true; facts: T } | { ok: false; reason: string };
 
 const numericId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
@@ -55,6 +64,9 @@ export function orderFactsFrom(payload: unknown, now: Date): Parsed<OrderAttribu
   const order = parsed.data;
   const totalMinor = toMinorUnits(order.total_price, order.currency);
   if (totalMinor === null) return { ok: false, reason: `total_price "${order.total_price.slice(0, 20)}" is not an exact amount of ${order.currency.slice(0, 3)}` };
+  if (totalMinor > MAX_STORED_MINOR) {
+    return { ok: false, reason: `total_price ${order.total_price} ${order.currency} is more than the largest total the app records (${MAX_STORED_MINOR} minor units)` };
+  }
   const customer = order.customer;
   const shopifyCustomerId =
     customer?.admin_graphql_api_id && CUSTOMER_GID.test(customer.admin_graphql_api_id)

@@ -18,7 +18,7 @@
  * concurrent duplicate fails on the unique key and its transaction runs again
  * (inIdempotentTransaction), when it finds the first one's row.
  */
-import type { DbTx } from "../db.server";
+import { sqlOf, type DbTx } from "../db.server";
 import type { MessageStatus } from "../messaging/message-status";
 import { e164OrNull } from "../phone/phone-number";
 import { inIdempotentTransaction } from "../webhooks/idempotency.server";
@@ -159,7 +159,7 @@ export async function recordRefund(
 async function recordRefundIn(tx: DbTx, shop: string, refund: RefundFacts, log: (line: string) => void): Promise<RecordRefundOutcome> {
   const order = await tx.order.findUnique({
     where: { shop_shopifyOrderId: { shop, shopifyOrderId: refund.shopifyOrderId } },
-    select: { id: true, currency: true },
+    select: { id: true, currency: true, totalMinor: true, refundedMinor: true },
   });
   if (!order) return { status: "unknown_order" };
   const seen = await tx.orderRefund.findUnique({
@@ -169,12 +169,33 @@ async function recordRefundIn(tx: DbTx, shop: string, refund: RefundFacts, log: 
   if (seen) return { status: "duplicate" };
 
   const inOrderCurrency = refund.refunded.filter((money) => money.currency === order.currency);
-  const amountMinor = inOrderCurrency.reduce((sum, money) => sum + money.amountMinor, 0);
+  const refundedMinor = inOrderCurrency.reduce((sum, money) => sum + money.amountMinor, 0);
   const ignoredTransactions = refund.refunded.length - inOrderCurrency.length + refund.unreadable;
   if (ignoredTransactions > 0) {
     log(`refunds/create ${refund.shopifyRefundId} (shop ${shop}): ${ignoredTransactions} transaction(s) not in ${order.currency} or unreadable, not counted`);
   }
+  // Revenue never goes below nothing: what an order's refunds take off it stops at its total (a refund
+  // larger than what is left would make a campaign's revenue negative, and overflow the Int columns).
+  const left = Math.max(0, order.totalMinor - order.refundedMinor);
+  const amountMinor = Math.min(refundedMinor, left);
+  if (amountMinor < refundedMinor) {
+    log(`refunds/create ${refund.shopifyRefundId} (shop ${shop}): ${refundedMinor} refunded, more than was left of order ${refund.shopifyOrderId} (${left}); counted ${amountMinor}`);
+  }
   await tx.orderRefund.create({ data: { shop, shopifyRefundId: refund.shopifyRefundId, shopifyOrderId: refund.shopifyOrderId, amountMinor } });
-  if (amountMinor > 0) await tx.order.update({ where: { id: order.id }, data: { refundedMinor: { increment: amountMinor } } });
+  if (amountMinor > 0) await takeOffOrder(tx, order.id, amountMinor);
   return { status: "recorded", shopifyOrderId: refund.shopifyOrderId, amountMinor, ignoredTransactions };
+}
+
+/**
+ * Adds a refund's money to the order's refunded total in one statement that
+ * stops at the order's total, so refunds of one order committing at the same
+ * time (each having read what was left before the other) cannot take more
+ * than it was worth. The comparison subtracts rather than adds, so the
+ * 32-bit arithmetic of PostgreSQL never overflows on the way.
+ */
+async function takeOffOrder(tx: DbTx, orderId: string, amountMinor: number): Promise<void> {
+  await sqlOf(tx).run(
+    `UPDATE "Order" SET "refundedMinor" = CASE WHEN ? > "totalMinor" - "refundedMinor" THEN "totalMinor" ELSE "refundedMinor" + ? END WHERE "id" = ?`,
+    [amountMinor, amountMinor, orderId],
+  );
 }
