@@ -7,7 +7,6 @@
  * consent back, and every retry of Shopify's would fail the same way), and
  * a refund must never take more off an order than the order was worth.
  */
-import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import prisma from "../../app/db.server";
 import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
