@@ -73,8 +73,9 @@ export function EngagementFigures({ results }: { results: CampaignResultsData })
 export function NotSentAndFailures({ results }: { results: CampaignResultsData }) {
   const notSent = results.notSent.map((group) => [notSentLabel(group.status, group.reason), count(group.count)]);
   const failed = results.failed.map((group) => [group.errorCode === null ? "—" : String(group.errorCode), group.meaning, count(group.count)]);
+  // One under the other: the meanings of failure codes need the page's width.
   return (
-    <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
+    <BlockStack gap="300">
       <Card>
         <BlockStack gap="200">
           <Text as="h2" variant="headingMd">
@@ -103,7 +104,7 @@ export function NotSentAndFailures({ results }: { results: CampaignResultsData }
           )}
         </BlockStack>
       </Card>
-    </InlineGrid>
+    </BlockStack>
   );
 }
 

@@ -67,10 +67,22 @@ export function foldSlots<Name extends string>(
   rows: { slot: number; name: Name; value: number }[],
   series: readonly Name[],
 ): (TimeBucket & Record<Name, number>)[] {
-  const byKey = new Map(buckets.map((bucket) => [bucket.key, { ...bucket, ...(Object.fromEntries(series.map((name) => [name, 0])) as Record<Name, number>) }]));
+  const folded = buckets.map((bucket) => ({ ...bucket, ...(Object.fromEntries(series.map((name) => [name, 0])) as Record<Name, number>) }));
+  // Each bucket's start as an instant (its key carries the offset): a slot finds its bucket by binary search, with no
+  // time-zone arithmetic per row. A slot lies wholly inside one bucket (see above), so its start decides.
+  const starts = buckets.map((bucket) => Date.parse(bucket.key));
+  const end = buckets.length === 0 ? -Infinity : DateTime.fromMillis(starts.at(-1)!, { zone }).plus({ [`${unit}s`]: 1 }).toMillis();
   for (const row of rows) {
-    const bucket = byKey.get(bucketKeyOfSlot(row.slot, unit, zone));
-    if (bucket) (bucket as Record<Name, number>)[row.name] += row.value;
+    const at = row.slot * SLOT_SECONDS * 1000;
+    if (starts.length === 0 || at < starts[0]! || at >= end) continue;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= at) low = middle;
+      else high = middle - 1;
+    }
+    (folded[low] as Record<Name, number>)[row.name] += row.value;
   }
-  return [...byKey.values()];
+  return folded;
 }
