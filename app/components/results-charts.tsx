@@ -49,12 +49,12 @@ export function ActivityChart({ points }: { points: (Labelled & { deliveries: nu
   );
 }
 
-/** Opt-ins per day by source, and opt-outs. */
+/** Opt-ins per day by source, and opt-outs: lines, since 90 days of grouped bars per source are too thin to read. */
 export function ListGrowthChart({ days, sources }: { days: (Labelled & { optInsBySource: Record<string, number>; optOuts: number })[]; sources: string[] }) {
   const data = [...sources.map((source) => series(`Opt-ins: ${source.replace(/_/g, " ")}`, days, (d) => d.optInsBySource[source] ?? 0)), series("Opt-outs", days, (d) => d.optOuts)];
   return (
     <Chart label="List growth per day">
-      {() => <BarChart data={data} theme="Light" isAnimated={false} />}
+      {() => <LineChart data={data} theme="Light" isAnimated={false} />}
     </Chart>
   );
 }
