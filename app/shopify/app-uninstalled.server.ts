@@ -8,8 +8,9 @@ export type AppUninstalledOutcome =
   | { outcome: "stale"; installedAt: Date };
 
 /**
- * The merchant removed the app: stop sending at once (queued texts are
- * cancelled, and the suppression check refuses an uninstalled shop) and forget
+ * The merchant removed the app: stop sending at once (queued texts and
+ * unfinished campaigns are cancelled, and the suppression check refuses an
+ * uninstalled shop) and forget
  * the shop's access tokens. Consent records stay until Shopify's shop/redact.
  *
  * Shopify retries a delivery for up to 48 hours and does not promise order, so
@@ -29,6 +30,14 @@ export async function handleAppUninstalled(shop: string, options: { triggeredAt?
       const installed = await tx.shop.findUnique({ where: { shop }, select: { installedAt: true } });
       if (installed) return { outcome: "stale", installedAt: installed.installedAt } as const;
     }
+    // Unfinished campaigns end here too, before their queued texts are cancelled (as cancelCampaign does, so a
+    // planner's batch either committed before this, and is cancelled below, or finds its campaign cancelled and
+    // writes nothing). Left scheduled or half planned, a reinstall would set them off at once, however long after
+    // their send time. Drafts stay: nothing was ever going to send them.
+    await tx.campaign.updateMany({
+      where: { shop, status: { in: ["scheduled", "sending", "paused"] } },
+      data: { status: "cancelled", cancelledAt: now },
+    });
     const cancelled = await tx.message.updateMany({
       where: { shop, status: "queued" satisfies MessageStatus },
       data: { status: "cancelled" satisfies MessageStatus, errorMessage: "app uninstalled" },
