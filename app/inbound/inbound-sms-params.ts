@@ -106,7 +106,7 @@ export function parseInboundSmsParams(params: Record<string, string>): ParsedInb
   return parsedBySchema(input);
 }
 
-function parsedBySchema(input: z.input<typeof inboundSmsParamsSchema>): ParsedInboundSms {
+function parsedBySchema(input: Record<string, string | undefined>): ParsedInboundSms {
   const parsed = inboundSmsParamsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((issue) => issue.message).join("; ") };
   const { MessageSid, From, To, Body, MessagingServiceSid, OptOutType } = parsed.data;
