@@ -68,6 +68,25 @@ export interface Sql {
   defer(sql: string, params?: readonly SqlValue[], options?: { replaces?: string }): Promise<void>;
   /** Sends the deferred writes now. */
   flush(): Promise<void>;
+  /**
+   * Statements run one after another, each seeing what the ones before it did
+   * (and, on PostgreSQL, what other transactions committed before it began):
+   * the rows of each. On a group's PostgreSQL connection they go in one round
+   * trip where their values allow; elsewhere one by one.
+   */
+  allInOrder(statements: readonly SqlStatement[]): Promise<SqlRow[][]>;
+}
+
+export interface SqlStatement {
+  sql: string;
+  params: readonly SqlValue[];
+}
+
+/** allInOrder for a Sql that sends statements one by one. */
+async function oneByOne(sql: Pick<Sql, "all">, statements: readonly SqlStatement[]): Promise<SqlRow[][]> {
+  const rows: SqlRow[][] = [];
+  for (const statement of statements) rows.push(await sql.all(statement.sql, statement.params));
+  return rows;
 }
 
 /** The raw-query half of a Prisma client or transaction client. */
@@ -83,14 +102,16 @@ export function isSql(value: unknown): value is Sql {
 /** SQL run through a Prisma (transaction) client: same transaction as the caller's model queries. */
 export function prismaSql(client: PrismaRawQueries, provider: DatabaseProvider): Sql {
   const text = provider === "postgresql" ? numberedPlaceholders : (sql: string) => sql;
-  return {
+  const sql: Sql = {
     provider,
     exclusive: false,
     all: <T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) => client.$queryRawUnsafe<T[]>(text(sql), ...params),
     run: (sql, params = []) => client.$executeRawUnsafe(text(sql), ...params),
     defer: async (sql, params = []) => void (await client.$executeRawUnsafe(text(sql), ...params)),
     flush: async () => {},
+    allInOrder: (statements) => oneByOne(sql, statements),
   };
+  return sql;
 }
 
 const numbered = new Map<string, string>();
@@ -151,6 +172,9 @@ function preparingSql(db: Database): Sql {
       prepared(sql).run(...params.map(sqliteValue));
     },
     flush: async () => {},
+    allInOrder(statements) {
+      return oneByOne(this, statements);
+    },
   };
 }
 
@@ -222,10 +246,20 @@ function inlined(sql: string, params: readonly SqlValue[]): string | null {
     if (value === null || value === undefined) text += "NULL";
     else if (typeof value === "string") text += pg.escapeLiteral(value);
     else if (typeof value === "number" || typeof value === "boolean") text += `'${String(value)}'`;
+    else if (isStringArray(value)) text += pg.escapeLiteral(arrayLiteral(value));
     else return null;
     text += parts[i + 1]!;
   }
   return text;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}
+
+/** A text array as node-postgres writes an array parameter. */
+function arrayLiteral(items: readonly string[]): string {
+  return `{${items.map((item) => `"${item.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
 }
 
 /** The rows of a simple query's last statement (it returns one result per statement). */
@@ -313,6 +347,16 @@ export function pgSql(client: pg.ClientBase): Sql & PgSession {
       deferred.push({ sql, params, table: table!, isUpdate, ...(replaces !== undefined ? { replaces } : {}) });
     },
     flush,
+    async allInOrder(statements) {
+      await flush();
+      const texts = statements.map((statement) => inlined(statement.sql, statement.params));
+      if (statements.length < 2 || texts.some((text) => text === null)) return oneByOne(this, statements);
+      const before = pending;
+      pending = "";
+      const result = await client.query({ text: [...(before ? [before] : []), ...texts].join("; "), types: pgTypes } as pg.QueryConfig);
+      // One result per statement, the waiting ones (BEGIN…) first.
+      return (Array.isArray(result) ? result : [result]).slice(-statements.length).map((each: pg.QueryResult) => each.rows);
+    },
     discardDeferred: () => void deferred.splice(0),
     sendWithNext(text) {
       pending = pending ? `${pending}; ${text}` : text;
