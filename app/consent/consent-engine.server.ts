@@ -24,13 +24,22 @@ import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import type { Sql } from "../db/sql.server";
 import { findRedactedSuppression, redactedPhoneKey } from "./redacted-phone.server";
 import { queueShopifyConsentSync } from "../queues/shopify-consent-sync-queue.server";
-import { appendConsentEvent, holdsConsentChain, lockConsentChain, type ChainHead, type Evidence, type NewConsentEvent } from "./ledger.server";
+import {
+  appendConsentEvent,
+  consentChainLockStatement,
+  holdsConsentChain,
+  lockConsentChain,
+  lockedConsentChain,
+  type ChainHead,
+  type Evidence,
+  type NewConsentEvent,
+} from "./ledger.server";
 import {
   cancelQueuedMarketing,
   createSubscriber,
   findSubscriber,
   findSubscriberAndErasedRecord,
-  loadSubscribers,
+  subscribersRead,
   updateSubscriber,
   type SubscriberChanges,
 } from "./subscriber-sql.server";
@@ -96,8 +105,17 @@ export async function applyConsentChange<A extends ConsentAction>(
  * batch's changes find them without a round trip each.
  */
 export async function prepareConsentBatch(sql: Sql, shop: string, phones: readonly string[]): Promise<void> {
-  await lockConsentChain(sql, shop);
-  await loadSubscribers(sql, shop, phones.flatMap((phone) => [phone, redactedPhoneKey(shop, phone)]));
+  const read = subscribersRead(sql, shop, phones.flatMap((phone) => [phone, redactedPhoneKey(shop, phone)]));
+  if (!read || holdsConsentChain(sql, shop)) {
+    await lockConsentChain(sql, shop);
+    if (read) read.remember(await sql.all(read.statement.sql, read.statement.params));
+    return;
+  }
+  // The lock, then the read, in one round trip where the database allows: the read begins once the lock is granted,
+  // so it sees every change committed before (PostgreSQL gives each statement of a round trip its own snapshot).
+  const [lockRows, rows] = await sql.allInOrder([consentChainLockStatement(shop), read.statement]);
+  lockedConsentChain(sql, shop, lockRows!);
+  read.remember(rows!);
 }
 
 /** Expires every pending request whose window has closed (a periodic job); one event each. Returns how many. */

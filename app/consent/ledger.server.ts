@@ -17,7 +17,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { ConsentEvent } from "@prisma/client";
 import prisma, { sqlOf, type DbTx } from "../db.server";
-import { readInt, type Sql } from "../db/sql.server";
+import { readInt, type Sql, type SqlRow, type SqlStatement } from "../db/sql.server";
 import type { ConsentEventKind, ConsentSource, SubscriberStatus } from "./transitions";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -89,12 +89,23 @@ export async function lockConsentChain(tx: DbTx | Sql, shop: string): Promise<Ch
   const sql = sqlOf(tx);
   const held = sql.heldLocks?.get(chainLockKey(shop)) as ChainHead | undefined;
   if (held) return held; // taken earlier in this transaction (a group), and kept current by every append since
-  const [head] = await sql.all(
-    `INSERT INTO "ConsentChainHead" ("shop", "seq", "hash") VALUES (?, 0, ?)
+  const { sql: text, params } = consentChainLockStatement(shop);
+  return lockedConsentChain(sql, shop, await sql.all(text, params));
+}
+
+/** The statement of lockConsentChain, for a caller that sends it with others (Sql.allInOrder); then lockedConsentChain. */
+export function consentChainLockStatement(shop: string): SqlStatement {
+  return {
+    sql: `INSERT INTO "ConsentChainHead" ("shop", "seq", "hash") VALUES (?, 0, ?)
      ON CONFLICT ("shop") DO UPDATE SET "seq" = "ConsentChainHead"."seq"
      RETURNING "seq", "hash"`,
-    [shop, GENESIS_HASH],
-  );
+    params: [shop, GENESIS_HASH],
+  };
+}
+
+/** The head that consentChainLockStatement returned, now held by this transaction. */
+export function lockedConsentChain(sql: Sql, shop: string, rows: readonly SqlRow[]): ChainHead {
+  const [head] = rows;
   const locked = { seq: readInt(head!.seq), hash: String(head!.hash) };
   sql.heldLocks?.set(chainLockKey(shop), locked);
   return locked;

@@ -33,9 +33,25 @@ function phoneKeyMaterial(): Buffer {
 
 /** The value an erased subscriber's `phone` holds for this number: `redacted:` + 64 hex digits. `phone` must be E.164. */
 export function redactedPhoneKey(shop: string, phone: string): string {
-  const digest = createHmac("sha256", phoneKeyMaterial()).update(`${shop}\u0000${phone}`).digest("hex");
-  return `${REDACTED_PREFIX}${digest}`;
+  const key = phoneKeyMaterial();
+  // An opt-out asks twice (its batch's read, then the change itself): remembered for the numbers seen last.
+  if (rememberedFor !== key) {
+    remembered.clear();
+    rememberedFor = key;
+  }
+  const input = `${shop}\u0000${phone}`;
+  let value = remembered.get(input);
+  if (value === undefined) {
+    value = `${REDACTED_PREFIX}${createHmac("sha256", key).update(input).digest("hex")}`;
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(input, value);
+  }
+  return value;
 }
+
+const remembered = new Map<string, string>();
+let rememberedFor: Buffer | undefined;
+const MAX_REMEMBERED = 1_000;
 
 /** The placeholder for an erased row that does not carry the number's key (unique per row, reveals nothing). */
 export function redactedRowPlaceholder(subscriberId: string): string {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Subscriber } from "@prisma/client";
-import { readDate, readInt, readRequiredDate, type Sql, type SqlRow, type SqlValue } from "../db/sql.server";
+import { readDate, readInt, readRequiredDate, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "../db/sql.server";
 
 /** What a consent change may set on a subscriber. */
 export type SubscriberChanges = Partial<
@@ -43,16 +43,35 @@ function remember(sql: Sql, subscriber: Subscriber): void {
 
 /** Reads the rows of these numbers (and records their absence) into Sql.known, in one query. Only where Sql.known exists. */
 export async function loadSubscribers(sql: Sql, shop: string, phones: readonly string[]): Promise<void> {
+  const read = subscribersRead(sql, shop, phones);
+  if (read) read.remember(await sql.all(read.statement.sql, read.statement.params));
+}
+
+/**
+ * loadSubscribers in two halves, for a caller that sends the read with other
+ * statements (Sql.allInOrder): the statement, and what to do with its rows.
+ * Null when there is nothing to read.
+ */
+export function subscribersRead(
+  sql: Sql,
+  shop: string,
+  phones: readonly string[],
+): { statement: SqlStatement; remember(rows: readonly SqlRow[]): void } | null {
   const knownRows = sql.known;
-  if (!knownRows) return;
+  if (!knownRows) return null;
   const wanted = [...new Set(phones)].filter((phone) => !knownRows.has(knownKey(shop, phone)));
-  if (wanted.length === 0) return;
-  const rows =
+  if (wanted.length === 0) return null;
+  const statement: SqlStatement =
     sql.provider === "postgresql"
-      ? await sql.all(`SELECT * FROM "Subscriber" WHERE "shop" = ? AND "phone" = ANY(?)`, [shop, wanted as unknown as string])
-      : await sql.all(`SELECT * FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${wanted.map(() => "?").join(", ")})`, [shop, ...wanted]);
-  for (const phone of wanted) knownRows.set(knownKey(shop, phone), null);
-  for (const row of rows) remember(sql, subscriberFromRow(row));
+      ? { sql: `SELECT * FROM "Subscriber" WHERE "shop" = ? AND "phone" = ANY(?)`, params: [shop, wanted as unknown as string] }
+      : { sql: `SELECT * FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${wanted.map(() => "?").join(", ")})`, params: [shop, ...wanted] };
+  return {
+    statement,
+    remember(rows) {
+      for (const phone of wanted) knownRows.set(knownKey(shop, phone), null);
+      for (const row of rows) remember(sql, subscriberFromRow(row));
+    },
+  };
 }
 
 export async function findSubscriber(sql: Sql, shop: string, phone: string): Promise<Subscriber | null> {

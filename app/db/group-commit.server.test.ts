@@ -250,6 +250,30 @@ describe(`batches: units with the same BatchHint key (${databaseProvider()})`, (
     }
   });
 
+  it("keep every value as it was, where BEGIN goes with the first statement and the writes with the COMMIT (as SQL literals)", async () => {
+    const p = newPrefix();
+    const awkward = [`${p}it's`, `${p}back\\slash and 'quote'`, `${p}what? $1 ??`, `${p}"double" ⚡ ünï`, `${p}E'x'\\'`, `${p}new\nline`];
+    const read: unknown[] = [];
+    const hint = (data: string) => ({
+      key: `${p}key`,
+      data,
+      // The batch's first statement: on PostgreSQL it carries BEGIN, and its values go as literals.
+      prepare: async (sql: Sql) => {
+        const [row] = await sql.all(`SELECT ? AS "text", ? AS "nothing", CAST(? AS INTEGER) AS "number", CAST(? AS TIMESTAMP(3)) AS "at"`, [
+          awkward[1]!,
+          null,
+          42,
+          new Date("2026-11-27T12:34:56.789Z"),
+        ]);
+        read.push(row);
+      },
+    });
+    await Promise.all(awkward.map((id) => withSqlTransaction(deferNote(id), { ...ONE_QUEUE, batch: hint(id) })));
+    expect((await committedNotes(p)).sort()).toEqual([...awkward].sort());
+    // SQLite has no batches (nothing to prepare); on PostgreSQL the batch was prepared once.
+    expect(read).toEqual(isPostgres ? [{ text: awkward[1], nothing: null, number: 42, at: new Date("2026-11-27T12:34:56.789Z") }] : []);
+  });
+
   it("a unit that fails in a batch fails alone: the batch is rolled back and its units run again as ordinary units", async () => {
     const p = newPrefix();
     const { prepared, run } = batchOf(`${p}key`);

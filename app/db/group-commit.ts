@@ -19,7 +19,8 @@
  * what each would do first (lock the chain head, read every unit's subscriber
  * in one query); their reads are then answered from what the batch knows
  * (Sql.known) and their writes wait and go as one statement, multi-row
- * INSERTs per table, before the one COMMIT. A batch costs about the same few
+ * INSERTs per table, in the round trip of the one COMMIT where the database
+ * allows (GroupTransaction.commitWithWrites). A batch costs about the same few
  * round trips whatever its size. Units run in arrival order, each seeing the
  * earlier ones' writes. If anything fails before the COMMIT (one unit's own
  * error, a duplicate MessageSid), the batch is rolled back and its units run
@@ -28,7 +29,7 @@
  * unit fails alone. A failed COMMIT fails every unit of the batch.
  */
 import { runAsPlainSqlWork } from "./plain-sql-guard";
-import type { Sql } from "./sql.server";
+import { CommitFailedError, type Sql } from "./sql.server";
 
 /** Enough for every connection of a busy shop's burst; bounds how long the first in a group waits. */
 export const MAX_UNITS_PER_COMMIT = 64;
@@ -46,6 +47,12 @@ export interface GroupTransaction {
   /** After a unit that failed: undoes it alone, or throws if the whole transaction is lost. */
   undoUnit(): Promise<void>;
   commit(): Promise<void>;
+  /**
+   * Where supported: a batch's deferred writes (batchSql's) and the COMMIT,
+   * together. Throws CommitFailedError when the COMMIT failed; any other error
+   * means the writes failed, before the COMMIT.
+   */
+  commitWithWrites?(): Promise<void>;
   /** After a failure of the whole group: ends the transaction if it is still open. */
   abandon(): Promise<void>;
 }
@@ -176,8 +183,14 @@ export class GroupCommit {
     const results: unknown[] = [];
     try {
       for (const { work } of units) results.push(await runAsPlainSqlWork(() => work(sql)));
+      if (transaction.commitWithWrites) {
+        await transaction.commitWithWrites();
+        units.forEach((unit, i) => unit.resolve(results[i]));
+        return;
+      }
       await sql.flush();
-    } catch {
+    } catch (error) {
+      if (error instanceof CommitFailedError) return failAll(error.cause);
       // Which unit failed is not known: roll back, and run them again as ordinary units, first in the next group.
       try {
         await transaction.abandon();

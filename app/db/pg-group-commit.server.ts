@@ -1,6 +1,8 @@
 /**
  * Group commit (group-commit.ts) on PostgreSQL: one pooled connection per
- * group, BEGIN, a SAVEPOINT per unit, one COMMIT, in plain `pg` calls.
+ * group, BEGIN, a SAVEPOINT per unit, one COMMIT, in plain `pg` calls. BEGIN
+ * goes with the group's first statement, and a batch's writes with its
+ * COMMIT: a batch of texts that change no consent is one round trip.
  *
  * Why: every opt-out of a shop locks the shop's ledger chain head row until
  * its transaction commits, so one transaction per text let a shop's opt-outs
@@ -23,17 +25,17 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 function pgGroupTransaction(client: pg.PoolClient, statementTimeoutMs: number): GroupTransaction & { lost?: Error } {
   // A kept unit's RELEASE is sent with the next unit's SAVEPOINT (or implied by COMMIT): one round trip less per unit.
   let released = false;
-  const exec = async (text: string) => void (await client.query(text));
   // A row lock taken in a unit that rolls back is released with it: then forget every lock, to be safe.
   const heldLocks = new Map<string, unknown>();
-  const { discardDeferred, ...sql } = pgSql(client);
+  const { discardDeferred, sendWithNext, dropPending, exec, flushAndCommit, ...sql } = pgSql(client);
   const transaction: GroupTransaction & { lost?: Error } = {
     sql: { ...sql, heldLocks },
     // A batch (group-commit.ts): no SAVEPOINT per unit, the rows its units read and wrote known, writes sent together.
     batchSql: { ...sql, heldLocks, known: new Map() },
-    // In the same round trip as BEGIN; LOCAL: they end with the transaction, and the pooled connection is left as it was.
-    begin: () =>
-      exec(`BEGIN; SET LOCAL lock_timeout = ${Math.trunc(statementTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`),
+    // Sent with the transaction's first statement, in its round trip. LOCAL: they end with the transaction, and the
+    // pooled connection is left as it was.
+    begin: async () =>
+      sendWithNext(`BEGIN; SET LOCAL lock_timeout = ${Math.trunc(statementTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`),
     startUnit: () => exec(released ? "RELEASE SAVEPOINT unit; SAVEPOINT unit" : "SAVEPOINT unit"),
     keepUnit: async () => void (released = true),
     async undoUnit() {
@@ -42,10 +44,14 @@ function pgGroupTransaction(client: pg.PoolClient, statementTimeoutMs: number): 
       discardDeferred(); // a unit that threw before its end may have left writes waiting: they go with it
       await exec("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit");
     },
-    commit: () => exec("COMMIT"),
+    // A transaction that never sent a statement has nothing to commit or roll back.
+    commit: () => (dropPending() ? Promise.resolve() : exec("COMMIT")),
+    // The batch's writes and its COMMIT in one round trip.
+    commitWithWrites: flushAndCommit,
     async abandon() {
       heldLocks.clear();
       discardDeferred();
+      if (dropPending()) return;
       try {
         await exec("ROLLBACK");
       } catch (error) {

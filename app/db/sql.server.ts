@@ -68,6 +68,25 @@ export interface Sql {
   defer(sql: string, params?: readonly SqlValue[], options?: { replaces?: string }): Promise<void>;
   /** Sends the deferred writes now. */
   flush(): Promise<void>;
+  /**
+   * Statements run one after another, each seeing what the ones before it did
+   * (and, on PostgreSQL, what other transactions committed before it began):
+   * the rows of each. On a group's PostgreSQL connection they go in one round
+   * trip where their values allow; elsewhere one by one.
+   */
+  allInOrder(statements: readonly SqlStatement[]): Promise<SqlRow[][]>;
+}
+
+export interface SqlStatement {
+  sql: string;
+  params: readonly SqlValue[];
+}
+
+/** allInOrder for a Sql that sends statements one by one. */
+async function oneByOne(sql: Pick<Sql, "all">, statements: readonly SqlStatement[]): Promise<SqlRow[][]> {
+  const rows: SqlRow[][] = [];
+  for (const statement of statements) rows.push(await sql.all(statement.sql, statement.params));
+  return rows;
 }
 
 /** The raw-query half of a Prisma client or transaction client. */
@@ -83,14 +102,16 @@ export function isSql(value: unknown): value is Sql {
 /** SQL run through a Prisma (transaction) client: same transaction as the caller's model queries. */
 export function prismaSql(client: PrismaRawQueries, provider: DatabaseProvider): Sql {
   const text = provider === "postgresql" ? numberedPlaceholders : (sql: string) => sql;
-  return {
+  const sql: Sql = {
     provider,
     exclusive: false,
     all: <T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) => client.$queryRawUnsafe<T[]>(text(sql), ...params),
     run: (sql, params = []) => client.$executeRawUnsafe(text(sql), ...params),
     defer: async (sql, params = []) => void (await client.$executeRawUnsafe(text(sql), ...params)),
     flush: async () => {},
+    allInOrder: (statements) => oneByOne(sql, statements),
   };
+  return sql;
 }
 
 const numbered = new Map<string, string>();
@@ -151,6 +172,9 @@ function preparingSql(db: Database): Sql {
       prepared(sql).run(...params.map(sqliteValue));
     },
     flush: async () => {},
+    allInOrder(statements) {
+      return oneByOne(this, statements);
+    },
   };
 }
 
@@ -174,9 +198,94 @@ const pgTypes = {
 /** A plain INSERT INTO a table with one VALUES tuple and nothing after it: several of them can become one multi-row INSERT. */
 const PLAIN_INSERT = /^\s*INSERT INTO "\w+" \([^)]*\)\s*VALUES\s*(\([^()]*\))\s*$/i;
 
+/** What pgSql adds for the group transaction that owns its client (pg-group-commit.server.ts). */
+export interface PgSession {
+  /** Drops the writes still waiting (their unit failed, or the transaction is abandoned). */
+  discardDeferred(): void;
+  /**
+   * Statements (BEGIN…) to send in front of the next one, in the same round
+   * trip; "" when none is waiting. Not sent at all if `dropPending` comes first.
+   */
+  sendWithNext(text: string): void;
+  /** Whatever sendWithNext left waiting, dropped: true when there was something (so nothing was sent). */
+  dropPending(): boolean;
+  /** A statement without parameters (SAVEPOINT, COMMIT, ROLLBACK…), with whatever is waiting in front of it. */
+  exec(text: string): Promise<void>;
+  /**
+   * The deferred writes and COMMIT in one round trip. Throws CommitFailedError
+   * if the COMMIT itself failed (the transaction is over); any other error
+   * means the writes failed and the transaction is still open (or lost).
+   */
+  flushAndCommit(): Promise<void>;
+}
+
+/** The COMMIT failed: nothing of the transaction was stored, and it is over. */
+export class CommitFailedError extends Error {
+  constructor(cause: unknown) {
+    super(`COMMIT failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = "CommitFailedError";
+  }
+}
+
+/**
+ * `?` replaced by the values as SQL literals, for a text sent together with
+ * other statements (the simple query protocol has no parameters). Each value
+ * is written as node-postgres sends a parameter (text, type left to the
+ * server to infer from where it stands), as a quoted literal, which the
+ * server types the same way: the statement means exactly what it would have
+ * meant with parameters. Null when a value is not a plain scalar (an array…):
+ * then the statement is sent on its own, with parameters.
+ */
+function inlined(sql: string, params: readonly SqlValue[]): string | null {
+  if (params.length === 0) return sql;
+  const parts = sql.split("?");
+  if (parts.length !== params.length + 1) throw new Error(`The statement has ${parts.length - 1} placeholders for ${params.length} values`);
+  let text = parts[0]!;
+  for (let i = 0; i < params.length; i++) {
+    const value = pgValue(params[i]!);
+    if (value === null || value === undefined) text += "NULL";
+    else if (typeof value === "string") text += stringLiteral(value);
+    else if (typeof value === "number" || typeof value === "boolean") text += `'${String(value)}'`;
+    else if (isStringArray(value)) text += stringLiteral(arrayLiteral(value));
+    else return null;
+    text += parts[i + 1]!;
+  }
+  return text;
+}
+
+const NEEDS_ESCAPING = /['\\]/;
+
+/** pg.escapeLiteral, without its walk through every character of the many texts that have nothing to escape. */
+function stringLiteral(value: string): string {
+  return NEEDS_ESCAPING.test(value) ? pg.escapeLiteral(value) : `'${value}'`;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}
+
+/** A text array as node-postgres writes an array parameter. */
+function arrayLiteral(items: readonly string[]): string {
+  return `{${items.map((item) => `"${item.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
+}
+
+/** The rows of a simple query's last statement (it returns one result per statement). */
+function lastResult<T extends SqlRow>(result: pg.QueryResult<T> | pg.QueryResult<T>[]): pg.QueryResult<T> {
+  return Array.isArray(result) ? result[result.length - 1]! : result;
+}
+
 /** SQL run directly on a node-postgres client. The caller owns the transaction. */
-export function pgSql(client: pg.ClientBase): Sql & { discardDeferred(): void } {
-  const query = <T extends SqlRow>(sql: string, params: readonly SqlValue[], named = true) => {
+export function pgSql(client: pg.ClientBase): Sql & PgSession {
+  // Statements waiting to go in front of the next one (the group's BEGIN): one round trip less per transaction.
+  let pending = "";
+  const query = async <T extends SqlRow>(sql: string, params: readonly SqlValue[], named = true): Promise<pg.QueryResult<T>> => {
+    if (pending) {
+      const text = inlined(sql, params);
+      const before = pending;
+      pending = "";
+      if (text !== null) return lastResult(await client.query<T>({ text: `${before}; ${text}`, types: pgTypes } as pg.QueryConfig));
+      await client.query(before);
+    }
     const text = numberedPlaceholders(sql);
     // A text made for one batch (its size and mix) is not prepared: the server would keep every variant.
     return client.query<T>({ ...(named ? { name: statementName(text) } : {}), text, values: params.map(pgValue), types: pgTypes });
@@ -185,8 +294,8 @@ export function pgSql(client: pg.ClientBase): Sql & { discardDeferred(): void } 
   // The deferred writes as one statement: all but the last as data-modifying CTEs. They share one snapshot and run
   // in no set order, so a batch never holds two writes to one table where either is an UPDATE (see defer). Plain
   // INSERTs of the same text (the same table and columns: a group's batch) become one multi-row INSERT, in order.
-  const flush = async () => {
-    if (deferred.length === 0) return;
+  const takeDeferred = (): { sql: string; params: SqlValue[]; named: boolean } | null => {
+    if (deferred.length === 0) return null;
     const writes: { sql: string; rows: (readonly SqlValue[])[] }[] = [];
     const insertsByText = new Map<string, { sql: string; rows: (readonly SqlValue[])[] }>();
     for (const write of deferred.splice(0)) {
@@ -207,11 +316,20 @@ export function pgSql(client: pg.ClientBase): Sql & { discardDeferred(): void } 
     });
     const last = texts.pop()!;
     const text = texts.length === 0 ? last : `WITH ${texts.map((write, i) => `"w${i + 1}" AS (${write})`).join(", ")} ${last}`;
-    await query(text, writes.flatMap((write) => write.rows.flat()), !coalesced);
+    return { sql: text, params: writes.flatMap((write) => write.rows.flat()), named: !coalesced };
+  };
+  const flush = async () => {
+    const writes = takeDeferred();
+    if (writes) await query(writes.sql, writes.params, writes.named);
   };
   const run = async (sql: string, params: readonly SqlValue[] = []) => {
     await flush();
     return (await query(sql, params)).rowCount ?? 0;
+  };
+  const exec = async (text: string) => {
+    const before = pending;
+    pending = "";
+    await client.query(before ? `${before}; ${text}` : text);
   };
   return {
     provider: "postgresql",
@@ -236,8 +354,52 @@ export function pgSql(client: pg.ClientBase): Sql & { discardDeferred(): void } 
       deferred.push({ sql, params, table: table!, isUpdate, ...(replaces !== undefined ? { replaces } : {}) });
     },
     flush,
+    async allInOrder(statements) {
+      await flush();
+      const texts = statements.map((statement) => inlined(statement.sql, statement.params));
+      if (statements.length < 2 || texts.some((text) => text === null)) return oneByOne(this, statements);
+      const before = pending;
+      pending = "";
+      const result = await client.query({ text: [...(before ? [before] : []), ...texts].join("; "), types: pgTypes } as pg.QueryConfig);
+      // One result per statement, the waiting ones (BEGIN…) first.
+      return (Array.isArray(result) ? result : [result]).slice(-statements.length).map((each: pg.QueryResult) => each.rows);
+    },
     discardDeferred: () => void deferred.splice(0),
+    sendWithNext(text) {
+      pending = pending ? `${pending}; ${text}` : text;
+    },
+    dropPending() {
+      const had = pending !== "";
+      pending = "";
+      return had;
+    },
+    exec,
+    async flushAndCommit() {
+      const writes = takeDeferred();
+      const text = writes ? inlined(writes.sql, writes.params) : "";
+      if (writes && text === null) {
+        await query(writes.sql, writes.params, writes.named); // not expressible as literals: the writes on their own
+        return commitOrThrow(() => exec("COMMIT"));
+      }
+      // Which statement failed decides what the caller may do: PostgreSQL says whether the transaction is still open.
+      return commitOrThrow(() => exec(text ? `${text}; COMMIT` : "COMMIT"), text !== "");
+    },
   };
+
+  async function commitOrThrow(send: () => Promise<void>, writesFirst = false): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if (!writesFirst) throw new CommitFailedError(error);
+      // Which statement failed? The server says whether the transaction is still open, in the message that ends every
+      // query; node-postgres may report the error before reading it, so ask once more (this path is rare).
+      await client.query("SELECT 1").catch(() => {});
+      // "E": a write failed and the transaction is still open (the caller rolls it back). "I": the COMMIT was reached
+      // and failed, the transaction is over. Anything else (a lost connection): as a failed write, the rollback then fails.
+      if (client.getTransactionStatus() === "I") throw new CommitFailedError(error);
+      throw error;
+    }
+  }
 }
 
 /** As Prisma's pg adapter binds a DateTime: UTC, without a zone (the columns are TIMESTAMP(3)). */

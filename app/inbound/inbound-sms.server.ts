@@ -11,8 +11,8 @@
  *
  * Speed (this runs for every text, see scripts/bench-inbound.ts): the whole
  * transaction is plain SQL through withSqlTransaction (on SQLite, prepared
- * statements on the app's own connection) and replies are rendered once per
- * cached shop.
+ * statements on the app's own connection), replies are rendered and short
+ * texts classified once per cached shop.
  */
 import type { Subscriber } from "@prisma/client";
 import twilio from "twilio";
@@ -49,7 +49,7 @@ export class MessageSidConflictError extends Error {
 }
 
 export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now: Date = new Date()): Promise<InboundResult> {
-  const classification = classifyInbound(sms.body, { extraOptInKeywords: shop.extraOptInKeywords });
+  const classification = classificationOf(shop, sms.body);
   const intent = intentOf(classification.intent, sms.optOutType);
   // A text that may change consent queues with the shop's other consent changes; the rest never wait behind them.
   const mayChangeConsent = MAY_CHANGE_CONSENT.has(intent);
@@ -71,6 +71,25 @@ export async function receiveInboundSms(shop: InboundShop, sms: InboundSms, now:
       if (attempt >= 2) throw error;
     }
   }
+}
+
+// Most texts are a handful of keywords (STOP, HELP, YES…), each classified once per cached shop (its own keywords
+// count): a classification is a pure function of the two, made of strings. Long free text is not kept.
+const classifications = new WeakMap<InboundShop, Map<string, Classification>>();
+const MAX_CLASSIFIED_LENGTH = 40;
+const MAX_CLASSIFIED_BODIES = 1_000;
+
+function classificationOf(shop: InboundShop, body: string): Classification {
+  if (body.length > MAX_CLASSIFIED_LENGTH) return classifyInbound(body, { extraOptInKeywords: shop.extraOptInKeywords });
+  let known = classifications.get(shop);
+  if (!known) classifications.set(shop, (known = new Map()));
+  let classification = known.get(body);
+  if (classification === undefined) {
+    if (known.size >= MAX_CLASSIFIED_BODIES) known.clear();
+    classification = Object.freeze(classifyInbound(body, { extraOptInKeywords: shop.extraOptInKeywords }));
+    known.set(body, classification);
+  }
+  return classification;
 }
 
 /**
