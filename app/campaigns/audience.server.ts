@@ -19,7 +19,6 @@ import { readInt, type Sql, type SqlValue } from "../db/sql.server";
 import { REDACTED_PREFIX } from "../consent/redacted-phone.server";
 import type { ConsentEventKind } from "../consent/transitions";
 import type { AudienceFilter, SegmentConditions } from "./audience";
-import { boundedChunks } from "./chunk-sizes";
 
 export interface SqlCondition {
   sql: string;
@@ -156,27 +155,24 @@ export async function audienceIds(sql: Sql, where: SqlCondition): Promise<string
   return rows.map((row) => String(row.id));
 }
 
-/** Ids per lookup (chunk-sizes.ts): well under every driver's parameter limit. */
-const IDS_PER_LOOKUP = 1024;
-
 /**
  * The members among `ids` who are in the audience now: anyone who left it
  * since is not. The rows are found by primary key first (a MATERIALIZED
  * CTE, which both databases honour), then the audience's condition is
  * applied to them: left to itself, SQLite's planner would rather walk the
- * whole (shop, status) index for every lookup.
+ * whole (shop, status) index for every lookup. The ids go as one JSON array
+ * (one parameter, one statement per call): binding and planning an IN-list
+ * of a thousand parameters cost PostgreSQL more than the lookups themselves.
  */
 export async function audienceMembersAmong(sql: Sql, where: SqlCondition, ids: readonly string[]): Promise<AudienceMember[]> {
-  const members: AudienceMember[] = [];
-  for (const chunk of boundedChunks(ids, IDS_PER_LOOKUP)) {
-    const rows = await sql.all(
-      `WITH "s" AS MATERIALIZED (SELECT * FROM "Subscriber" WHERE "id" IN (${placeholders(chunk)}))
-       SELECT ${MEMBER_COLUMNS} FROM "s" WHERE ${where.sql} ORDER BY "s"."id"`,
-      [...chunk, ...where.params],
-    );
-    members.push(...rows.map(memberFromRow));
-  }
-  return members;
+  if (ids.length === 0) return [];
+  const idsTable = sql.provider === "postgresql" ? `json_array_elements_text(CAST(? AS json))` : `json_each(?)`;
+  const rows = await sql.all(
+    `WITH "s" AS MATERIALIZED (SELECT * FROM "Subscriber" WHERE "id" IN (SELECT "value" FROM ${idsTable}))
+     SELECT ${MEMBER_COLUMNS} FROM "s" WHERE ${where.sql} ORDER BY "s"."id"`,
+    [JSON.stringify(ids), ...where.params],
+  );
+  return rows.map(memberFromRow);
 }
 
 /** A few members of the audience, for previewing the text as a real subscriber would get it. */
