@@ -9,7 +9,7 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { AudienceFilterSchema, EVERYONE, type AudienceFilter } from "~/campaigns/audience";
 import { countAudience, sampleRecipients } from "~/campaigns/audience.server";
-import { CampaignScheduleSchema, LOCAL_SEND_TIME, type CampaignSchedule } from "~/campaigns/campaign-schedule";
+import { CampaignScheduleSchema, LOCAL_SEND_TIME, SCHEDULE_MODES, type CampaignSchedule } from "~/campaigns/campaign-schedule";
 import { outlookKey, type AudienceOutlook } from "~/components/audience-draft";
 import { CampaignError, reviewCampaign, type CampaignDraftInput } from "~/campaigns/campaigns.server";
 import { localWallTimeToInstant } from "~/sending-rules/quiet-hours";
@@ -38,7 +38,8 @@ const campaignFormSchema = z.object({
   body: z.string().default(""),
   discountCode: z.string().default(""),
   audience: z.string().default(JSON.stringify(EVERYONE)),
-  scheduleMode: z.string().default("now"),
+  // A mode it does not know is refused, not read as "now": a wrong value must never send at once.
+  scheduleMode: z.enum(SCHEDULE_MODES, { errorMap: () => ({ message: "Choose when to send it: now, at a time, or at each recipient's local time" }) }).default("now"),
   sendAt: z.string().default(""),
 });
 
