@@ -1,6 +1,7 @@
 import { listCampaigns, type CampaignSummary } from "../campaigns/campaigns.server";
 import prisma from "../db.server";
 import type { MessageStatus } from "../messaging/message-status";
+import { OPT_IN_KINDS, OPT_OUT_KINDS } from "../results/consent-kinds";
 import { getShopGrowth, type GrowthSpan, type ShopGrowth } from "../results/shop-growth.server";
 
 export interface DashboardSummary {
@@ -11,8 +12,6 @@ export interface DashboardSummary {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const OPT_IN_KINDS = ["opted_in", "confirmed", "resubscribed"];
-const OPT_OUT_KINDS = ["opted_out", "carrier_opt_out"];
 
 export async function getDashboardSummary(shop: string, now = new Date()): Promise<DashboardSummary | null> {
   const settings = await prisma.shop.findUnique({ where: { shop }, select: { brandName: true } });
@@ -21,8 +20,8 @@ export async function getDashboardSummary(shop: string, now = new Date()): Promi
 
   const [byStatus, optIns, optOuts, sent, delivered, campaigns] = await Promise.all([
     prisma.subscriber.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } }),
-    prisma.consentEvent.count({ where: { shop, kind: { in: OPT_IN_KINDS }, occurredAt: { gte: since } } }),
-    prisma.consentEvent.count({ where: { shop, kind: { in: OPT_OUT_KINDS }, occurredAt: { gte: since } } }),
+    prisma.consentEvent.count({ where: { shop, kind: { in: [...OPT_IN_KINDS] }, occurredAt: { gte: since } } }),
+    prisma.consentEvent.count({ where: { shop, kind: { in: [...OPT_OUT_KINDS] }, occurredAt: { gte: since } } }),
     prisma.message.count({ where: { shop, sentAt: { gte: since } } }),
     prisma.message.count({ where: { shop, status: "delivered" satisfies MessageStatus, deliveredAt: { gte: since } } }),
     listCampaigns(shop, { take: 5 }),

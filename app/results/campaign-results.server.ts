@@ -9,6 +9,7 @@ import prisma from "../db.server";
 import { twilioErrorMeaning } from "../messaging/delivery-status";
 import { FAILED_DELIVERY_STATUSES, type MessageStatus } from "../messaging/message-status";
 import { clickRate, costMicros, revenueReturns, totalRevenue, type RevenueInCurrency, type RevenueReturn } from "./campaign-figures";
+import { OPT_OUT_KINDS } from "./consent-kinds";
 import { readSlot, readTotal, resultsSql, slotExpression } from "./results-sql.server";
 import { bucketsBetween, bucketUnitFor, foldSlots, SLOT_SECONDS, type BucketUnit, type TimeBucket } from "./time-buckets";
 
@@ -32,8 +33,6 @@ const CAMPAIGN_ROWS = `"campaignId" = (SELECT c."id" FROM "Campaign" c WHERE c."
 export const SENT_STATUSES = ["sent", "delivered", "undelivered"] as const satisfies readonly MessageStatus[];
 /** Texts that never went out, each with why. */
 const NOT_SENT_STATUSES = ["skipped", "suppressed", "cancelled"] as const satisfies readonly MessageStatus[];
-/** Opt-outs a campaign can be blamed for: STOP to us or to the carrier. */
-export const OPT_OUT_KINDS = ["opted_out", "carrier_opt_out"] as const;
 /** A recipient who opts out this long after a delivery counts against that campaign. */
 export const OPT_OUT_BLAME_HOURS = 24;
 

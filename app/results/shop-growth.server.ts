@@ -6,14 +6,12 @@
 import { DateTime } from "luxon";
 import prisma from "../db.server";
 import { readSlot, readTotal, resultsSql, slotExpression } from "./results-sql.server";
+import { OPT_IN_KINDS, OPT_OUT_KINDS } from "./consent-kinds";
 import type { GrowthSpan } from "./growth-span";
 import { bucketKeyOfSlot, bucketsBetween, type TimeBucket } from "./time-buckets";
 
 export type { GrowthSpan } from "./growth-span";
 
-/** Events that make a number subscribed: a single opt-in, a confirmed double opt-in, a return after STOP. */
-export const OPT_IN_KINDS = ["opted_in", "confirmed", "resubscribed"] as const;
-export const OPT_OUT_KINDS = ["opted_out", "carrier_opt_out"] as const;
 
 export interface GrowthDay extends TimeBucket {
   /** Opt-ins by where consent was given (checkout, keyword, form…). */
