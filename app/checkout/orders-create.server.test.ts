@@ -73,3 +73,43 @@ describe("orders/create notes the order on the customer's subscriber", () => {
     });
   });
 });
+
+describe("orders/create cannot put a stranger's words in a subscriber's texts", () => {
+  it("an order that gives a subscriber's phone under another customer's account records the order for them but leaves their first name alone", async () => {
+    const { shop, versionId } = await shopWithDisclosure();
+    const { subscriber } = await applyConsentChange({
+      shop,
+      phone: "+12015550142",
+      action: "opt_in",
+      source: "admin",
+      evidence: { staff: "test" },
+      shopifyCustomerId: "gid://shopify/Customer/4500",
+    });
+    await prisma.subscriber.update({ where: { id: subscriber.id }, data: { firstName: "Grace" } });
+
+    // Anyone can type any phone at checkout: {first_name} goes into every campaign text this subscriber gets.
+    const payload = {
+      ...orderPayload({ createdAt: "2026-11-22T10:00:00Z", customerId: 9999, firstName: "Your card is blocked, call +1 900 555 0100" }),
+      phone: "+12015550142",
+      currency: "USD",
+      total_price: "10.00",
+    };
+    await handleOrdersCreate(shop, randomUUID(), payload, quiet);
+
+    expect(await prisma.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).toMatchObject({
+      firstName: "Grace",
+      lastOrderAt: new Date("2026-11-22T10:00:00Z"),
+    });
+    expect(await prisma.order.findFirstOrThrow({ where: { shop } })).toMatchObject({ subscriberId: subscriber.id });
+
+    // Ticking the SMS box with their number changes nothing either: they were subscribed already.
+    const withConsent = orderPayload({
+      createdAt: "2026-11-23T10:00:00Z",
+      customerId: 9999,
+      firstName: "Win a prize at evil.example",
+      consent: { phone: "+12015550142", versionId },
+    });
+    expect(await handleOrdersCreate(shop, randomUUID(), withConsent, quiet)).toMatchObject({ consent: { status: "already_subscribed" } });
+    expect(await prisma.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).toMatchObject({ firstName: "Grace" });
+  });
+});

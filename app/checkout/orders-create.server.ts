@@ -23,6 +23,9 @@ export type OrdersCreateOutcome =
   | { status: "no_consent" }
   | { status: "handled"; consent: CheckoutConsentResult };
 
+/** Consent outcomes in which this order's buyer subscribed the number (not one found subscribed or pending already). */
+const NEWLY_GIVEN: ReadonlySet<string> = new Set(["subscribed", "pending", "resubscribed"]);
+
 // Shopify waits 5 s for the answer; on SQLite a transaction may queue behind others first.
 const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 };
 
@@ -47,11 +50,12 @@ export async function handleOrdersCreate(
     }
     const outcome = await handleConsent(tx, shop, parsed, { now, log });
     const consentSubscriberId = outcome.status === "handled" && "subscriberId" in outcome.consent ? outcome.consent.subscriberId : null;
+    // The buyer gave this number with this order (not one subscribed before, which anyone could type in again).
+    const newlyGiven = outcome.status === "handled" && outcome.consent.ok && NEWLY_GIVEN.has(outcome.consent.status) ? consentSubscriberId : null;
     // After the consent: a buyer who subscribed with this very order is this order's subscriber.
     if (!orderFacts.ok) log(`orders/create for ${parsed.order.orderId} (shop ${shop}) not recorded for attribution: ${orderFacts.reason}`);
     const recorded = orderFacts.ok ? await recordOrder(shop, orderFacts.facts, { tx }) : null;
-    const buyers = [consentSubscriberId, recorded?.subscriberId ?? null].filter((id): id is string => id !== null);
-    await noteOrderOnSubscribers(tx, shop, parsed.order, buyers, now);
+    await noteOrderOnSubscribers(tx, shop, parsed.order, { consentSubscriberId, newlyGiven, recordedSubscriberId: recorded?.subscriberId ?? null }, now);
     return outcome;
   }, TRANSACTION_OPTIONS);
 }
@@ -85,16 +89,30 @@ async function handleConsent(
  * guest checkout has no customer id), and by the one the order was recorded
  * for (found by its phone too). Only a newer order moves them, so a
  * late or repeated delivery of an older order changes nothing.
+ *
+ * The first name is taken only for the customer's own subscribers and a
+ * number this order's consent subscribed, never for a subscriber found by
+ * the order's phone alone or one that was subscribed already: anyone can type
+ * anyone's number at checkout, and the name of whatever account they order
+ * from would then be written into every campaign text that number gets.
  */
-async function noteOrderOnSubscribers(tx: DbTx, shop: string, order: OrderFacts, subscriberIds: string[], now: Date): Promise<void> {
-  const whose = [
-    ...(order.shopifyCustomerId ? [{ shopifyCustomerId: order.shopifyCustomerId }] : []),
-    ...(subscriberIds.length > 0 ? [{ id: { in: subscriberIds } }] : []),
-  ];
-  if (whose.length === 0) return;
+async function noteOrderOnSubscribers(
+  tx: DbTx,
+  shop: string,
+  order: OrderFacts,
+  buyers: { consentSubscriberId: string | null; newlyGiven: string | null; recordedSubscriberId: string | null },
+  now: Date,
+): Promise<void> {
+  const byCustomer = order.shopifyCustomerId ? [{ shopifyCustomerId: order.shopifyCustomerId }] : [];
+  const others = [buyers.consentSubscriberId, buyers.recordedSubscriberId].filter((id): id is string => id !== null).map((id) => ({ id }));
   const placedAt = order.createdAt ?? now;
-  await tx.subscriber.updateMany({
-    where: { shop, OR: whose, AND: [{ OR: [{ lastOrderAt: null }, { lastOrderAt: { lt: placedAt } }] }] },
-    data: { lastOrderAt: placedAt, ...(order.customerFirstName ? { firstName: order.customerFirstName } : {}) },
-  });
+  const olderOrder = { OR: [{ lastOrderAt: null }, { lastOrderAt: { lt: placedAt } }] };
+  const named = [...byCustomer, ...(buyers.newlyGiven ? [{ id: buyers.newlyGiven }] : [])];
+  // The name first: the update below moves lastOrderAt, after which this order no longer reads as the newer one.
+  if (order.customerFirstName && named.length > 0) {
+    await tx.subscriber.updateMany({ where: { shop, OR: named, AND: [olderOrder] }, data: { firstName: order.customerFirstName } });
+  }
+  const whose = [...named, ...others];
+  if (whose.length === 0) return;
+  await tx.subscriber.updateMany({ where: { shop, OR: whose, AND: [olderOrder] }, data: { lastOrderAt: placedAt } });
 }
