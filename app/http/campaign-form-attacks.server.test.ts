@@ -125,7 +125,8 @@ describe("posting straight to the actions", () => {
 
   it("refuses the same fields on the new campaign page, creating nothing", async () => {
     const shop = await adminShop();
-    for (const fields of [{ audience: "null" }, { name: "x".repeat(10_000) }, { audience: JSON.stringify({ kind: "segment", regions: Array(5000).fill("US-FL") }) }]) {
+    const attempts: Record<string, string>[] = [{ audience: "null" }, { name: "x".repeat(10_000) }, { audience: JSON.stringify({ kind: "segment", regions: Array(5000).fill("US-FL") }) }];
+    for (const fields of attempts) {
       const result = await answer(() =>
         newCampaignAction({ request: post(shop, "/app/campaigns/new", { intent: "save", name: "Sale", body: GOOD_TEXT, ...fields }), params: {}, context: {} }),
       );
