@@ -7,7 +7,7 @@
 import type { Shop } from "@prisma/client";
 import { isLanguage } from "../language/languages";
 import { countSegments, type SegmentCount } from "../messaging/segments";
-import { renderCampaignText, type CampaignProgram } from "./campaign-text";
+import { renderCampaignText, type CampaignProgram, type RenderOptions } from "./campaign-text";
 
 export type { CampaignProgram };
 
@@ -26,11 +26,14 @@ export function recipientText(
   campaign: { body: string; discountCode: string | null },
   program: CampaignProgram,
   recipient: { firstName: string | null },
+  /** rewriteLink: planning puts each recipient's tracked short links in (app/links/). */
+  options: RenderOptions = {},
 ): RecipientText {
   const body = renderCampaignText(
     campaign.body,
     { firstName: recipient.firstName, shopName: program.brandName, discountCode: campaign.discountCode },
     { brandName: program.brandName, language: program.language },
+    options,
   );
   return { body, segments: countSegments(body) };
 }

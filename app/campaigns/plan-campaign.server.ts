@@ -10,7 +10,11 @@
  * history (one query per page): over a cap, the row is written "skipped" with
  * the reason. The page is then written as multi-row INSERTs … ON CONFLICT
  * ("campaignId", "subscriberId") DO NOTHING: no round trip per recipient, and
- * a recipient already planned is never planned twice.
+ * a recipient already planned is never planned twice. Each link in a text
+ * becomes that recipient's own tracked short link (app/links/): the text is
+ * rendered once per first name with a slot per link and filled per
+ * recipient, and the links are written in the same transaction as the
+ * Message rows, only for the rows actually written.
  *
  * Campaign status: planning claims a due campaign with a conditional update
  * (scheduled → sending), so of two workers only one plans it. Campaign.plannedAt is
@@ -25,8 +29,13 @@
 import { randomUUID } from "node:crypto";
 import type { Shop } from "@prisma/client";
 import prisma, { sqlOf, withSqlTransaction } from "../db.server";
+import { env } from "../env.server";
 import { readRequiredDate, type Sql, type SqlValue } from "../db/sql.server";
+import { slottedText, type SlottedText } from "../links/link-slots";
+import { shortLinkPlaceholder } from "../links/short-link";
+import { insertTrackedLinks, planTrackedLinks, type TrackedLinkRow } from "../links/tracked-links.server";
 import type { MessageStatus } from "../messaging/message-status";
+import { countSegments } from "../messaging/segments";
 import { capVerdict } from "../sending-rules/frequency-caps";
 import { NoAllowedSendTimeError, nextAllowedSendTime, type ShopQuietHours } from "../sending-rules/quiet-hours";
 import { recipientLocator, type RecipientLocation, type RecipientLocator } from "../sending-rules/recipient-location.server";
@@ -34,7 +43,7 @@ import { marketingHistoryFor } from "../sending-rules/sending-rules.server";
 import { stateDailyCap } from "../sending-rules/state-quiet-hours";
 import { readStoredAudience } from "./audience";
 import { audienceIds, audienceMembersAmong, audienceWhere, type AudienceMember, type SqlCondition } from "./audience.server";
-import { campaignProgramOf, recipientText, type RecipientText } from "./campaign-message";
+import { campaignProgramOf, recipientText } from "./campaign-message";
 import { boundedChunks } from "./chunk-sizes";
 import { intendedSendTime, scheduleOfCampaign, type CampaignSchedule } from "./campaign-schedule";
 import type { CampaignStatus } from "./campaign-status";
@@ -92,6 +101,7 @@ const leaseExpiredBefore = (now: Date) => new Date(now.getTime() - PLANNING_LEAS
 interface ClaimedCampaign {
   id: string;
   shop: string;
+  name: string;
   body: string;
   audience: string;
   discountCode: string | null;
@@ -103,7 +113,7 @@ async function claimCampaign(sql: Sql, id: string, now: Date): Promise<ClaimedCa
   const [row] = await sql.all(
     `UPDATE "Campaign" SET "status" = 'sending', "startedAt" = COALESCE("startedAt", ?), "updatedAt" = ?
       WHERE "id" = ? AND (("status" = 'scheduled' AND "scheduledAt" <= ?) OR ("status" = 'sending' AND "plannedAt" IS NULL AND "updatedAt" < ?))
-      RETURNING "id", "shop", "body", "audience", "discountCode", "scheduleMode", "scheduledAt", "localSendTime"`,
+      RETURNING "id", "shop", "name", "body", "audience", "discountCode", "scheduleMode", "scheduledAt", "localSendTime"`,
     [now, now, id, now, leaseExpiredBefore(now)],
   );
   if (!row) return null;
@@ -112,6 +122,7 @@ async function claimCampaign(sql: Sql, id: string, now: Date): Promise<ClaimedCa
   return {
     id: String(row.id),
     shop: String(row.shop),
+    name: String(row.name),
     body: String(row.body),
     audience: String(row.audience),
     discountCode: row.discountCode == null ? null : String(row.discountCode),
@@ -144,7 +155,7 @@ async function planClaimed(campaign: ClaimedCampaign, now: Date, options: Planni
       const rows = plannedRows(context, members, history);
       for (let start = 0; start < rows.length; start += ROWS_PER_TRANSACTION) {
         const batch = rows.slice(start, start + ROWS_PER_TRANSACTION);
-        if (!(await writeBatch(campaign.id, batch, clock()))) return { ...report, outcome: "stopped" };
+        if (!(await writeBatch(campaign.id, batch, clock(), context.appUrl))) return { ...report, outcome: "stopped" };
         for (const row of batch) {
           if (row.status === "skipped") report.skipped += 1;
           else report.queued += 1;
@@ -175,8 +186,15 @@ interface PlanningContext {
   campaign: ClaimedCampaign;
   shop: Shop;
   now: Date;
-  /** A recipient's text depends only on their first name: rendered once per name. */
-  textFor: (firstName: string | null) => RecipientText;
+  /**
+   * A recipient's text depends only on their first name and their own short
+   * links: rendered once per name with a slot per link (app/links/link-slots.ts),
+   * filled per recipient. Segments are counted with every link at its final
+   * length, so they are every recipient's.
+   */
+  textFor: (firstName: string | null) => PlannedText;
+  /** SHOPIFY_APP_URL: the short links' host. */
+  appUrl: string;
   locate: RecipientLocator;
   /**
    * When a recipient's text may go depends only on their location (the
@@ -194,15 +212,23 @@ interface SendTiming {
   stateDailyCap: number | null;
 }
 
+interface PlannedText {
+  slotted: SlottedText;
+  segments: number;
+}
+
 const TEXT_CACHE_LIMIT = 20_000;
 
 function planningContext(campaign: ClaimedCampaign, shop: Shop, now: Date, locate: RecipientLocator): PlanningContext {
   const program = campaignProgramOf(shop);
-  const texts = new Map<string | null, RecipientText>();
+  const appUrl = env().SHOPIFY_APP_URL;
+  const placeholder = shortLinkPlaceholder(appUrl);
+  const texts = new Map<string | null, PlannedText>();
   const textFor = (firstName: string | null) => {
     let text = texts.get(firstName);
     if (!text) {
-      text = recipientText(campaign, program, { firstName });
+      const slotted = slottedText((rewriteLink) => recipientText(campaign, program, { firstName }, { rewriteLink }).body);
+      text = { slotted, segments: countSegments(slotted.fill(() => placeholder)).segments };
       if (texts.size < TEXT_CACHE_LIMIT) texts.set(firstName, text);
     }
     return text;
@@ -217,7 +243,7 @@ function planningContext(campaign: ClaimedCampaign, shop: Shop, now: Date, locat
     }
     return timing;
   };
-  return { campaign, shop, now, textFor, locate, timingAt };
+  return { campaign, shop, now, textFor, appUrl, locate, timingAt };
 }
 
 const TIMING_CACHE_LIMIT = 20_000;
@@ -243,18 +269,22 @@ interface PlannedRow {
   nextAttemptAt: Date;
   skipReason: PlanningSkipReason | null;
   deferredBy: "quiet_hours" | null;
+  /** The recipient's tracked links in `body`, written only if their Message row is. */
+  links: TrackedLinkRow[];
 }
 
 function plannedRows(
-  { shop, textFor, locate, timingAt }: PlanningContext,
+  { campaign, shop, now, textFor, appUrl, locate, timingAt }: PlanningContext,
   members: readonly AudienceMember[],
   history: ReadonlyMap<string, Date[]>,
 ): PlannedRow[] {
   const noHistory: Date[] = [];
+  const links = planTrackedLinks({ id: campaign.id, shop: shop.shop, name: campaign.name, utmTracking: shop.utmTracking }, { appUrl, now });
   return members.map((member): PlannedRow => {
     const timing = timingAt(locate(member, shop.timezone));
     const text = textFor(member.firstName);
-    const base = { subscriberId: member.id, phone: member.phone, body: text.body, segments: text.segments.segments };
+    const body = text.slotted.urls.length === 0 ? text.slotted.fill(noLink) : text.slotted.fill(links.rewriteLinkFor(member.id));
+    const base = { subscriberId: member.id, phone: member.phone, body, segments: text.segments, links: links.rowsFor([member.id]) };
     if (timing.sendAt === null) return { ...base, status: "skipped", nextAttemptAt: timing.intended, skipReason: "no_send_window", deferredBy: null };
     const { sendAt, deferredBy } = timing;
     const verdict = capVerdict(
@@ -272,6 +302,8 @@ function plannedRows(
     return { ...base, status: "queued", nextAttemptAt: sendAt, skipReason: null, deferredBy };
   });
 }
+
+const noLink = (url: string) => url;
 
 const MESSAGE_COLUMNS = [
   "id",
@@ -295,9 +327,9 @@ const MAX_ROWS_PER_INSERT = 1024;
 /** Rows per transaction: short enough that SQLite's one writer lock is never held long from the inbound webhooks. */
 const ROWS_PER_TRANSACTION = 2 * MAX_ROWS_PER_INSERT;
 
-function insertText(rows: number): string {
+function insertText(rows: number, returning: boolean): string {
   return `INSERT INTO "Message" (${MESSAGE_COLUMNS.map((column) => `"${column}"`).join(", ")}) VALUES ${Array.from({ length: rows }, () => ROW_TUPLE).join(", ")}
-    ON CONFLICT ("campaignId", "subscriberId") DO NOTHING`;
+    ON CONFLICT ("campaignId", "subscriberId") DO NOTHING${returning ? ` RETURNING "subscriberId"` : ""}`;
 }
 
 /**
@@ -305,7 +337,7 @@ function insertText(rows: number): string {
  * campaign is no longer "sending" (paused, cancelled), nothing is written and
  * planning stops. False when it stopped.
  */
-async function writeBatch(campaignId: string, rows: readonly PlannedRow[], at: Date): Promise<boolean> {
+async function writeBatch(campaignId: string, rows: readonly PlannedRow[], at: Date, appUrl: string): Promise<boolean> {
   const shop = await withSqlTransaction(async (sql) => {
     const [claim] = await sql.all(
       `UPDATE "Campaign" SET "updatedAt" = ? WHERE "id" = ? AND "status" = '${SENDING}' AND "plannedAt" IS NULL RETURNING "shop"`,
@@ -313,6 +345,8 @@ async function writeBatch(campaignId: string, rows: readonly PlannedRow[], at: D
     );
     if (!claim) return null;
     const shopOfCampaign = String(claim.shop);
+    const withLinks = rows.some((row) => row.links.length > 0);
+    const written = new Set<string>();
     for (const chunk of boundedChunks(rows, MAX_ROWS_PER_INSERT)) {
       const params: SqlValue[] = [];
       for (const row of chunk) {
@@ -333,7 +367,17 @@ async function writeBatch(campaignId: string, rows: readonly PlannedRow[], at: D
           at,
         );
       }
-      await sql.run(insertText(chunk.length), params);
+      if (!withLinks) {
+        await sql.run(insertText(chunk.length, false), params);
+        continue;
+      }
+      for (const inserted of await sql.all(insertText(chunk.length, true), params)) written.add(String(inserted.subscriberId));
+    }
+    // Links only for the texts written here, after them (a code already taken is replaced in the text): a recipient
+    // whose row was already there (ON CONFLICT) keeps the links of that text, and gets no second one.
+    if (withLinks) {
+      const links = rows.filter((row) => written.has(row.subscriberId)).flatMap((row) => row.links);
+      await insertTrackedLinks(sql, links, appUrl);
     }
     return shopOfCampaign;
   });
