@@ -13,6 +13,7 @@
 import type { Campaign, Prisma } from "@prisma/client";
 import { z } from "zod";
 import prisma from "../db.server";
+import { env } from "../env.server";
 import { FAILED_DELIVERY_STATUSES, MESSAGE_STATUSES, type MessageStatus } from "../messaging/message-status";
 import { recipientLocation } from "../sending-rules/recipient-location.server";
 import { allowedToSendAt } from "../sending-rules/quiet-hours";
@@ -159,7 +160,7 @@ export async function reviewCampaign(
 ): Promise<CampaignReview> {
   const draft = parseOrRefuse(CampaignDraftSchema.pick({ body: true, audience: true, discountCode: true }), input);
   const settings = await requireShop(shop);
-  const program = campaignProgramOf(settings);
+  const program = campaignProgramOf(settings, env().SHOPIFY_APP_URL);
   const [audienceSize, sample] = await Promise.all([countAudience(shop, draft.audience, now), sampleRecipients(shop, draft.audience, QUIET_HOURS_SAMPLE, now)]);
   const first = sample[0] ?? null;
   const preview = recipientText(draft, program, { firstName: first?.firstName ?? null });

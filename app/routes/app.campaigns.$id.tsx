@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Button, Layout, Page } from "@shopify/polaris";
 import { useEffect } from "react";
+import { env } from "~/env.server";
 import { campaignProgramOf, recipientText } from "~/campaigns/campaign-message";
 import {
   CampaignError,
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, campaignId, settings } = await requireCampaignPage(request, params.id);
   const detail = await requireDetail(shop, campaignId);
   const { campaign } = detail;
-  const program = campaignProgramOf(settings);
+  const program = campaignProgramOf(settings, env().SHOPIFY_APP_URL);
   const schedule = detail.schedule ?? { mode: "now" as const };
   const outlook = detail.editable
     ? await audienceOutlook(shop, new URL(request.url), { audience: detail.audience, body: campaign.body, discountCode: campaign.discountCode, schedule }, settings.timezone)

@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Page } from "@shopify/polaris";
 import { EVERYONE } from "~/campaigns/audience";
+import { env } from "~/env.server";
 import { campaignProgramOf } from "~/campaigns/campaign-message";
 import { CampaignError, createCampaign, MAX_CAMPAIGN_SEGMENTS, scheduleCampaign } from "~/campaigns/campaigns.server";
 import { CampaignEditor } from "~/components/campaign-editor";
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const settings = await requireSettings(shop);
   const outlook = await audienceOutlook(shop, new URL(request.url), { audience: EVERYONE, body: "", discountCode: null, schedule: { mode: "now" } }, settings.timezone);
   return {
-    shop: { program: campaignProgramOf(settings), timezone: settings.timezone, segmentPriceMicros: settings.segmentPriceMicros, maxSegments: MAX_CAMPAIGN_SEGMENTS },
+    shop: { program: campaignProgramOf(settings, env().SHOPIFY_APP_URL), timezone: settings.timezone, segmentPriceMicros: settings.segmentPriceMicros, maxSegments: MAX_CAMPAIGN_SEGMENTS },
     outlook,
   };
 }
