@@ -56,8 +56,19 @@ export function planningStartsAt(schedule: CampaignSchedule, now: Date): Date {
   }
 }
 
+/**
+ * How far ahead a campaign may be scheduled. A year covers every promotion a
+ * merchant plans; a time further out is almost always a mistyped year, and
+ * one in year 10000 (the last minute of 9999 anywhere west of UTC) is a date
+ * neither database driver can store.
+ */
+export const SCHEDULE_HORIZON_DAYS = 366;
+
 /** Why a schedule cannot be taken at `now`, in the merchant's words; null when it can. */
 export function scheduleProblem(schedule: CampaignSchedule, now: Date): string | null {
+  const horizon = now.getTime() + SCHEDULE_HORIZON_DAYS * 24 * 60 * 60 * 1000;
+  const sendsFrom = schedule.mode === "now" ? now : planningStartsAt(schedule, now);
+  if (Number.isNaN(sendsFrom.getTime()) || sendsFrom.getTime() > horizon) return "Choose a send time within the next year.";
   // A minute of grace: the time the merchant picked may pass while they press the button.
   const grace = now.getTime() - 60_000;
   if (schedule.mode === "shop_time" && schedule.at.getTime() < grace) return "That send time has already passed: choose a later one, or send now.";

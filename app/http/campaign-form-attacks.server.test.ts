@@ -104,6 +104,10 @@ describe("posting straight to the actions", () => {
     ["a fractional day count", { audience: JSON.stringify({ kind: "segment", clicked: { withinDays: 1.5 } }) }],
     ["an unknown condition", { audience: JSON.stringify({ kind: "segment", sql: "1=1" }) }],
     ["a date in year 99999", { scheduleMode: "shop_time", sendAt: "99999-01-01T10:00" }],
+    // In a zone west of UTC this is an instant in year 10000, which neither database driver can take.
+    ["the last minute of year 9999", { scheduleMode: "shop_time", sendAt: "9999-12-31T23:59" }],
+    ["the last local minute of year 9999", { scheduleMode: "recipient_local", sendAt: "9999-12-31T23:59" }],
+    ["a send time years ahead", { scheduleMode: "shop_time", sendAt: "2062-11-27T10:00" }],
     ["a local time in year 99999", { scheduleMode: "recipient_local", sendAt: "99999-01-01T10:00" }],
     ["a local time with a zone", { scheduleMode: "recipient_local", sendAt: "2027-01-01T10:00Z" }],
     ["a local time of 25:61", { scheduleMode: "recipient_local", sendAt: "2027-01-01T25:61" }],
