@@ -13,6 +13,8 @@ import { z } from "zod";
 import { CONSENT_SOURCES } from "../consent/transitions";
 
 const DAY_LIMIT = 3650;
+/** The earliest "subscribed before/after" day the filter takes. */
+const EARLIEST_DAY = "2000-01-01";
 
 const withinDays = z
   .number({ invalid_type_error: "Enter a number of days" })
@@ -24,7 +26,9 @@ const withinDays = z
 const calendarDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD")
-  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), "That date does not exist");
+  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), "That date does not exist")
+  // Nobody subscribed before there were text messages; year 0 is a date PostgreSQL cannot take as a parameter.
+  .refine((day) => day >= EARLIEST_DAY, `Enter a date after ${EARLIEST_DAY}`);
 
 const nonEmptyList = <T extends z.ZodTypeAny>(item: T, what: string) => z.array(item).min(1, `Choose at least one ${what}, or remove this condition`).max(100);
 

@@ -76,6 +76,15 @@ describe("a second shop", () => {
 });
 
 describe("posting straight to the actions", () => {
+  it("the editor's live count answers for a date in year 0 instead of failing", async () => {
+    const shop = await adminShop();
+    await subscribe(shop);
+    const query = new URLSearchParams({ audience: JSON.stringify({ kind: "segment", subscribedAfter: "0000-01-01" }), body: GOOD_TEXT, scheduleMode: "now" });
+    const data = await newCampaignLoader({ request: adminRequest(shop, `/app/campaigns/new?${query}`), params: {}, context: {} });
+    // The condition is refused, so the count is the campaign's own audience (everyone), not an error.
+    expect(data.outlook.count).toBe(1);
+  });
+
   it("cannot schedule what the lint refuses, on the campaign's page either", async () => {
     const shop = await adminShop();
     await subscribe(shop);
@@ -103,6 +112,8 @@ describe("posting straight to the actions", () => {
     ["negative days", { audience: JSON.stringify({ kind: "segment", ordered: { withinDays: -5, did: true } }) }],
     ["a fractional day count", { audience: JSON.stringify({ kind: "segment", clicked: { withinDays: 1.5 } }) }],
     ["an unknown condition", { audience: JSON.stringify({ kind: "segment", sql: "1=1" }) }],
+    // Year 0 is a valid ISO date that PostgreSQL cannot take as a timestamp parameter.
+    ["subscribed after year 0", { audience: JSON.stringify({ kind: "segment", subscribedAfter: "0000-01-01" }) }],
     ["a date in year 99999", { scheduleMode: "shop_time", sendAt: "99999-01-01T10:00" }],
     // In a zone west of UTC this is an instant in year 10000, which neither database driver can take.
     ["the last minute of year 9999", { scheduleMode: "shop_time", sendAt: "9999-12-31T23:59" }],
