@@ -3,14 +3,19 @@
  * consent histories cover every source and state (with first names, languages,
  * and for those who ordered, the state and zone of their address), and three
  * campaigns: two sent the way the sending rules would have sent them, and a
- * draft ready to send. Idempotent: settings are upserted, and the history is
+ * draft ready to send. The sent ones' texts carry each recipient's own
+ * tracked link; some recipients clicked, and orders came in over the last 30
+ * days (credited by the real attribution rule), one of them partly refunded,
+ * so the results page and the dashboard's charts show something on first
+ * open. Idempotent: settings are upserted, and the history is
  * written only into an empty shop. Every consent change goes through the
  * consent engine, like real traffic.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Prisma, Subscriber } from "@prisma/client";
 import { DateTime } from "luxon";
-import prisma from "../db.server";
+import prisma, { withSqlTransaction } from "../db.server";
+import { env } from "../env.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import type { ConsentAction, ConsentSource } from "../consent/transitions";
 import type { Evidence } from "../consent/ledger.server";
@@ -20,6 +25,8 @@ import { numberPlace, recipientLocation } from "../sending-rules/recipient-locat
 import { saveShopSettings } from "../shops/shop-settings.server";
 import { storedAudience, type AudienceFilter } from "../campaigns/audience";
 import { campaignProgramOf, recipientText } from "../campaigns/campaign-message";
+import { insertTrackedLinks, planTrackedLinks, type PlannedLinks } from "../links/tracked-links.server";
+import { recordOrder, recordRefund } from "../attribution/orders.server";
 import { DEMO_INBOUND_NUMBER, DEMO_SHOP, DEMO_TWILIO_ACCOUNT_SID } from "./demo-mode.server";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -150,8 +157,9 @@ export interface SeedResult {
   subscribers: number;
 }
 
-export async function seedDemoShop(options: { twilioAuthToken: string; now?: Date }): Promise<SeedResult> {
+export async function seedDemoShop(options: { twilioAuthToken: string; now?: Date; /** The short links' host (SHOPIFY_APP_URL by default). */ appUrl?: string }): Promise<SeedResult> {
   const now = options.now ?? new Date();
+  const appUrl = options.appUrl ?? env().SHOPIFY_APP_URL;
   await saveShopSettings(
     DEMO_SHOP,
     {
@@ -227,7 +235,8 @@ export async function seedDemoShop(options: { twilioAuthToken: string; now?: Dat
   const consentSourceOf = new Map(
     stories.map((story) => [story.phone, story.steps.filter((step) => step.action === "opt_in" || step.action === "confirm").at(-1)?.source ?? null]),
   );
-  await seedCampaigns(now, consentSourceOf);
+  const sent = await seedCampaigns(now, consentSourceOf, appUrl);
+  await seedClicksAndOrders(now, sent, stories);
   return { shop: DEMO_SHOP, created: true, subscribers: await prisma.subscriber.count({ where: { shop: DEMO_SHOP } }) };
 }
 
@@ -244,7 +253,7 @@ const DEMO_SMART_SENDING_HOURS = 16;
  * VIPs texted 15½ hours earlier were skipped by smart sending. A few texts
  * were undelivered. "Winter restock" is a draft ready to send.
  */
-async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, ConsentSource | null>) {
+async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, ConsentSource | null>, appUrl: string): Promise<SentCampaign[]> {
   const settings = await prisma.shop.update({ where: { shop: DEMO_SHOP }, data: { smartSendingHours: DEMO_SMART_SENDING_HOURS } });
   const zone = settings.timezone;
   const quietHours = { start: settings.quietHoursStart, end: settings.quietHoursEnd };
@@ -262,7 +271,7 @@ async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, Con
     data: {
       shop: DEMO_SHOP,
       name: "Early access for VIPs",
-      body: "{first_name|Hi}, you're on the VIP list: Black Friday opens for you tonight. Use {discount_code} for 30% off. Reply STOP to opt out.",
+      body: `{first_name|Hi}, you're on the VIP list: Black Friday opens for you tonight. Use {discount_code} for 30% off: https://${DEMO_SHOP}/collections/vip Reply STOP to opt out.`,
       discountCode: "VIP30",
       audience: storedAudience(vipAudience),
       status: "sent",
@@ -276,14 +285,20 @@ async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, Con
   const orderedBy = (subscriber: Subscriber, at: Date) =>
     subscriber.lastOrderAt !== null && subscriber.lastOrderAt <= at && at.getTime() - subscriber.lastOrderAt.getTime() <= 30 * DAY;
   const vipRecipients = subscribedBy(vipAt.toJSDate()).filter((subscriber) => orderedBy(subscriber, vipAt.toJSDate()) && consentSourceOf.get(subscriber.phone) === "checkout");
-  const vipRows = await Promise.all(vipRecipients.map((subscriber, i) => sentRow(vip, subscriber, vipAt.toJSDate(), i, { program, quietHours, zone, undelivered: undelivered() })));
+  // Each recipient's link is their own, made the way planning makes them (app/links/).
+  const linksOf = (campaign: { id: string; name: string }, plannedAt: Date) =>
+    planTrackedLinks({ id: campaign.id, shop: DEMO_SHOP, name: campaign.name, utmTracking: settings.utmTracking }, { appUrl, now: plannedAt });
+  const vipLinks = linksOf(vip, vipAt.toJSDate());
+  const vipRows = await Promise.all(
+    vipRecipients.map((subscriber, i) => sentRow(vip, subscriber, vipAt.toJSDate(), i, { program, quietHours, zone, undelivered: undelivered(), links: vipLinks })),
+  );
   const vipSentTo = new Map(vipRows.map((row) => [row.subscriberId, row.sentAt ?? null]));
 
   const blackFriday = await prisma.campaign.create({
     data: {
       shop: DEMO_SHOP,
       name: "Black Friday early access",
-      body: "{first_name|Hi}, Black Friday starts early for you: 30% off everything until Sunday. Reply STOP to opt out.",
+      body: `{first_name|Hi}, Black Friday starts early for you: 30% off everything until Sunday at https://${DEMO_SHOP}/collections/sale Reply STOP to opt out.`,
       audience: storedAudience({ kind: "all" }),
       status: "sent",
       scheduleMode: "shop_time",
@@ -293,20 +308,26 @@ async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, Con
       createdAt: blackFridayAt.minus({ days: 1 }).toJSDate(),
     },
   });
+  const blackFridayLinks = linksOf(blackFriday, blackFridayAt.toJSDate());
   const blackFridayRows = await Promise.all(
     subscribedBy(blackFridayAt.toJSDate()).map((subscriber, i) => {
       const lastText = vipSentTo.get(subscriber.id);
       if (lastText && blackFridayAt.toMillis() - lastText.getTime() < DEMO_SMART_SENDING_HOURS * 60 * 60_000) {
-        return skippedRow(blackFriday, subscriber, blackFridayAt.toJSDate(), "smart_sending", program);
+        return skippedRow(blackFriday, subscriber, blackFridayAt.toJSDate(), "smart_sending", program, blackFridayLinks);
       }
-      return sentRow(blackFriday, subscriber, blackFridayAt.toJSDate(), i, { program, quietHours, zone, undelivered: undelivered() });
+      return sentRow(blackFriday, subscriber, blackFridayAt.toJSDate(), i, { program, quietHours, zone, undelivered: undelivered(), links: blackFridayLinks });
     }),
   );
 
-  for (const [campaign, rows] of [[vip, vipRows], [blackFriday, blackFridayRows]] as const) {
+  const sent: SentCampaign[] = [];
+  for (const [campaign, rows, links] of [[vip, vipRows, vipLinks], [blackFriday, blackFridayRows, blackFridayLinks]] as const) {
     await prisma.message.createMany({ data: rows });
+    // Planning writes a text's links with it, skipped texts included (app/campaigns/plan-campaign.server.ts).
+    const linkRows = links.rowsFor(rows.map((row) => row.subscriberId));
+    await withSqlTransaction((sql) => insertTrackedLinks(sql, linkRows, appUrl));
     const lastSent = Math.max(...rows.map((row) => (row.sentAt ? row.sentAt.getTime() : 0)));
     await prisma.campaign.update({ where: { id: campaign.id }, data: { completedAt: new Date(lastSent + 60_000) } });
+    sent.push({ id: campaign.id, rows, linkIdOf: new Map(linkRows.map((link) => [link.subscriberId!, link.id])) });
   }
 
   await prisma.campaign.create({
@@ -321,16 +342,90 @@ async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, Con
       createdAt: new Date(now.getTime() - DAY),
     },
   });
+  return sent;
+}
+
+/** A sent campaign's texts, and each recipient's tracked link. */
+interface SentCampaign {
+  id: string;
+  rows: SeedRow[];
+  linkIdOf: ReadonlyMap<string, string>;
+}
+
+/** Of those a campaign was delivered to: this share clicked, and of those who clicked, this share bought. */
+const CLICK_SHARE = 0.14;
+const CLICKERS_WHO_BUY = 0.35;
+/** Of those delivered to who did not click, this share bought within the day anyway. */
+const DELIVERED_WHO_BUY = 0.04;
+const MINUTE = 60_000;
+
+/**
+ * What came of the sent campaigns, and the shop's other orders: clicks on
+ * recipients' tracked links after delivery (some twice), orders by some who
+ * clicked and some who did not, and the checkout orders of the last 30 days
+ * that subscribed customers. Every order goes through recordOrder in the order
+ * it was placed, so the real attribution rule credits it (a click in the
+ * window, else a delivery, else nothing); one is partly refunded.
+ */
+async function seedClicksAndOrders(now: Date, campaigns: readonly SentCampaign[], stories: readonly Story[]) {
+  const random = prng(10);
+  const before = (at: number) => Math.min(at, now.getTime() - MINUTE);
+  const clicks: Prisma.LinkClickCreateManyInput[] = [];
+  const orders: { phone: string; placedAt: Date; totalMinor: number }[] = [];
+  const price = () => 1800 + Math.round(random() * 120) * 100 + 95; // $18.95 to $138.95
+  for (const campaign of campaigns) {
+    for (const row of campaign.rows) {
+      if (!(row.deliveredAt instanceof Date)) continue;
+      const deliveredAt = row.deliveredAt.getTime();
+      if (random() < CLICK_SHARE) {
+        // Most click within the hour; some the next day.
+        const clickedAt = before(deliveredAt + MINUTE + random() ** 3 * 30 * 60 * MINUTE);
+        const times = random() < 0.2 ? [clickedAt, before(clickedAt + (2 + random() * 60) * MINUTE)] : [clickedAt];
+        for (const time of times) {
+          clicks.push({ shop: DEMO_SHOP, linkId: campaign.linkIdOf.get(row.subscriberId)!, campaignId: campaign.id, subscriberId: row.subscriberId, clickedAt: new Date(time) });
+        }
+        if (random() < CLICKERS_WHO_BUY) orders.push({ phone: row.phone, placedAt: new Date(before(clickedAt + (3 + random() * 40) * MINUTE)), totalMinor: price() });
+      } else if (random() < DELIVERED_WHO_BUY) {
+        orders.push({ phone: row.phone, placedAt: new Date(before(deliveredAt + (1 + random() * 20) * 60 * MINUTE)), totalMinor: price() });
+      }
+    }
+  }
+  await prisma.linkClick.createMany({ data: clicks });
+
+  const ordersFrom = now.getTime() - 30 * DAY;
+  const checkoutOrders = stories.flatMap((story) =>
+    story.steps
+      .filter((step) => step.source === "checkout" && step.action === "opt_in" && step.at.getTime() >= ordersFrom)
+      .map((step) => ({ phone: story.phone, placedAt: step.at, totalMinor: price(), shopifyOrderId: String(step.evidence.orderId).split("/").pop()! })),
+  );
+  const all = [...checkoutOrders, ...orders.map((order, i) => ({ ...order, shopifyOrderId: String(6_000_000 + i) }))];
+  all.sort((a, b) => a.placedAt.getTime() - b.placedAt.getTime());
+  let refunded = false;
+  for (const order of all) {
+    const outcome = await recordOrder(DEMO_SHOP, { ...order, currency: "USD", shopifyCustomerId: null });
+    if (outcome.status !== "recorded") continue;
+    if (outcome.subscriberId) {
+      // Their latest order, as orders/create keeps it.
+      await prisma.subscriber.updateMany({ where: { id: outcome.subscriberId, OR: [{ lastOrderAt: null }, { lastOrderAt: { lt: order.placedAt } }] }, data: { lastOrderAt: order.placedAt } });
+    }
+    if (!refunded && outcome.attribution?.kind === "click") {
+      // One buyer sent back half of what a campaign sold them.
+      const refund = { shopifyRefundId: "8000001", shopifyOrderId: order.shopifyOrderId, refunded: [{ amountMinor: Math.round(order.totalMinor / 2), currency: "USD" }], unreadable: 0 };
+      await recordRefund(DEMO_SHOP, refund);
+      refunded = true;
+    }
+  }
 }
 
 /** An outbox row as the seed writes it: its subscriber and send time are always dates and ids, never Prisma's wider inputs. */
-type SeedRow = Prisma.MessageCreateManyInput & { subscriberId: string; sentAt?: Date | null };
+type SeedRow = Prisma.MessageCreateManyInput & { subscriberId: string; phone: string; sentAt?: Date | null; deliveredAt?: Date | null };
 
 interface SendContext {
   program: ReturnType<typeof campaignProgramOf>;
   quietHours: { start: string; end: string };
   zone: string;
   undelivered: boolean;
+  links: PlannedLinks;
 }
 
 /** A text that went out: at the campaign's time, or at the recipient's first allowed minute when that was quiet hours there. */
@@ -344,7 +439,7 @@ async function sentRow(
   const location = await recipientLocation({ phone: subscriber.phone, timezone: subscriber.timezone, region: subscriber.region }, context.zone);
   const due = nextAllowedSendTime(location, context.quietHours, plannedAt);
   const sentAt = new Date(due.getTime() + index * 400); // the sender's rate spreads a campaign over a few seconds
-  const text = recipientText(campaign, context.program, subscriber);
+  const text = recipientText(campaign, context.program, subscriber, { rewriteLink: context.links.rewriteLinkFor(subscriber.id) });
   return {
     shop: DEMO_SHOP,
     subscriberId: subscriber.id,
@@ -371,8 +466,9 @@ function skippedRow(
   plannedAt: Date,
   reason: "smart_sending",
   program: SendContext["program"],
+  links: PlannedLinks,
 ): SeedRow {
-  const text = recipientText(campaign, program, subscriber);
+  const text = recipientText(campaign, program, subscriber, { rewriteLink: links.rewriteLinkFor(subscriber.id) });
   return {
     shop: DEMO_SHOP,
     subscriberId: subscriber.id,
