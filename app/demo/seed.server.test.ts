@@ -97,7 +97,7 @@ describe("the demo seed", () => {
         expect(link.url).toMatch(new RegExp(`^https://${DEMO_SHOP.replace(/\./g, "\\.")}/collections/(vip|sale)\\?utm_source=sms&`));
         expect(row.body).toContain(shortLinkUrl(TEST_ENV.SHOPIFY_APP_URL, link.code));
         expect(row.body).not.toContain(`https://${DEMO_SHOP}`);
-        expect(link.expiresAt.getTime()).toBeGreaterThan(NOW.getTime());
+        expect(link.expiresAt!.getTime()).toBeGreaterThan(NOW.getTime());
       }
 
       const clicks = await prisma.linkClick.findMany({ where: { campaignId: campaign.id } });
