@@ -14,7 +14,8 @@
  *
  * `ConsentRereads` answers the question again right before a text is handed
  * to Twilio, for texts whose batch read is no longer fresh (a STOP may have
- * landed since): the texts asking while a read is running share the next one.
+ * landed since, or the merchant paused or cancelled the campaign): the texts
+ * asking while a read is running share the next one.
  */
 import type { Message } from "@prisma/client";
 import { withSqlTransaction } from "../db.server";
@@ -240,10 +241,20 @@ export async function rulesFromFacts(facts: DispatchFacts, message: Pick<Message
   return verdict.ok ? { action: "send" } : { action: "skip", reason: verdict.reason };
 }
 
+/** A campaign the merchant stopped since its texts were claimed: "paused" or "cancelled"; null while it goes on. */
+export type CampaignHold = "paused" | "cancelled" | null;
+
+export interface ConsentReread {
+  permission: MarketingPermission;
+  campaign: CampaignHold;
+  at: Date;
+}
+
 interface Reread {
   shop: string;
   phone: string;
-  resolve: (answer: { permission: MarketingPermission; at: Date }) => void;
+  campaignId: string | null;
+  resolve: (answer: ConsentReread) => void;
   reject: (error: unknown) => void;
 }
 
@@ -259,9 +270,10 @@ export class ConsentRereads {
 
   constructor(private readonly clock: () => Date) {}
 
-  read(shop: string, phone: string): Promise<{ permission: MarketingPermission; at: Date }> {
+  /** Consent for `phone` at `shop` now, and whether `campaignId` (if any) was paused or cancelled since the claim. */
+  read(shop: string, phone: string, campaignId: string | null = null): Promise<ConsentReread> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ shop, phone, resolve, reject });
+      this.waiting.push({ shop, phone, campaignId, resolve, reject });
       void this.pump();
     });
   }
@@ -288,9 +300,24 @@ export class ConsentRereads {
                 );
               }
             }
-            return permissions;
+            const holds = new Map<string, CampaignHold>();
+            const campaignIds = [...new Set(asked.map((reread) => reread.campaignId).filter((id): id is string => id !== null))];
+            if (campaignIds.length > 0) {
+              const ids = paddedList(campaignIds);
+              for (const row of await sql.all(`SELECT "id", "status" FROM "Campaign" WHERE "id" IN (${placeholders(ids)})`, ids)) {
+                const status = String(row.status);
+                holds.set(String(row.id), status === "paused" || status === "cancelled" ? status : null);
+              }
+            }
+            return { permissions, holds };
           });
-          for (const reread of asked) reread.resolve({ permission: answers.get(phoneKey(reread.shop, reread.phone))!, at });
+          for (const reread of asked) {
+            reread.resolve({
+              permission: answers.permissions.get(phoneKey(reread.shop, reread.phone))!,
+              campaign: reread.campaignId ? (answers.holds.get(reread.campaignId) ?? null) : null,
+              at,
+            });
+          }
         } catch (error) {
           for (const reread of asked) reread.reject(error);
         }

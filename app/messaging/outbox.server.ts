@@ -160,7 +160,7 @@ export interface DispatchReport {
   failed: number;
   /** Marketing texts whose outcome nobody knows (an abandoned claim, an ambiguous network failure): never sent again. */
   unknown: number;
-  /** Claimed but put back unsent (the lease was running out, or the worker hit an error before calling Twilio). */
+  /** Claimed but not sent: put back (the lease was running out, an error before calling Twilio, the campaign paused), or cancelled with its campaign. */
   released: number;
 }
 
@@ -335,11 +335,24 @@ async function dispatchClaimed(
         if (at.getTime() - consentReadAt.getTime() > RECHECK_AFTER_MS) {
           const reread = await context.consentRereads.read(
             message.shop,
-            message.phone
+            message.phone,
+            message.campaignId
           );
           consentReadAt = reread.at;
           if (!reread.permission.allowed)
             return suppress(message, reread.permission.reason, reread.at);
+          // The merchant stopped the campaign while this text waited: paused, it waits with the queued ones (not an
+          // attempt) for resumeCampaign; cancelled, it is cancelled as cancelCampaign cancelled the queued ones.
+          if (reread.campaign === "paused")
+            return end(
+              message,
+              "queued",
+              reread.at,
+              { attempts: message.attempts - 1 },
+              "released"
+            );
+          if (reread.campaign === "cancelled")
+            return end(message, "cancelled", reread.at, {}, "released");
         }
         // A quiet hour may have begun, or another text to this number gone out: the rules again, on the live rows.
         if (minuteOf(at) !== minuteOf(rulesCheckedAt)) {
@@ -450,10 +463,12 @@ async function applyRules(
  */
 async function end(
   message: Message,
-  status: Extract<MessageStatus, Outcome> | "queued",
+  status: Extract<MessageStatus, Outcome> | "queued" | "cancelled",
   at: Date,
   set: Record<string, SqlValue>,
-  outcome: Outcome = status === "queued" ? "retried" : status
+  outcome: Outcome = status === "queued" || status === "cancelled"
+    ? "retried"
+    : status
 ): Promise<Outcome> {
   outcomeWrites.add(async (sql) => {
     const recorded = await endClaim(sql, OUTBOX_JOBS, message, {
