@@ -27,11 +27,13 @@ describe("the demo seed", () => {
     const quietHours = { start: shop.quietHoursStart, end: shop.quietHoursEnd };
     const campaigns = await prisma.campaign.findMany({ where: { shop: DEMO_SHOP }, orderBy: { createdAt: "asc" } });
     expect(campaigns.map((campaign) => [campaign.name, campaign.status])).toEqual([
+      ["Fall favorites", "sent"],
+      ["Weekend flash sale", "sent"],
       ["Early access for VIPs", "sent"],
       ["Black Friday early access", "sent"],
       ["Winter restock", "draft"],
     ]);
-    const [vip, blackFriday, draft] = campaigns as [(typeof campaigns)[0], (typeof campaigns)[0], (typeof campaigns)[0]];
+    const [vip, blackFriday, draft] = campaigns.slice(2) as [(typeof campaigns)[0], (typeof campaigns)[0], (typeof campaigns)[0]];
     // 09:30 in the shop's zone (New York, standard time), three days earlier.
     expect(blackFriday.scheduledAt).toEqual(new Date("2026-11-24T14:30:00Z"));
 
@@ -85,7 +87,7 @@ describe("the demo seed", () => {
 
   it("puts each recipient's own tracked link in their text, and clicks come after delivery", async () => {
     const sent = await prisma.campaign.findMany({ where: { shop: DEMO_SHOP, status: "sent" } });
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(4);
     for (const campaign of sent) {
       const rows = await prisma.message.findMany({ where: { campaignId: campaign.id } });
       const links = new Map((await prisma.trackedLink.findMany({ where: { campaignId: campaign.id } })).map((link) => [link.subscriberId, link]));
@@ -94,7 +96,7 @@ describe("the demo seed", () => {
         const link = links.get(row.subscriberId)!;
         expect(link.shop).toBe(DEMO_SHOP);
         // The shop's own page, tagged for analytics; the text holds the short link instead.
-        expect(link.url).toMatch(new RegExp(`^https://${DEMO_SHOP.replace(/\./g, "\\.")}/collections/(vip|sale)\\?utm_source=sms&`));
+        expect(link.url).toMatch(new RegExp(`^https://${DEMO_SHOP.replace(/\./g, "\\.")}/collections/(fall|flash-sale|vip|sale)\\?utm_source=sms&`));
         expect(row.body).toContain(shortLinkUrl(TEST_ENV.SHOPIFY_APP_URL, link.code));
         expect(row.body).not.toContain(`https://${DEMO_SHOP}`);
         expect(link.expiresAt!.getTime()).toBeGreaterThan(NOW.getTime());
@@ -129,6 +131,10 @@ describe("the demo seed", () => {
     // Spread over the month, so the daily charts have a shape.
     expect(new Set(orders.map((order) => order.placedAt.toISOString().slice(0, 10))).size).toBeGreaterThanOrEqual(10);
     expect(new Set(orders.map((order) => order.attribution))).toEqual(new Set(["click", "delivery", null]));
+    // What campaigns earned, too: credited orders on several days weeks apart, not all in the last few.
+    const credited = orders.filter((order) => order.attribution !== null);
+    expect(new Set(credited.map((order) => order.placedAt.toISOString().slice(0, 10))).size).toBeGreaterThanOrEqual(4);
+    expect(credited.at(-1)!.placedAt.getTime() - credited[0]!.placedAt.getTime()).toBeGreaterThan(14 * 86_400_000);
 
     // Each credit is the one the rule gives from the seeded clicks and deliveries.
     const windows = { clickWindowDays: shop.clickWindowDays, deliveryWindowHours: shop.deliveryWindowHours };
@@ -196,6 +202,6 @@ describe("the demo seed", () => {
     const again = await seedDemoShop({ twilioAuthToken: "demo-seed-test-auth-token", now: NOW });
     expect(await counts()).toEqual(first);
     expect(again).toMatchObject({ created: false, subscribers: subscribers.length });
-    expect(await prisma.campaign.count({ where: { shop: DEMO_SHOP } })).toBe(3);
+    expect(await prisma.campaign.count({ where: { shop: DEMO_SHOP } })).toBe(5);
   });
 });

@@ -246,6 +246,8 @@ const DEMO_SMART_SENDING_HOURS = 16;
 
 /**
  * The shop's campaign history, as the sending rules would have written it:
+ * "Fall favorites" and "Weekend flash sale" went to everyone earlier in the
+ * month (so what campaigns earned spreads over the dashboard's 30 days);
  * "Early access for VIPs" went to recent checkout customers at 18:00 the
  * evening before Black Friday; "Black Friday early access" went to everyone at
  * 09:30 in the shop's zone, so recipients where it was still before 08:00
@@ -266,6 +268,38 @@ async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, Con
   const random = prng(7);
   const undelivered = () => random() < 0.04;
 
+  // Each recipient's link is their own, made the way planning makes them (app/links/).
+  const linksOf = (campaign: { id: string; name: string }, plannedAt: Date) =>
+    planTrackedLinks({ id: campaign.id, shop: DEMO_SHOP, name: campaign.name, utmTracking: settings.utmTracking }, { appUrl, now: plannedAt });
+  const written: [{ id: string }, SeedRow[], PlannedLinks][] = [];
+
+  const earlier = [
+    { name: "Fall favorites", daysAgo: 24, hour: 11, body: `{first_name|Hi}, our fall favorites are back: flannel, wool and cedar candles. See them at https://${DEMO_SHOP}/collections/fall Reply STOP to opt out.` },
+    { name: "Weekend flash sale", daysAgo: 12, hour: 12, body: `{first_name|Hi}, 48 hours only: 20% off throws and blankets at https://${DEMO_SHOP}/collections/flash-sale Reply STOP to opt out.` },
+  ];
+  for (const { name, daysAgo, hour, body } of earlier) {
+    const at = DateTime.fromJSDate(now, { zone }).minus({ days: daysAgo }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+    const campaign = await prisma.campaign.create({
+      data: {
+        shop: DEMO_SHOP,
+        name,
+        body,
+        audience: storedAudience({ kind: "all" }),
+        status: "sent",
+        scheduleMode: "shop_time",
+        scheduledAt: at.toJSDate(),
+        plannedAt: at.toJSDate(),
+        startedAt: at.toJSDate(),
+        createdAt: at.minus({ days: 1 }).toJSDate(),
+      },
+    });
+    const links = linksOf(campaign, at.toJSDate());
+    const rows = await Promise.all(
+      subscribedBy(at.toJSDate()).map((subscriber, i) => sentRow(campaign, subscriber, at.toJSDate(), i, { program, quietHours, zone, undelivered: undelivered(), links })),
+    );
+    written.push([campaign, rows, links]);
+  }
+
   const vipAudience: AudienceFilter = { kind: "segment", sources: ["checkout"], ordered: { withinDays: 30, did: true } };
   const vip = await prisma.campaign.create({
     data: {
@@ -285,9 +319,6 @@ async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, Con
   const orderedBy = (subscriber: Subscriber, at: Date) =>
     subscriber.lastOrderAt !== null && subscriber.lastOrderAt <= at && at.getTime() - subscriber.lastOrderAt.getTime() <= 30 * DAY;
   const vipRecipients = subscribedBy(vipAt.toJSDate()).filter((subscriber) => orderedBy(subscriber, vipAt.toJSDate()) && consentSourceOf.get(subscriber.phone) === "checkout");
-  // Each recipient's link is their own, made the way planning makes them (app/links/).
-  const linksOf = (campaign: { id: string; name: string }, plannedAt: Date) =>
-    planTrackedLinks({ id: campaign.id, shop: DEMO_SHOP, name: campaign.name, utmTracking: settings.utmTracking }, { appUrl, now: plannedAt });
   const vipLinks = linksOf(vip, vipAt.toJSDate());
   const vipRows = await Promise.all(
     vipRecipients.map((subscriber, i) => sentRow(vip, subscriber, vipAt.toJSDate(), i, { program, quietHours, zone, undelivered: undelivered(), links: vipLinks })),
@@ -320,7 +351,8 @@ async function seedCampaigns(now: Date, consentSourceOf: ReadonlyMap<string, Con
   );
 
   const sent: SentCampaign[] = [];
-  for (const [campaign, rows, links] of [[vip, vipRows, vipLinks], [blackFriday, blackFridayRows, blackFridayLinks]] as const) {
+  written.push([vip, vipRows, vipLinks], [blackFriday, blackFridayRows, blackFridayLinks]);
+  for (const [campaign, rows, links] of written) {
     await prisma.message.createMany({ data: rows });
     // Planning writes a text's links with it, skipped texts included (app/campaigns/plan-campaign.server.ts).
     const linkRows = links.rowsFor(rows.map((row) => row.subscriberId));
