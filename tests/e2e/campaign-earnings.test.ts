@@ -60,13 +60,15 @@ async function placeRecipient(): Promise<{ id: string; phone: string }> {
     const shop = await db.shop.findUniqueOrThrow({ where: { shop: DEMO_SHOP } });
     const since = new Date(Date.now() - Math.max(48, shop.smartSendingHours + 24) * 3600_000);
     const monthStart = DateTime.now().setZone(shop.timezone).startOf("month").toJSDate();
+    const from = new Date(Math.min(since.getTime(), monthStart.getTime()));
     const texts = await db.message.findMany({
-      where: { shop: DEMO_SHOP, subscriberId: { not: null }, kind: "marketing", OR: [{ createdAt: { gte: monthStart } }, { sentAt: { gte: monthStart } }, { nextAttemptAt: { gte: since } }] },
+      where: { shop: DEMO_SHOP, subscriberId: { not: null }, kind: "marketing", OR: [{ createdAt: { gte: from } }, { sentAt: { gte: from } }, { nextAttemptAt: { gte: from } }] },
       select: { subscriberId: true, createdAt: true, sentAt: true, nextAttemptAt: true },
     });
-    const held = new Set(texts.filter((t) => t.createdAt >= since || (t.sentAt && t.sentAt >= since) || t.nextAttemptAt >= since).map((t) => t.subscriberId));
+    const after = (bound: Date) => (t: (typeof texts)[0]) => t.createdAt >= bound || (t.sentAt !== null && t.sentAt >= bound) || t.nextAttemptAt >= bound;
+    const held = new Set(texts.filter(after(since)).map((t) => t.subscriberId));
     const thisMonth = new Map<string, number>();
-    for (const text of texts) thisMonth.set(text.subscriberId!, (thisMonth.get(text.subscriberId!) ?? 0) + 1);
+    for (const text of texts.filter(after(monthStart))) thisMonth.set(text.subscriberId!, (thisMonth.get(text.subscriberId!) ?? 0) + 1);
     const candidates = await db.subscriber.findMany({ where: { shop: DEMO_SHOP, status: "subscribed", unreachableAt: null }, orderBy: { id: "asc" } });
     const chosen = candidates.find((s) => !held.has(s.id) && (thisMonth.get(s.id) ?? 0) < shop.maxMessagesPerMonth - 1);
     expect(chosen, "a subscriber the rules let a campaign reach now").toBeDefined();
