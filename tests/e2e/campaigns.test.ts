@@ -5,6 +5,7 @@
  * test server, and the page follows it until every text is delivered.
  */
 import type { Browser } from "playwright-core";
+import { shortLinkPlaceholder } from "../../app/links/short-link";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import { createPrismaClient } from "../../app/db.server";
@@ -103,7 +104,9 @@ describe("a campaign in the demo admin", () => {
     await page.getByText(/goes through a public link shortener/).waitFor({ state: "detached" });
     await expect.poll(() => page.locator("#segment-counter").textContent()).toMatch(/ · GSM-7 · 1 segment · /);
     await expect.poll(() => page.locator("#cost-estimate").textContent()).toBe(`Estimated cost $0.02 (1 segment × ${RECIPIENTS} × $0.0083)`);
-    await expect.poll(() => page.locator("#message-preview").textContent()).toBe(`Juniper & Pine: Hi ${FIRST_NAME}! Don't miss 20% off with LUNCH20: https://juniperandpine.example/sale Reply STOP to opt out`);
+    // The link as it will be sent: a tracked short link on the app's own host, counted at its final length.
+    const shortLink = shortLinkPlaceholder(new URL(demo.adminLink).origin);
+    await expect.poll(() => page.locator("#message-preview").textContent()).toBe(`Juniper & Pine: Hi ${FIRST_NAME}! Don't miss 20% off with LUNCH20: ${shortLink} Reply STOP to opt out`);
     await page.screenshot({ path: "test-results/campaign-ready.png", fullPage: true });
 
     await page.getByRole("button", { name: "Send now" }).click();
@@ -114,9 +117,7 @@ describe("a campaign in the demo admin", () => {
     await page.getByText("Sent", { exact: true }).waitFor({ timeout: 90_000 });
     await expect.poll(() => page.locator("#progress-delivered").textContent(), { timeout: 30_000 }).toBe(String(RECIPIENTS));
     expect(await page.locator("#progress-total").textContent()).toBe(String(RECIPIENTS));
-    expect(await page.locator("#fixed-text").textContent()).toBe(
-      "Juniper & Pine: Hi there! Don't miss 20% off with LUNCH20: https://juniperandpine.example/sale Reply STOP to opt out",
-    );
+    expect(await page.locator("#fixed-text").textContent()).toBe(`Juniper & Pine: Hi there! Don't miss 20% off with LUNCH20: ${shortLink} Reply STOP to opt out`);
     await page.screenshot({ path: "test-results/campaign-delivered.png", fullPage: true });
 
     const db = createPrismaClient(demo.databaseUrl);
@@ -124,7 +125,12 @@ describe("a campaign in the demo admin", () => {
     await db.$disconnect();
     expect(texts.map((text) => text.subscriberId).sort()).toEqual([...recipientIds].sort());
     expect(texts.map((text) => text.status)).toEqual(Array(RECIPIENTS).fill("delivered"));
-    for (const text of texts) expect(text.body).toBe(`Juniper & Pine: Hi ${FIRST_NAME}! Don't miss 20% off with LUNCH20: https://juniperandpine.example/sale Reply STOP to opt out`);
+    // Each recipient's own tracked link, so a click is theirs.
+    const origin = new URL(demo.adminLink).origin.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const sent = new RegExp(`^Juniper & Pine: Hi ${FIRST_NAME}! Don't miss 20% off with LUNCH20: (${origin}/l/[0-9A-Za-z]{8}) Reply STOP to opt out$`);
+    const links = texts.map((text) => sent.exec(text.body)?.[1]);
+    expect(links.every(Boolean), texts.map((text) => text.body).join("\n")).toBe(true);
+    expect(new Set(links).size).toBe(RECIPIENTS);
     expect(errors).toEqual([]);
   });
 });
