@@ -51,14 +51,15 @@ export function createTwilioClient(
   options: CreateTwilioClientOptions = {},
 ): twilio.Twilio {
   const apiBaseUrl = options.apiBaseUrl?.trim();
-  if (!apiBaseUrl) return twilio(creds.accountSid, creds.authToken);
+  // A campaign sends thousands of texts: reuse connections to Twilio rather than a TLS handshake per text.
+  if (!apiBaseUrl) return twilio(creds.accountSid, creds.authToken, { httpClient: new twilio.RequestClient({ keepAlive: true }) });
 
   const { protocol } = new URL(apiBaseUrl); // throws on a malformed TWILIO_API_BASE_URL: fail at boot, not per send
   if (protocol !== "http:" && protocol !== "https:") {
     throw new Error(`TWILIO_API_BASE_URL must be an http(s) URL, got ${apiBaseUrl}`);
   }
   return twilio(creds.accountSid, creds.authToken, {
-    httpClient: new RedirectingRequestClient(apiBaseUrl),
+    httpClient: new RedirectingRequestClient(apiBaseUrl, { keepAlive: true }),
   });
 }
 
