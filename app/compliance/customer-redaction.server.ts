@@ -53,7 +53,7 @@ export interface CustomerRedactionReport {
   deletedInboundMessages: number;
   deletedSyncJobs: number;
   redactedEvents: number;
-  unlinkedClicks: number;
+  deletedClicks: number;
   deletedOrders: number;
   deletedRefunds: number;
   erasedExports: number;
@@ -98,10 +98,9 @@ async function eraseCustomer(tx: DbTx, shop: string, identity: CustomerIdentity,
     where: { ...customerConsentEvents(shop, records), redactedAt: null },
     data: { phone: REDACTED, evidence: "{}", evidenceSalt: null, redactedAt: now },
   });
-  const unlinkedClicks = await tx.linkClick.updateMany({
-    where: { subscriberId: { in: records.subscriberIds } },
-    data: { subscriberId: null },
-  });
+  // Her clicks go, as her orders do; the links made for her texts no longer say whose they were.
+  const deletedClicks = await tx.linkClick.deleteMany({ where: { shop, subscriberId: { in: records.subscriberIds } } });
+  await tx.trackedLink.updateMany({ where: { shop, subscriberId: { in: records.subscriberIds } }, data: { subscriberId: null } });
   const { deletedOrders, deletedRefunds } = await deleteOrders(tx, shop, identity, records);
   const erasedExports = await eraseExports(tx, shop, identity, records);
   for (const subscriber of records.subscribers) await eraseSubscriber(tx, subscriber);
@@ -116,7 +115,7 @@ async function eraseCustomer(tx: DbTx, shop: string, identity: CustomerIdentity,
     deletedInboundMessages: deletedInbound.count,
     deletedSyncJobs: deletedSyncJobs.count,
     redactedEvents: redactedEvents.count,
-    unlinkedClicks: unlinkedClicks.count,
+    deletedClicks: deletedClicks.count,
     deletedOrders,
     deletedRefunds,
     erasedExports,

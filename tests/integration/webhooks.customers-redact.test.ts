@@ -121,6 +121,8 @@ describe("POST /webhooks/customers/redact", () => {
     expect(await prisma.inboundMessage.count({ where: { shop: shopA } })).toBe(2); // Ben's
     expect(await prisma.shopifySyncJob.count({ where: { subscriberId: { in: ana.subscriberIds } } })).toBe(0);
     expect(await prisma.linkClick.count({ where: { subscriberId: { in: ana.subscriberIds } } })).toBe(0);
+    expect(await prisma.linkClick.count({ where: { shop: shopA, subscriberId: null } })).toBe(0); // deleted, not left behind without a name
+    expect(await prisma.trackedLink.count({ where: { subscriberId: { in: ana.subscriberIds } } })).toBe(0);
     // Her orders and their refunds are gone; Ben's, and hers at shop B, are kept.
     const ordersLeft = await prisma.order.findMany({ where: { shop: { in: [shopA, shopB] } }, orderBy: { shop: "asc" } });
     expect(ordersLeft.map((o) => [o.shop, o.shopifyCustomerId]).sort()).toEqual(
