@@ -1,15 +1,8 @@
 import { BlockStack, Card, DataTable, InlineGrid, ProgressBar, Text } from "@shopify/polaris";
 import type { CampaignProgress } from "~/campaigns/campaigns.server";
+import { SKIP_REASON_WORDS } from "./skip-reasons";
 
 const count = (value: number) => value.toLocaleString("en-US");
-
-/** Why a text was held back, as the merchant reads it. */
-const SKIP_REASONS: Record<string, string> = {
-  daily_cap: "over the daily cap (per 24 hours)",
-  monthly_cap: "over the monthly cap",
-  smart_sending: "texted recently (smart sending)",
-  no_send_window: "no hour the rules allow sending",
-};
 
 function Figure({ label, value, id }: { label: string; value: number; id: string }) {
   return (
@@ -39,7 +32,7 @@ export function CampaignProgressCard({ progress }: { progress: CampaignProgress 
     ["Delivered", delivered],
     ["Not delivered (carrier)", s.undelivered],
     ["Failed", s.failed],
-    ...Object.entries(progress.skippedBy).map(([reason, value]): [string, number] => [`Skipped: ${SKIP_REASONS[reason] ?? reason.replace(/_/g, " ")}`, value]),
+    ...Object.entries(progress.skippedBy).map(([reason, value]): [string, number] => [`Skipped: ${SKIP_REASON_WORDS[reason] ?? reason.replace(/_/g, " ")}`, value]),
     ["Not sent: no longer subscribed", s.suppressed],
     ["Cancelled", s.cancelled],
     ["Unknown (a worker stopped mid-send; never re-sent)", s.unknown],

@@ -8,6 +8,7 @@ import type { CampaignResults } from "~/results/campaign-results.server";
 import { formatMicrosAsDollars } from "./money";
 import { formatMinor } from "./order-money";
 import { ActivityChart } from "./results-charts";
+import { SKIP_REASON_WORDS } from "./skip-reasons";
 
 export type CampaignResultsData = SerializeFrom<CampaignResults>;
 
@@ -16,15 +17,9 @@ const percent = (ratio: number | null) => (ratio === null ? "—" : `${(ratio * 
 
 /** Why a text never went out, in the merchant's words. */
 function notSentLabel(status: string, reason: string): string {
-  const reasons: Record<string, string> = {
-    daily_cap: "Skipped: over the daily limit (per 24 hours)",
-    monthly_cap: "Skipped: over the monthly limit",
-    smart_sending: "Skipped: texted recently (smart sending)",
-    no_send_window: "Skipped: no hour the rules allow sending",
-    not_subscribed: "Not sent: no longer subscribed",
-    cancelled: "Cancelled before sending",
-  };
-  return reasons[reason] ?? `${status === "skipped" ? "Skipped" : "Not sent"}: ${reason.replace(/_/g, " ")}`;
+  if (reason === "not_subscribed") return "Not sent: no longer subscribed";
+  if (reason === "cancelled") return "Cancelled before sending";
+  return `${status === "skipped" ? "Skipped" : "Not sent"}: ${SKIP_REASON_WORDS[reason] ?? reason.replace(/_/g, " ")}`;
 }
 
 function Figure({ label, value, id, help }: { label: string; value: string; id: string; help?: string }) {
