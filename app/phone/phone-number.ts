@@ -44,6 +44,9 @@ const TEXTABLE: ReadonlySet<NumberType> = new Set<NumberType>(["MOBILE", "FIXED_
 const INTERNATIONAL = /^\+[\d\s().-]+$/;
 const ANY_FORM = /^\+?[\d\s().-]+$/;
 const MAX_INPUT_LENGTH = 40;
+// E.164 allows 15 digits at most; the shortest numbers in service (Niue, Saint Helena) have 7 with the country code.
+// Austria's open numbering lets libphonenumber call "+43 0000" possible, but nobody can be texted there.
+const E164_DIGITS = /^\+[1-9]\d{6,14}$/;
 
 export function toE164(input: string | null | undefined, policy: PhonePolicy = {}): PhoneNumberResult {
   // "00" is the international call prefix almost everywhere: "0033 6…" is "+33 6…".
@@ -56,7 +59,7 @@ export function toE164(input: string | null | undefined, policy: PhonePolicy = {
   // Judged in its E.164 form, which must read back as itself: a loose "possible"
   // number such as "+61 0…" would otherwise shrink each time it is normalised.
   const parsed = read && parsePhoneNumberFromString(read.number);
-  if (!parsed || parsed.number !== read.number) return { ok: false, reason: "phone_invalid" };
+  if (!parsed || parsed.number !== read.number || !E164_DIGITS.test(parsed.number)) return { ok: false, reason: "phone_invalid" };
   if (!((policy.strictness ?? "valid") === "valid" ? parsed.isValid() : parsed.isPossible())) return { ok: false, reason: "phone_invalid" };
   if (policy.mustBeMobile) {
     const type = parsed.getType();
