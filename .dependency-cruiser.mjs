@@ -28,7 +28,8 @@ const LAYERS = [
   { name: "privacy requests", paths: ["compliance"] },
   { name: "saving settings", paths: ["settings"] },
   { name: "admin listings", paths: ["campaigns", "subscribers"] },
-  { name: "dashboard and results", paths: ["dashboard", "results"] },
+  // The first-run checklist reads every setting above it; nothing imports it but routes.
+  { name: "dashboard, results and set-up", paths: ["dashboard", "results", "setup"] },
   { name: "checkout consent", paths: ["checkout"] },
   { name: "inbound texts", paths: ["inbound"] },
   { name: "demo", paths: ["demo"] },
