@@ -43,12 +43,14 @@ describe("redactedPhoneKey", () => {
 describe("redactCustomer", () => {
   it("ends a live subscription found by the customer id alone, and leaves no sync job for it", async () => {
     const phone = "+14155550201";
-    await applyConsentChange({ shop, phone, action: "opt_in", source: "form", evidence: { form: "footer" }, shopifyCustomerId: "gid://shopify/Customer/201" });
+    const { subscriber } = await applyConsentChange({ shop, phone, action: "opt_in", source: "form", evidence: { form: "footer" }, shopifyCustomerId: "gid://shopify/Customer/201" });
+    await prisma.subscriber.update({ where: { id: subscriber.id }, data: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", lastOrderAt: new Date() } });
 
     const report = await redact({ id: "201" });
     expect(report).toMatchObject({ subscribers: 1, consentEnded: 1, redactedEvents: 2, deletedSyncJobs: 2 });
     const row = await findRedactedSuppression(shop, phone, prisma);
     expect(row).toMatchObject({ status: "unsubscribed", unsubscribedAt: expect.any(Date) });
+    expect(await prisma.subscriber.findUniqueOrThrow({ where: { id: row!.id } })).toMatchObject({ firstName: null, lastName: null, email: null, lastOrderAt: null });
     const events = await prisma.consentEvent.findMany({ where: { shop, subscriberId: row!.id }, orderBy: { seq: "asc" } });
     expect(events.map((event) => [event.kind, event.source, event.toStatus, event.phone])).toEqual([
       ["opted_in", "form", "subscribed", "redacted"],

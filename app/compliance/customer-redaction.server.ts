@@ -156,6 +156,10 @@ async function eraseSubscriber(tx: DbTx, subscriber: Subscriber): Promise<void> 
       locale: null,
       timezone: null,
       region: null,
+      firstName: null,
+      lastName: null,
+      email: null,
+      lastOrderAt: null,
       pendingExpiresAt: null,
     },
   });

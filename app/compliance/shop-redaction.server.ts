@@ -27,6 +27,7 @@ const ERASERS: Record<Prisma.ModelName, Eraser> = {
   ConsentChainHead: (tx, shop) => count(tx.consentChainHead.deleteMany({ where: { shop } })),
   Subscriber: (tx, shop) => count(tx.subscriber.deleteMany({ where: { shop } })),
   DisclosureVersion: (tx, shop) => count(tx.disclosureVersion.deleteMany({ where: { shop } })),
+  SubscriberImport: (tx, shop) => count(tx.subscriberImport.deleteMany({ where: { shop } })),
   PrivacyRequest: (tx, shop) => count(tx.privacyRequest.deleteMany({ where: { shop } })),
   ProcessedWebhook: (tx, shop) => count(tx.processedWebhook.deleteMany({ where: { shop } })),
   Session: (tx, shop) => count(tx.session.deleteMany({ where: { shop } })),

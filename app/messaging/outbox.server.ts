@@ -699,5 +699,6 @@ function messageFromRow(row: SqlRow): Message {
     updatedAt: readRequiredDate(row.updatedAt),
     sentAt: readDate(row.sentAt),
     deliveredAt: readDate(row.deliveredAt),
+    bodyPurgedAt: readDate(row.bodyPurgedAt),
   };
 }
