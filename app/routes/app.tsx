@@ -16,6 +16,7 @@ const NAV = [
   { to: "/app", label: "Dashboard" },
   { to: "/app/subscribers", label: "Subscribers" },
   { to: "/app/campaigns", label: "Campaigns" },
+  { to: "/app/compliance", label: "Compliance" },
   { to: "/app/privacy", label: "Privacy requests" },
   { to: "/app/settings", label: "Settings" },
 ] as const;
