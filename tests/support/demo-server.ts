@@ -95,7 +95,9 @@ export function launchBrowser(): Promise<Browser> {
 
 /** A desktop-sized page whose uncaught errors are collected in `errors`. */
 export async function openPage(browser: Browser, height = 1400): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height }, userAgent: DESKTOP_CHROME });
+  // A context of its own, as axe-core (tests/support/axe.ts) requires of the page it checks.
+  const context = await browser.newContext({ viewport: { width: 1280, height }, userAgent: DESKTOP_CHROME });
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   return { page, errors };
