@@ -14,6 +14,10 @@
 import { twilioErrorMeaning } from "../messaging/delivery-status";
 
 export type Evidence = Record<string, unknown>;
+/** A time as the database gives it, or as it arrives in the browser (JSON): both are read. */
+export type Instant = Date | string;
+const instant = (at: Instant): Date => (at instanceof Date ? at : new Date(at));
+const whenOf = (context: { when: (at: Date) => string }, at: Instant) => context.when(instant(at));
 
 export interface TimelineConsentEvent {
   seq: number;
@@ -21,10 +25,10 @@ export interface TimelineConsentEvent {
   source: string;
   fromStatus: string | null;
   toStatus: string;
-  occurredAt: Date;
+  occurredAt: Instant;
   evidence: Evidence;
   hash: string;
-  redactedAt: Date | null;
+  redactedAt: Instant | null;
 }
 
 export interface TimelineMessage {
@@ -32,15 +36,15 @@ export interface TimelineMessage {
   kind: string; // marketing | transactional | compliance
   status: string;
   body: string;
-  bodyPurgedAt: Date | null;
+  bodyPurgedAt: Instant | null;
   errorCode: number | null;
   errorMessage: string | null;
   skipReason: string | null;
   campaignName: string | null;
-  createdAt: Date;
-  nextAttemptAt: Date;
-  sentAt: Date | null;
-  deliveredAt: Date | null;
+  createdAt: Instant;
+  nextAttemptAt: Instant;
+  sentAt: Instant | null;
+  deliveredAt: Instant | null;
 }
 
 export interface TimelineInbound {
@@ -48,8 +52,8 @@ export interface TimelineInbound {
   body: string;
   intent: string;
   replyTwiml: string;
-  receivedAt: Date;
-  bodyPurgedAt: Date | null;
+  receivedAt: Instant;
+  bodyPurgedAt: Instant | null;
 }
 
 export interface DisclosureRef {
@@ -60,7 +64,7 @@ export interface DisclosureRef {
 }
 
 export interface TimelineContext {
-  /** Writes an instant in the shop's zone, with the zone's abbreviation. */
+  /** Writes an instant in the shop's zone, with the zone named (LocaleFormat.dateTime of app/components/locale-format.ts). */
   when: (at: Date) => string;
   /** The disclosure versions the events point at, by id (only this shop's). */
   disclosures: ReadonlyMap<string, DisclosureRef>;
@@ -294,7 +298,7 @@ function fallbackSentence(event: TimelineConsentEvent, time: string): string {
 }
 
 export function consentSentence(event: TimelineConsentEvent, context: TimelineContext, inbound?: TimelineInbound): string {
-  const time = context.when(event.occurredAt);
+  const time = whenOf(context, event.occurredAt);
   const disclosure = disclosureOf(event.evidence, context).words;
   let sentence: string;
   switch (event.source) {
@@ -326,7 +330,7 @@ export function consentSentence(event: TimelineConsentEvent, context: TimelineCo
       sentence = fallbackSentence(event, time);
   }
   if (event.redactedAt && !(event.source === "system" && event.kind === "opted_out")) {
-    sentence += ` (details erased at the customer's request, ${context.when(event.redactedAt)})`;
+    sentence += ` (details erased at the customer's request, ${whenOf(context, event.redactedAt)})`;
   }
   return sentence;
 }
@@ -351,11 +355,11 @@ function eventEntry(event: TimelineConsentEvent, context: TimelineContext, inbou
   if (ref && recordedHash && recordedHash !== ref.contentHash) {
     details.push({ label: "Disclosure check", value: "the hash recorded does not match the published version's hash" });
   }
-  if (event.redactedAt) details.push({ label: "Evidence", value: `erased at the customer's request, ${context.when(event.redactedAt)}` });
+  if (event.redactedAt) details.push({ label: "Evidence", value: `erased at the customer's request, ${whenOf(context, event.redactedAt)}` });
   return {
     key: `event-${event.seq}`,
     type: "consent",
-    at: event.occurredAt.toISOString(),
+    at: instant(event.occurredAt).toISOString(),
     sentence: consentSentence(event, context, inbound),
     quote: null,
     disclosure: ref && words ? { id: ref.id, label: `Disclosure v${ref.version} as shown` } : null,
@@ -375,7 +379,7 @@ function messageStatusWords(message: TimelineMessage, context: TimelineContext):
   const error = message.errorCode !== null ? `${twilioErrorMeaning(message.errorCode)} (error ${message.errorCode})` : message.errorMessage;
   switch (message.status) {
     case "queued":
-      return `waiting to be sent, due ${context.when(message.nextAttemptAt)}`;
+      return `waiting to be sent, due ${whenOf(context, message.nextAttemptAt)}`;
     case "sending":
       return "being sent";
     case "sent":
@@ -399,30 +403,30 @@ function messageStatusWords(message: TimelineMessage, context: TimelineContext):
   }
 }
 
-function bodyWords(body: string, purgedAt: Date | null, context: TimelineContext): string {
-  if (purgedAt) return `Text removed after ${context.retentionDays} days (the shop's retention setting), ${context.when(purgedAt)}`;
+function bodyWords(body: string, purgedAt: Instant | null, context: TimelineContext): string {
+  if (purgedAt) return `Text removed after ${context.retentionDays} days (the shop's retention setting), ${whenOf(context, purgedAt)}`;
   if (body === "") return "Text erased at the customer's request";
   return quoted(body);
 }
 
 function messageEntry(message: TimelineMessage, context: TimelineContext): TimelineEntry {
-  const at = message.deliveredAt ?? message.sentAt ?? (message.status === "queued" ? message.nextAttemptAt : message.createdAt);
+  const at = instant(message.deliveredAt ?? message.sentAt ?? (message.status === "queued" ? message.nextAttemptAt : message.createdAt));
   const what = message.kind === "marketing" && message.campaignName ? `Campaign text "${message.campaignName}"` : (MESSAGE_KIND_WORDS[message.kind] ?? "Text");
   const failedStatus = message.status === "failed" || message.status === "undelivered";
   return {
     key: `sent-${message.id}`,
     type: "sent",
     at: at.toISOString(),
-    sentence: join(`${what} sent to them`, context.when(at), messageStatusWords(message, context)),
+    sentence: join(`${what} sent to them`, whenOf(context, at), messageStatusWords(message, context)),
     quote: bodyWords(message.body, message.bodyPurgedAt, context),
     disclosure: null,
     details: [
       { label: "Message id", value: message.id },
       { label: "Kind", value: message.kind },
       { label: "Status", value: message.status },
-      { label: "Queued", value: context.when(message.createdAt) },
-      ...(message.sentAt ? [{ label: "Sent", value: context.when(message.sentAt) }] : []),
-      ...(message.deliveredAt ? [{ label: "Delivered", value: context.when(message.deliveredAt) }] : []),
+      { label: "Queued", value: whenOf(context, message.createdAt) },
+      ...(message.sentAt ? [{ label: "Sent", value: whenOf(context, message.sentAt) }] : []),
+      ...(message.deliveredAt ? [{ label: "Delivered", value: whenOf(context, message.deliveredAt) }] : []),
       ...(message.errorCode !== null ? [{ label: "Error code", value: `${message.errorCode}: ${twilioErrorMeaning(message.errorCode)}` }] : []),
       ...(message.errorMessage ? [{ label: "Error", value: message.errorMessage }] : []),
       ...(message.skipReason ? [{ label: "Skip reason", value: message.skipReason }] : []),
@@ -444,10 +448,10 @@ function inboundEntry(inbound: TimelineInbound, context: TimelineContext): Timel
   return {
     key: `received-${inbound.messageSid}`,
     type: "received",
-    at: inbound.receivedAt.toISOString(),
+    at: instant(inbound.receivedAt).toISOString(),
     sentence: join(
       "Texted the shop",
-      context.when(inbound.receivedAt),
+      whenOf(context, inbound.receivedAt),
       INTENT_WORDS[inbound.intent] ?? inbound.intent.replace(/_/g, " "),
       inbound.bodyPurgedAt ? null : reply ? `replied ${quoted(reply)}` : "no reply",
     ),
@@ -484,49 +488,4 @@ export function buildTimeline(
   entries.push(...rows.inbound.filter((text) => !told.has(text.messageSid)).map((text) => inboundEntry(text, context)));
   const rank = { consent: 0, received: 1, sent: 2 } as const;
   return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : rank[a.type] - rank[b.type]));
-}
-
-/**
- * "3 Sep 2026, 14:02 EDT" in the merchant's locale, in the shop's zone with
- * its abbreviation. An unknown locale falls back to en-US, an unknown zone to UTC.
- */
-export function shopTimeFormatter(locale: string | null, timeZone: string): (at: Date) => string {
-  const zone = isTimeZone(timeZone) ? timeZone : "UTC";
-  const options = { timeZone: zone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" } as const;
-  const format = new Intl.DateTimeFormat(supportedLocale(locale), options);
-  // Many locales name North American zones only by offset ("GMT-4"); US English knows their abbreviations ("EDT").
-  const zoneNames = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "short" });
-  return (at) =>
-    format
-      .formatToParts(at)
-      .map((part) => {
-        if (part.type !== "timeZoneName" || !/^(GMT|UTC)[+-−]/.test(part.value)) return part.value;
-        const name = zoneNames.formatToParts(at).find((other) => other.type === "timeZoneName")?.value;
-        return name && !/^(GMT|UTC)[+-−]/.test(name) ? name : part.value;
-      })
-      .join("");
-}
-
-/** The first locale of an Accept-Language header that Intl knows, else en-US. */
-export function supportedLocale(acceptLanguage: string | null): string {
-  for (const part of (acceptLanguage ?? "").split(",")) {
-    const tag = part.split(";")[0]!.trim();
-    if (!tag || tag === "*") continue;
-    try {
-      const [supported] = Intl.DateTimeFormat.supportedLocalesOf([tag]);
-      if (supported) return supported;
-    } catch {
-      // not a language tag: try the next
-    }
-  }
-  return "en-US";
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
