@@ -18,6 +18,7 @@ import { env } from "../app/env.server";
 import { dispatchDueMessages } from "../app/messaging/outbox.server";
 import { purgeExpiredRateLimitWindows } from "../app/security/rate-limit.server";
 import { runShopifySyncJobs } from "../app/shopify/consent-sync.server";
+import { runSubscriberImports } from "../app/subscribers/import/subscriber-import.server";
 import { pruneProcessedWebhooks } from "../app/shopify/processed-webhook-retention.server";
 
 env();
@@ -89,7 +90,10 @@ async function dispatchLoop() {
       if (purged) console.log(`worker: deleted ${purged} ended rate-limit windows`);
       lastPrune = Date.now();
     }
-    if (running && !report?.claimed && !sync?.claimed) await idle(1000);
+    // A list import goes on a few chunks at a time between the outbox's turns (app/subscribers/import).
+    const imported = await guarded("importing subscriber lists", () => runSubscriberImports({ limit: 2_000 }));
+    if (imported?.finished.length) console.log(`worker: imports finished: ${imported.finished.join(", ")}`);
+    if (running && !report?.claimed && !sync?.claimed && !imported?.rows) await idle(1000);
   }
 }
 
