@@ -118,7 +118,9 @@ function TimelineItem({ entry, subscriberId }: { entry: TimelineEntry; subscribe
     <Box padding="300" borderWidth="025" borderColor="border" borderRadius="200">
       <BlockStack gap="200">
         <InlineStack gap="200" blockAlign="start" wrap={false}>
-          <Badge tone={entry.tone ?? (entry.type === "consent" ? "info" : undefined)}>{TYPE_LABELS[entry.type]}</Badge>
+          <div style={{ flexShrink: 0 }}>
+            <Badge tone={entry.tone ?? (entry.type === "consent" ? "info" : undefined)}>{TYPE_LABELS[entry.type]}</Badge>
+          </div>
           <Text as="p">{entry.sentence}</Text>
         </InlineStack>
         {entry.quote ? (

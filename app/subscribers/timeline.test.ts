@@ -83,6 +83,9 @@ describe("a consent event in words", () => {
     expect(sentence(event("opt_in_requested", "import", { fileName: "list.csv", row: 2, consentSource: "pop-up form", consentAt: "2025-01-02" }))).toBe(
       "Imported from list.csv, row 2, Sep 3, 2026, 2:02 PM EDT, consent given pop-up form, on 2025-01-02, asked to reply Y to confirm (double opt-in)",
     );
+    expect(sentence(event("opted_in", "import", { fileName: "attentive.csv", row: 9, staff: "Ada Lovelace", consentSource: "website pop-up", consentAt: "2025-03-01T12:00:00.000Z", confirmedInFile: true }))).toBe(
+      "Imported from attentive.csv, row 9, by Ada Lovelace, Sep 3, 2026, 2:02 PM EDT, consent given website pop-up, on 2025-03-01, subscribed (confirmed in the file)",
+    );
     expect(sentence(event("confirmed", "import", {}))).toBe("Imported from a list, Sep 3, 2026, 2:02 PM EDT, recorded as already confirmed");
     expect(sentence(event("opted_out", "import", { file: "a.csv" }))).toBe("Imported from a.csv as opted out, Sep 3, 2026, 2:02 PM EDT");
     expect(sentence(event("opted_in", "form", { formId: "footer-signup", ip: "198.51.100.7" }))).toBe("Signed up with a form (footer-signup), Sep 3, 2026, 2:02 PM EDT, subscribed");

@@ -215,12 +215,13 @@ function importSentence(event: TimelineConsentEvent, time: string): string {
   const { evidence } = event;
   const file = str(evidence.fileName) ?? str(evidence.file);
   const row = str(evidence.row);
-  const from = join(file ? `from ${file}` : "from a list", row ? `row ${row}` : null);
+  const staff = str(evidence.staff);
+  const from = join(file ? `from ${file}` : "from a list", row ? `row ${row}` : null, staff ? `by ${staff}` : null);
   const given = join(str(evidence.consentSource), consentDate(evidence.consentAt ?? evidence.consentGivenAt));
   const consentWords = given ? `consent given ${given}` : null;
   switch (event.kind) {
     case "opted_in":
-      return join(`Imported ${from}`, time, consentWords, "subscribed");
+      return join(`Imported ${from}`, time, consentWords, evidence.confirmedInFile === true ? "subscribed (confirmed in the file)" : "subscribed");
     case "confirmed":
       return join(`Imported ${from}`, time, consentWords, "recorded as already confirmed");
     case "opt_in_requested":
