@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { completeFinishedCampaigns, planDueCampaigns } from "../app/campaigns/plan-campaign.server";
+import { purgeExpiredMessageBodies } from "../app/compliance/retention.server";
 import { expireStalePending } from "../app/consent/consent-engine.server";
 import prisma, { disconnectPrisma } from "../app/db.server";
 import { env } from "../app/env.server";
@@ -88,6 +89,9 @@ async function dispatchLoop() {
       if (pruned) console.log(`worker: forgot ${pruned} webhook deliveries older than the retry window`);
       const purged = await guarded("purging rate-limit windows", () => purgeExpiredRateLimitWindows(prisma, new Date()));
       if (purged) console.log(`worker: deleted ${purged} ended rate-limit windows`);
+      // Message bodies past each shop's retention setting (consent evidence is kept): app/compliance/retention.server.ts.
+      const blanked = await guarded("blanking old message bodies", () => purgeExpiredMessageBodies(new Date(), { limit: 20_000 }));
+      if (blanked && blanked.messages + blanked.inbound > 0) console.log(`worker: blanked ${blanked.messages} sent and ${blanked.inbound} received texts past their shop's retention`);
       lastPrune = Date.now();
     }
     // A list import goes on a few chunks at a time between the outbox's turns (app/subscribers/import).

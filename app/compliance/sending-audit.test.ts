@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { RecipientLocation } from "../sending-rules/recipient-location";
 import { auditText, lawWindowOn, type AuditedText } from "./sending-audit";
 
-const NEW_YORK = { zones: ["America/New_York"], regions: [], source: "subscriber" as const };
+const NEW_YORK: RecipientLocation = { zones: ["America/New_York"], regions: [], source: "subscriber" };
 const rules = { dailyCap: 3, monthlyCap: 6, timezone: "America/New_York" };
-const text = (sentAt: string, before: string[] = [], location = NEW_YORK): AuditedText => ({
+const text = (sentAt: string, before: string[] = [], location: RecipientLocation = NEW_YORK): AuditedText => ({
   messageId: "m",
   subscriberId: "s",
   campaignId: null,
