@@ -73,7 +73,7 @@ export async function exportSubscribers(
 ): Promise<SubscriberExport> {
   const context = await listContextFor(shop);
   const whole: SubscriberQuery = { ...query, after: null, before: null };
-  const where = subscriberWhere(shop, whole, context);
+  const where = await subscriberWhere(shop, whole, context);
   const batchSize = options.batchSize ?? EXPORT_BATCH_SIZE;
   const encoder = new TextEncoder();
   let cursor: SubscriberRow | null = null;

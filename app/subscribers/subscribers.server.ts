@@ -87,17 +87,21 @@ function nextDay(day: string): string {
 }
 
 /** The WHERE clause (over "Subscriber" AS "s") of this shop's subscribers matching `query`; the cursor is not part of it. */
-export function subscriberWhere(shop: string, query: SubscriberQuery, context: ListContext): SqlCondition {
+export async function subscriberWhere(shop: string, query: SubscriberQuery, context: ListContext): Promise<SqlCondition> {
   const parts: SqlCondition[] = [{ sql: `"s"."shop" = ?`, params: [shop] }];
   const audienceContext: AudienceContext = { now: new Date(), shopTimezone: context.timezone };
   const terms = searchTermsOf(query.q, context.defaultCountry);
   if (terms?.kind === "phone") {
-    // The number itself (also an erased customer's row, found by its keyed hash), or numbers holding these digits.
+    // A whole number the shop holds: that number (also an erased customer's row, found by its keyed hash), through
+    // the (shop, phone) index. Otherwise the numbers holding these digits (never an erased row's hash): typed digits
+    // can read as a whole number of some country ("555 0123" in the UK) and still be meant as part of one.
     const exact = terms.e164 ? [terms.e164, redactedPhoneKey(shop, terms.e164)] : [];
-    parts.push({
-      sql: [...exact.map(() => `"s"."phone" = ?`), `"s"."phone" LIKE ? ESCAPE '\\'`].join(" OR "),
-      params: [...exact, `+${containsPattern(terms.digits)}`],
-    });
+    const held = exact.length > 0 && (await prisma.subscriber.findFirst({ where: { shop, phone: { in: exact } }, select: { id: true } })) !== null;
+    parts.push(
+      held
+        ? { sql: `"s"."phone" IN (?, ?)`, params: exact }
+        : { sql: `"s"."phone" LIKE ? ESCAPE '\\'`, params: [`+${containsPattern(terms.digits)}`] },
+    );
   } else if (terms?.kind === "words") {
     for (const word of terms.words) {
       const pattern = containsPattern(word);
@@ -222,7 +226,10 @@ export function cursorAt(query: SubscriberQuery, row: SubscriberRow): string {
 }
 
 export async function countSubscribers(shop: string, query: SubscriberQuery, context?: ListContext): Promise<number> {
-  const where = subscriberWhere(shop, query, context ?? (await listContextFor(shop)));
+  return countWhere(await subscriberWhere(shop, query, context ?? (await listContextFor(shop))));
+}
+
+async function countWhere(where: SqlCondition): Promise<number> {
   const [row] = await sqlOf(prisma).all(`SELECT CAST(COUNT(*) AS INTEGER) AS "n" FROM "Subscriber" AS "s" WHERE ${where.sql}`, where.params);
   return row ? readInt(row.n) : 0;
 }
@@ -241,12 +248,12 @@ export interface SubscriberList {
 export async function listSubscribers(shop: string, query: SubscriberQuery, options: { pageSize?: number } = {}): Promise<SubscriberList> {
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const context = await listContextFor(shop);
-  const where = subscriberWhere(shop, query, context);
+  const where = await subscriberWhere(shop, query, context);
   const sql = sqlOf(prisma);
   const backwards = !query.after && query.before !== null;
   const [page, total] = await Promise.all([
     subscriberBatch(sql, where, query, query.after ?? query.before, pageSize, backwards ? "previous" : "next"),
-    countSubscribers(shop, query, context),
+    countWhere(where),
   ]);
   const hasNext = backwards ? true : page.more;
   const hasPrevious = backwards ? page.more : query.after !== null;
