@@ -90,7 +90,7 @@ function OptOutCard({ reasons, errors, submitting }: { reasons: Choice[]; errors
           Opt out on their behalf
         </Text>
         <Text as="p" tone="subdued">
-          When the person asked you to stop texting them some other way. Queued marketing texts to them are cancelled, no text is sent, and you are recorded as the
+          When the person asked you to stop texting them some other way. Texts queued for them are cancelled, no text is sent, and you are recorded as the
           staff member who did it.
         </Text>
         <FormLayout>

@@ -50,7 +50,7 @@ function doneInWords(result: Extract<StaffConsentResult, { ok: true }>): string 
   switch (result.outcome) {
     case "opted_out":
       return result.cancelledMessages > 0
-        ? `Opted out. ${result.cancelledMessages} queued marketing ${result.cancelledMessages === 1 ? "text was" : "texts were"} cancelled.`
+        ? `Opted out. ${result.cancelledMessages} queued ${result.cancelledMessages === 1 ? "text to them was" : "texts to them were"} cancelled.`
         : "Opted out.";
     case "subscribed":
       return "Subscribed. The opt-in confirmation text is on its way.";

@@ -46,6 +46,16 @@ describe("staff opt-out", () => {
     expect(await verifyConsentChain(shop)).toMatchObject({ ok: true, events: 2 });
   });
 
+  it("also cancels a queued 'Reply Y' request, so a number staff opted out is not asked to subscribe", async () => {
+    const { shop } = await createTestShop();
+    const pending = await subscriberVia(shop, "request_opt_in", new Date(NOW.getTime() - 3_600_000));
+    const request = await prisma.message.create({ data: { shop, subscriberId: pending.id, phone: pending.phone, body: "Acme: Reply Y to subscribe", kind: "compliance", nextAttemptAt: new Date(NOW.getTime() + 3_600_000) } });
+
+    expect(await staffOptOut(shop, pending.id, ADA, { reason: "wrong_number" }, NOW)).toMatchObject({ ok: true, cancelledMessages: 1 });
+    expect(await prisma.message.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "cancelled", errorMessage: "opted out by staff" });
+    expect((await verifyConsentChain(shop)).ok).toBe(true);
+  });
+
   it("refuses a missing or unknown reason, and 'other' without words, writing nothing", async () => {
     const { shop } = await createTestShop();
     const subscriber = await subscriberVia(shop, "opt_in");

@@ -4,9 +4,10 @@
  * Shopify's session names them.
  *
  * - Opt-out: a reason from a short list (plus words of their own). The engine
- *   cancels the number's queued marketing in the same transaction. No text is
- *   sent: the person asked elsewhere, and a wrong number or a complaint should
- *   not be texted again.
+ *   cancels the number's queued marketing in the same transaction, and so are
+ *   queued confirmations and "Reply Y" requests (an import's request may wait
+ *   for the recipient's daytime). No text is sent: the person asked
+ *   elsewhere, and a wrong number or a complaint should not be texted again.
  * - Opt-in: only a number that gave consent elsewhere, with a stated reason
  *   and the evidence of that consent (how and where, when, and the text the
  *   person agreed to or a reference to where it is kept). Marketing texts need
@@ -26,6 +27,7 @@ import type { Evidence } from "../consent/ledger.server";
 import { REDACTED_PREFIX } from "../consent/redacted-phone.server";
 import { REVOKED_SINCE, type ConsentEventKind } from "../consent/transitions";
 import { composeConfirmation, confirmationKindFor, confirmationLanguage, supportedLanguagesOf } from "../messaging/confirmation-text";
+import type { MessageStatus } from "../messaging/message-status";
 import { enqueueMessage } from "../messaging/outbox.server";
 import type { StaffMember } from "../shopify/staff-member";
 
@@ -142,9 +144,16 @@ export async function staffOptOut(shop: string, subscriberId: string, staff: Sta
     reasonCode: reason,
     ...(note ? { note } : {}),
   };
-  const result = await applyConsentChange({ shop, phone: subscriber.phone, action: "opt_out", source: "admin", occurredAt: now, evidence });
-  if (!result.event) return { ok: false, errors: { form: refusalInWords(result.transition.changed ? "no change" : result.transition.reason) } };
-  return { ok: true, outcome: "opted_out", cancelledMessages: result.cancelledMessages, eventSeq: result.event.seq };
+  return prisma.$transaction(async (tx): Promise<StaffConsentResult> => {
+    const result = await applyConsentChange({ shop, phone: subscriber.phone, action: "opt_out", source: "admin", occurredAt: now, evidence }, tx);
+    if (!result.event) return { ok: false, errors: { form: refusalInWords(result.transition.changed ? "no change" : result.transition.reason) } };
+    // The engine cancels queued marketing; a queued confirmation or "Reply Y" request must not reach them either.
+    const { count } = await tx.message.updateMany({
+      where: { shop, subscriberId: subscriber.id, kind: "compliance", status: "queued" satisfies MessageStatus },
+      data: { status: "cancelled" satisfies MessageStatus, errorMessage: "opted out by staff" },
+    });
+    return { ok: true, outcome: "opted_out", cancelledMessages: result.cancelledMessages + count, eventSeq: result.event.seq };
+  });
 }
 
 /** Null when the subscriber is not this shop's. */
