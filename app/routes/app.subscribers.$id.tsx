@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { ConsentTimeline } from "~/components/consent-timeline";
@@ -27,7 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!detail) throw new Response(NOT_FOUND, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   return {
     ...detail,
-    moreTextsUrl: detail.texts.notShown > 0 && texts < MAX_TEXTS ? `?texts=${Math.min(MAX_TEXTS, texts + TEXTS_STEP)}` : null,
+    /** How many texts "Show older texts" asks for next; null when all are shown, or as many as one page holds. */
+    nextTexts: detail.texts.notShown > 0 && texts < MAX_TEXTS ? Math.min(MAX_TEXTS, texts + TEXTS_STEP) : null,
     optOutReasons: choices(STAFF_OPT_OUT_REASONS),
     consentMethods: choices(CONSENT_METHODS),
   };
@@ -59,6 +60,13 @@ function doneInWords(result: Extract<StaffConsentResult, { ok: true }>): string 
   }
 }
 
+/** The page's own query (the admin's shop, host and token among it) with one parameter set. */
+function withParam(params: URLSearchParams, name: string, value: string): string {
+  const next = new URLSearchParams(params);
+  next.set(name, value);
+  return next.toString();
+}
+
 const LEVEL_WORDS: Record<string, string> = { single: "single opt-in", confirmed: "confirmed opt-in" };
 
 export default function SubscriberPage() {
@@ -66,6 +74,7 @@ export default function SubscriberPage() {
   const result = useActionData<typeof action>() ?? null;
   const navigation = useNavigation();
   const location = useLocation();
+  const [params] = useSearchParams();
   const format = useFormat();
   const { subscriber } = data;
   const submitting = navigation.state === "submitting" && navigation.location.pathname === location.pathname ? String(navigation.formData?.get("intent") ?? "") : null;
@@ -99,7 +108,7 @@ export default function SubscriberPage() {
             retentionDays={data.shop.messageRetentionDays}
             moreEvents={data.moreEvents}
             textsNotShown={data.texts.notShown}
-            moreTextsUrl={data.moreTextsUrl}
+            moreTextsUrl={data.nextTexts === null ? null : `?${withParam(params, "texts", String(data.nextTexts))}`}
           />
         </Layout.Section>
         <Layout.Section variant="oneThird">

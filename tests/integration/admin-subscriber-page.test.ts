@@ -75,10 +75,35 @@ describe("the subscriber's page", () => {
     expect(data.events).toEqual([expect.objectContaining({ seq: 1, kind: "opted_in", source: "checkout", evidence: expect.objectContaining({ orderId: "gid://shopify/Order/1043" }) })]);
     expect(data.disclosures).toEqual([expect.objectContaining({ id: version.id, version: version.version })]);
     expect(data.optOutReasons).toContainEqual({ value: "asked_by_phone", label: "Asked by phone" });
-    expect(data.moreTextsUrl).toBeNull();
+    expect(data.nextTexts).toBeNull();
 
     expect(((await load(other, subscriber.id)) as Response).status).toBe(404);
     expect(((await load(shop, "no%20such")) as Response).status).toBe(404);
+  });
+
+  it("shows the newest 50 texts and offers 50 more while older ones are left", async () => {
+    const shop = await adminShop();
+    const { subscriber } = await checkoutSubscriber(shop);
+    await prisma.message.createMany({
+      data: Array.from({ length: 120 }, (_, i) => ({
+        shop,
+        subscriberId: subscriber.id,
+        phone: subscriber.phone,
+        body: `update ${i}`,
+        kind: "transactional",
+        status: "delivered",
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+      })),
+    });
+    type Page = Exclude<Awaited<ReturnType<typeof load>>, Response>;
+
+    const first = (await load(shop, subscriber.id)) as Page;
+    expect([first.messages.length, first.messages.at(-1)!.body, first.texts.notShown, first.nextTexts]).toEqual([50, "update 119", 70, 100]);
+    const more = (await load(shop, subscriber.id, "?texts=100")) as Page;
+    expect([more.messages.length, more.messages[0]!.body, more.texts.notShown, more.nextTexts]).toEqual([100, "update 20", 20, 150]);
+    const all = (await load(shop, subscriber.id, "?texts=150")) as Page;
+    expect([all.messages.length, all.texts.notShown, all.nextTexts]).toEqual([120, 0, null]);
+    expect(all.events).toHaveLength(1);
   });
 
   it("opts a number out as the staff member Shopify names, with the reason; the timeline's data shows it", async () => {
