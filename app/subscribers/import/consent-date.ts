@@ -32,7 +32,11 @@ export function parseConsentDate(input: string, options: ConsentDateOptions): Da
   if (numeric && numeric[1]!.length <= 2) return fromNumericParts(numeric, options);
 
   const opts = { zone: options.zone, setZone: true };
-  for (const parsed of [DateTime.fromISO(text, opts), DateTime.fromSQL(text, opts), DateTime.fromRFC2822(text, opts), DateTime.fromHTTP(text, opts)]) {
+  // ISO and SQL forms only with a whole date: luxon would read "12" as noon today.
+  const candidates = /^\d{4}-\d{2}-\d{2}/.test(text)
+    ? [DateTime.fromISO(text, opts), DateTime.fromSQL(text, opts)]
+    : [DateTime.fromRFC2822(text, opts), DateTime.fromHTTP(text, opts)];
+  for (const parsed of candidates) {
     if (parsed.isValid) return parsed.toJSDate();
   }
   for (const format of NAMED_FORMATS) {

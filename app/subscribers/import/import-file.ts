@@ -8,10 +8,7 @@ import { parse, type Options } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { detectDelimiter, guessMapping, type Delimiter } from "./import-mapping";
 
-/** The largest file the import takes: a million rows of a typical export. */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
-/** What the page sends for the preview: the start of the file (the HTTP cap for admin forms is 64 KB). */
-export const PREVIEW_BYTES = 60 * 1024;
+export { MAX_IMPORT_BYTES, PREVIEW_BYTES } from "./import-limits";
 export const PREVIEW_ROWS = 5;
 /** One cell or row larger than this is not a list of numbers (a quote left open swallows the rest of the file). */
 const MAX_RECORD_BYTES = 64 * 1024;

@@ -21,7 +21,7 @@ import {
 // The consent engine, with a switch that makes it fail: a worker killed in the middle of a chunk.
 const crash = vi.hoisted(() => ({ on: false, afterCalls: 0, calls: 0 }));
 vi.mock("../../consent/consent-engine.server", async (original) => {
-  const real = await original<typeof import("../../consent/consent-engine.server")>();
+  const real = await original<typeof engine>();
   return {
     ...real,
     applyConsentChange: async (...args: Parameters<typeof real.applyConsentChange>) => {

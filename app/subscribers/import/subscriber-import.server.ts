@@ -388,10 +388,13 @@ async function applyChunk(
   const processed = cursor.consumed + chunk.length;
   await withSqlTransaction(
     async (sql) => {
-      // Still ours, at the same row: else another worker took over, and this chunk must leave nothing behind.
+      // Still ours, at the same row: else another worker took over, and this chunk must leave nothing behind. A read
+      // (locking the row on PostgreSQL; SQLite's transaction holds the write lock already), not an update: on SQLite
+      // every update of the row rewrites the whole file kept in it, so the chunk updates it once, at its end.
+      const lock = sql.provider === "postgresql" ? " FOR UPDATE" : "";
       const [held] = await sql.all(
-        `UPDATE "SubscriberImport" SET "lockedUntil" = ?, "updatedAt" = ? WHERE "id" = ? AND "status" = 'running' AND "processedRows" = ? RETURNING "id"`,
-        [new Date(now.getTime() + IMPORT_LEASE_MS), now, claimed.id, cursor.consumed],
+        `SELECT "id" FROM "SubscriberImport" WHERE "id" = ? AND "status" = 'running' AND "processedRows" = ?${lock}`,
+        [claimed.id, cursor.consumed],
       );
       if (!held) throw new ImportTakenOverError(claimed.id);
       const chunkLines = [...lines];
@@ -407,15 +410,15 @@ async function applyChunk(
       }
       if (names.length > 0) await saveNames(sql, names, now);
       chunkLines.sort((a, b) => a.row - b.row);
-      const done = last ? `, "status" = 'done', "csv" = NULL, "lockedUntil" = NULL, "completedAt" = ?, "totalRows" = ?` : "";
+      const done = last ? `, "status" = 'done', "csv" = NULL, "completedAt" = ?, "totalRows" = ?` : "";
       // Deferred: on PostgreSQL it goes with the chunk's other writes and its COMMIT.
       await sql.defer(
         `UPDATE "SubscriberImport" SET "processedRows" = ?, "subscribedRows" = "subscribedRows" + ?, "pendingRows" = "pendingRows" + ?,
-           "unchangedRows" = "unchangedRows" + ?, "refusedRows" = "refusedRows" + ?, "report" = "report" || ?, "updatedAt" = ?${done}
+           "unchangedRows" = "unchangedRows" + ?, "refusedRows" = "refusedRows" + ?, "report" = "report" || ?, "lockedUntil" = ?, "updatedAt" = ?${done}
          WHERE "id" = ?`,
         [
-          processed, chunkCounts.subscribed, chunkCounts.pending, chunkCounts.unchanged, chunkCounts.refused, reportLines(chunkLines), now,
-          ...(last ? [now, processed] : []), claimed.id,
+          processed, chunkCounts.subscribed, chunkCounts.pending, chunkCounts.unchanged, chunkCounts.refused, reportLines(chunkLines),
+          last ? null : new Date(now.getTime() + IMPORT_LEASE_MS), now, ...(last ? [now, processed] : []), claimed.id,
         ],
       );
     },
