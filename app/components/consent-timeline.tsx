@@ -17,6 +17,7 @@ export interface ConsentTimelineProps {
   events: TimelineConsentEvent[];
   messages: TimelineMessage[];
   inbound: TimelineInbound[];
+  consentTexts: TimelineInbound[];
   disclosures: DisclosureRef[];
   retentionDays: number;
   moreEvents: boolean;
@@ -38,7 +39,7 @@ export function ConsentTimeline(props: ConsentTimelineProps) {
   const entries = useMemo(
     () =>
       buildTimeline(
-        { events: props.events, messages: props.messages, inbound: props.inbound },
+        { events: props.events, messages: props.messages, inbound: props.inbound, consentTexts: props.consentTexts },
         {
           when: format.dateTime,
           disclosures: new Map(props.disclosures.map((disclosure) => [disclosure.id, disclosure])),
@@ -46,7 +47,7 @@ export function ConsentTimeline(props: ConsentTimelineProps) {
           skipReasonWords: SKIP_REASON_WORDS,
         },
       ),
-    [props.events, props.messages, props.inbound, props.disclosures, props.retentionDays, format],
+    [props.events, props.messages, props.inbound, props.consentTexts, props.disclosures, props.retentionDays, format],
   );
   const shown = order === "newest" ? [...entries].reverse() : entries;
   const olderTexts =

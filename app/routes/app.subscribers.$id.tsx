@@ -104,6 +104,7 @@ export default function SubscriberPage() {
             events={data.events}
             messages={data.messages}
             inbound={data.inbound}
+            consentTexts={data.consentTexts}
             disclosures={data.disclosures}
             retentionDays={data.shop.messageRetentionDays}
             moreEvents={data.moreEvents}

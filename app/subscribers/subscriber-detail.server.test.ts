@@ -55,6 +55,7 @@ describe("a subscriber's detail", () => {
     // The HELP was not linked to the subscriber (it changed nothing): found by the number.
     expect(detail!.inbound.map((text) => text.body)).toEqual(["HELP", "STOP"]);
     expect(detail!.texts).toEqual({ total: 3, notShown: 0 });
+    expect(detail!.consentTexts).toEqual([]); // the STOP is among the texts shown
   });
 
   it("reads only the newest texts asked for, and says how many more there are", async () => {
@@ -69,6 +70,8 @@ describe("a subscriber's detail", () => {
     expect(detail!.inbound).toEqual([]);
     expect(detail!.texts).toEqual({ total: 8, notShown: 4 });
     expect(detail!.events).toHaveLength(2); // consent events are all read, whatever the texts' limit
+    // The STOP is older than the texts shown, yet its event still finds how it was answered.
+    expect(detail!.consentTexts.map((text) => text.body)).toEqual(["STOP"]);
   });
 
   it("is null for another shop's subscriber, and another shop's disclosure is not found", async () => {

@@ -42,6 +42,8 @@ export interface SubscriberDetail {
   disclosures: DisclosureRef[];
   messages: TimelineMessage[];
   inbound: TimelineInbound[];
+  /** Texts that changed consent (a STOP, a JOIN, a Y) older than the texts shown: their events still say how they were answered. */
+  consentTexts: TimelineInbound[];
   /** How many texts there are in all, and how many of them are not in `messages` and `inbound`. */
   texts: { total: number; notShown: number };
 }
@@ -85,7 +87,7 @@ export async function getSubscriberDetail(shop: string, subscriberId: string, op
       where: inboundWhere,
       orderBy: [{ receivedAt: "desc" }, { messageSid: "desc" }],
       take: textLimit,
-      select: { messageSid: true, body: true, intent: true, replyTwiml: true, receivedAt: true, bodyPurgedAt: true },
+      select: INBOUND_FIELDS,
     }),
     prisma.message.count({ where: { shop, subscriberId } }),
     prisma.inboundMessage.count({ where: inboundWhere }),
@@ -93,7 +95,11 @@ export async function getSubscriberDetail(shop: string, subscriberId: string, op
 
   const events = rawEvents.slice(0, MAX_EVENTS).map(({ evidence, ...event }) => ({ ...event, evidence: parseEvidence(evidence) }));
   const { sent, received } = newestTexts(messages, inbound, textLimit);
-  const [campaigns, disclosures] = await Promise.all([campaignNames(shop, sent), referencedDisclosures(shop, events)]);
+  const [campaigns, disclosures, consentTexts] = await Promise.all([
+    campaignNames(shop, sent),
+    referencedDisclosures(shop, events),
+    textsBehindEvents(shop, events, received),
+  ]);
 
   return {
     subscriber: {
@@ -119,6 +125,7 @@ export async function getSubscriberDetail(shop: string, subscriberId: string, op
     disclosures,
     messages: sent.reverse().map(({ campaignId, ...message }) => ({ ...message, campaignName: campaignId ? (campaigns.get(campaignId) ?? null) : null })),
     inbound: received.reverse(),
+    consentTexts,
     texts: { total: sentCount + receivedCount, notShown: sentCount + receivedCount - sent.length - received.length },
   };
 }
@@ -155,6 +162,17 @@ async function campaignNames(shop: string, messages: readonly { campaignId: stri
   if (ids.length === 0) return new Map();
   const campaigns = await prisma.campaign.findMany({ where: { shop, id: { in: ids } }, select: { id: true, name: true } });
   return new Map(campaigns.map((campaign) => [campaign.id, campaign.name]));
+}
+
+const INBOUND_FIELDS = { messageSid: true, body: true, intent: true, replyTwiml: true, receivedAt: true, bodyPurgedAt: true } as const;
+
+async function textsBehindEvents(shop: string, events: readonly TimelineConsentEvent[], shown: readonly { messageSid: string }[]): Promise<TimelineInbound[]> {
+  const loaded = new Set(shown.map((text) => text.messageSid));
+  const sids = [
+    ...new Set(events.flatMap((event) => (event.source === "keyword" && typeof event.evidence.messageSid === "string" ? [event.evidence.messageSid] : []))),
+  ].filter((sid) => !loaded.has(sid));
+  if (sids.length === 0) return [];
+  return prisma.inboundMessage.findMany({ where: { shop, messageSid: { in: sids } }, select: INBOUND_FIELDS });
 }
 
 async function referencedDisclosures(shop: string, events: readonly TimelineConsentEvent[]): Promise<DisclosureRef[]> {

@@ -160,6 +160,13 @@ describe("the timeline", () => {
     expect(entries[3]!.details).toContainEqual({ label: "Text received", value: '"STOP"' });
   });
 
+  it("reads how a consent text was answered even when the text itself is older than those listed", () => {
+    const stop = event("opted_out", "keyword", { messageSid: "SMold", body: "STOP" });
+    const old: TimelineInbound = { messageSid: "SMold", body: "STOP", intent: "opt_out", replyTwiml: "<Response><Message>bye</Message></Response>", receivedAt: AT, bodyPurgedAt: null };
+    const entries = buildTimeline({ events: [stop], messages: [], inbound: [], consentTexts: [old] }, context);
+    expect(entries.map((entry) => entry.sentence)).toEqual(['Texted "STOP", Sep 3, 2026, 2:02 PM EDT, confirmation sent']);
+  });
+
   it("says what happened to each text: failures with the code's meaning, skips, cancellations, bodies removed", () => {
     const words = (overrides: Partial<TimelineMessage>) => buildTimeline({ events: [], messages: [message(overrides)], inbound: [] }, context)[0]!;
     expect(words({ status: "failed", errorCode: 30005, deliveredAt: null }).sentence).toContain("failed: Unknown or inactive number (error 30005)");

@@ -472,10 +472,16 @@ function inboundEntry(inbound: TimelineInbound, context: TimelineContext): Timel
  * received.
  */
 export function buildTimeline(
-  rows: { events: readonly TimelineConsentEvent[]; messages: readonly TimelineMessage[]; inbound: readonly TimelineInbound[] },
+  rows: {
+    events: readonly TimelineConsentEvent[];
+    messages: readonly TimelineMessage[];
+    inbound: readonly TimelineInbound[];
+    /** Texts behind consent events that are older than the texts listed: read for their events, not listed. */
+    consentTexts?: readonly TimelineInbound[];
+  },
   context: TimelineContext,
 ): TimelineEntry[] {
-  const inboundBySid = new Map(rows.inbound.map((text) => [text.messageSid, text]));
+  const inboundBySid = new Map([...(rows.consentTexts ?? []), ...rows.inbound].map((text) => [text.messageSid, text]));
   const told = new Set<string>();
   const entries: TimelineEntry[] = rows.events.map((event) => {
     const sid = event.source === "keyword" ? str(event.evidence.messageSid) : null;
