@@ -49,7 +49,7 @@ export function retentionCutoff(now: Date, days: number): Date {
 
 export async function purgeExpiredMessageBodies(now: Date, options: PurgeOptions = {}): Promise<PurgeReport> {
   const limit = options.limit ?? 10_000;
-  const batchSize = Math.max(1, Math.min(options.batchSize ?? 1000, limit));
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 900, limit));
   const shops = await prisma.shop.findMany({ select: { shop: true, messageRetentionDays: true }, orderBy: { shop: "asc" } });
   const report: PurgeReport = { messages: 0, inbound: 0, more: false };
 
