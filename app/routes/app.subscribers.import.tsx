@@ -175,7 +175,7 @@ export default function ImportSubscribers() {
                     {file.name}
                   </Text>
                   <Text as="p" tone="subdued">
-                    {format.count(Math.round(file.size / 1024))} KB
+                    {format.count(Math.max(1, Math.round(file.size / 1024)))} KB
                   </Text>
                 </BlockStack>
               ) : (
