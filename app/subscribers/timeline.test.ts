@@ -75,6 +75,10 @@ describe("a consent event in words", () => {
       "Opted in by staff (Ada Lovelace), Sep 3, 2026, 2:02 PM EDT, reason: signed up at the pop-up shop, consent given elsewhere: signed paper form, Brooklyn pop-up, on 2026-09-01",
     );
     expect(sentence(event("opt_in_requested", "admin", optIn))).toMatch(/^Added by staff \(Ada Lovelace\), confirmation by text requested, /);
+    expect(sentence(event("opted_out", "admin", { staff: "Ada Lovelace <ada@acme.test> (Shopify user 42)", reason: "complaint" }))).toBe(
+      "Opted out by staff (Ada Lovelace <ada@acme.test>), Sep 3, 2026, 2:02 PM EDT, reason: complaint",
+    );
+    expect(sentence(event("opted_out", "admin", { staff: "Shopify staff user 1" }))).toMatch(/^Opted out by staff \(Shopify staff user 1\), /);
     expect(sentence(event("opted_out", "admin", {}))).toBe("Opted out by staff (a staff member), Sep 3, 2026, 2:02 PM EDT");
   });
 

@@ -188,7 +188,8 @@ function checkoutSentence(event: TimelineConsentEvent, time: string, disclosure:
 
 function adminSentence(event: TimelineConsentEvent, time: string): string {
   const { evidence } = event;
-  const staff = str(evidence.staff) ?? "a staff member";
+  // "Ada Lovelace <ada@…> (Shopify user 42)" reads as "Ada Lovelace <ada@…>"; the evidence keeps the whole label.
+  const staff = (str(evidence.staff) ?? "a staff member").replace(/^(.+\S) \(Shopify user [^)]*\)$/, "$1");
   const reason = str(evidence.reason);
   const note = str(evidence.note);
   const reasonWords = reason ? `reason: ${reason}${note ? ` (${note})` : ""}` : null;
