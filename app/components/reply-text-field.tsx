@@ -66,7 +66,7 @@ export function ReplyTextField({
         <BlockStack gap="100">
           {check.findings.length === 0 ? (
             <Text as="p" tone="success">
-              {`Meets the CTIA content rules for a ${label.toLowerCase()}.`}
+              Meets the CTIA content rules.
             </Text>
           ) : (
             <List type="bullet">

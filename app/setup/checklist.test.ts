@@ -86,8 +86,8 @@ describe("first-run checklist", () => {
     const withSpanish = facts({
       supportedLanguages: ["en", "es"],
       disclosures: [
-        { locale: "en", text: DISCLOSURE, version: 1 },
         { locale: "es", text: "Acme: hasta 6 mensajes al mes. Pueden aplicarse tarifas. STOP para cancelar, AYUDA para ayuda.", version: 2 },
+        { locale: "en", text: DISCLOSURE, version: 1 },
       ],
     });
     expect(step(withSpanish, "disclosure").done).toBe(true);

@@ -145,7 +145,12 @@ function disclosureStep(facts: ChecklistFacts): ChecklistStep {
       );
     }
   }
-  const published = facts.disclosures.map((disclosure) => `${languageName(disclosure.locale)} v${disclosure.version}`).join(", ");
+  const order = ["en", ...facts.supportedLanguages];
+  const rank = (locale: string) => (order.includes(locale) ? order.indexOf(locale) : order.length);
+  const published = [...facts.disclosures]
+    .sort((a, b) => rank(a.locale) - rank(b.locale))
+    .map((disclosure) => `${languageName(disclosure.locale)} v${disclosure.version}`)
+    .join(", ");
   return {
     id: "disclosure",
     title: "Publish the checkout disclosure",
