@@ -5,7 +5,7 @@
  * reload and can be shared. Any change starts again from the first page.
  */
 import { useSearchParams } from "@remix-run/react";
-import { ChoiceList, IndexFilters, InlineStack, TextField, useSetIndexFiltersMode, type IndexFiltersProps } from "@shopify/polaris";
+import { ChoiceList, IndexFilters, IndexFiltersMode, InlineStack, TextField, useSetIndexFiltersMode, type IndexFiltersProps } from "@shopify/polaris";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { SUBSCRIBER_STATUSES } from "~/consent/transitions";
 import { OPT_IN_LEVELS, SORT_LABELS, SOURCE_FILTERS, SOURCE_LABELS, SUBSCRIBER_SORTS, type SubscriberQuery } from "~/subscribers/subscriber-search";
@@ -20,7 +20,8 @@ const polarisSort = (sort: string) => sort.replace("-", " ") as `${string} ${"as
 
 export function SubscriberFilters({ query, loading }: { query: SubscriberQuery; loading: boolean }) {
   const [params, setParams] = useSearchParams();
-  const { mode, setMode } = useSetIndexFiltersMode();
+  // Open on the search field: finding one subscriber is what most visits to this page are for.
+  const { mode, setMode } = useSetIndexFiltersMode(IndexFiltersMode.Filtering);
 
   const update = useCallback(
     (changes: Record<string, string | null>) => {
@@ -72,7 +73,7 @@ export function SubscriberFilters({ query, loading }: { query: SubscriberQuery; 
           onChange={(selected) => update({ status: list(selected) })}
         />
       ),
-      shortcut: true,
+      pinned: true,
     },
     {
       key: "source",
@@ -86,7 +87,7 @@ export function SubscriberFilters({ query, loading }: { query: SubscriberQuery; 
           onChange={(selected) => update({ source: list(selected) })}
         />
       ),
-      shortcut: true,
+      pinned: true,
     },
     {
       key: "optInLevel",

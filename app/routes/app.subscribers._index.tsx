@@ -53,7 +53,7 @@ export default function Subscribers() {
   return (
     <Page
       title="Subscribers"
-      subtitle={filtered ? `${format.count(total)} match` : `${format.count(total)} in all`}
+      subtitle={filtered ? `${format.count(total)} match` : `${format.count(total)} numbers`}
       primaryAction={{ content: "Import subscribers", url: "/app/subscribers/import" }}
     >
       <BlockStack gap="400">
