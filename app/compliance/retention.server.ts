@@ -101,7 +101,8 @@ async function blankMessages(queue: Queue, take: number, now: Date) {
   });
   if (rows.length === 0) return { read: 0, blanked: 0, last: queue.after };
   const { count } = await prisma.message.updateMany({
-    where: { id: { in: rows.map((row) => row.id) }, shop: queue.shop, bodyPurgedAt: null, status: { notIn: STILL_SENDING } },
+    // By id alone (the ids were read for this shop above): with "shop" here SQLite's planner may walk the shop's index instead.
+    where: { id: { in: rows.map((row) => row.id) }, bodyPurgedAt: null, status: { notIn: STILL_SENDING } },
     data: { body: "", bodyPurgedAt: now },
   });
   return { read: rows.length, blanked: count, last: rows[rows.length - 1]!.createdAt };
@@ -116,7 +117,7 @@ async function blankInbound(queue: Queue, take: number, now: Date) {
   });
   if (rows.length === 0) return { read: 0, blanked: 0, last: queue.after };
   const { count } = await prisma.inboundMessage.updateMany({
-    where: { messageSid: { in: rows.map((row) => row.messageSid) }, shop: queue.shop, bodyPurgedAt: null },
+    where: { messageSid: { in: rows.map((row) => row.messageSid) }, bodyPurgedAt: null },
     data: { body: "", replyTwiml: BLANK_REPLY_TWIML, bodyPurgedAt: now },
   });
   return { read: rows.length, blanked: count, last: rows[rows.length - 1]!.receivedAt };
