@@ -61,7 +61,7 @@ export async function getSubscriberDetail(shop: string, subscriberId: string, op
       where: { shop, subscriberId },
       orderBy: { seq: "asc" },
       take: MAX_EVENTS + 1,
-      select: { seq: true, kind: true, source: true, fromStatus: true, toStatus: true, occurredAt: true, evidence: true, hash: true, redactedAt: true },
+      select: { seq: true, kind: true, source: true, fromStatus: true, toStatus: true, occurredAt: true, recordedAt: true, evidence: true, hash: true, redactedAt: true },
     }),
     prisma.message.findMany({
       where: { shop, subscriberId },

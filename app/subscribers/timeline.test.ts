@@ -157,6 +157,7 @@ describe("the timeline", () => {
     expect(entries[0]!.details).toContainEqual({ label: "Disclosure check", value: "the hash recorded does not match the published version's hash" });
     expect(entries[0]!.details).toContainEqual({ label: "Ledger position (seq)", value: String(optIn.seq) });
     expect(entries[0]!.details).toContainEqual({ label: "orderId", value: "gid://shopify/Order/1043" });
+    expect(entries[0]!.details).toContainEqual({ label: "Happened", value: "Sep 3, 2026, 1:02 PM EDT" });
     expect(entries[1]!.sentence).toBe('Campaign text "Fall sale" sent to them, Sep 3, 2026, 2:03 PM EDT, delivered');
     expect(entries[1]!.quote).toBe('"Acme: 20% off today"');
     expect(entries[2]!.sentence).toBe('Texted the shop, Sep 3, 2026, 3:02 PM EDT, asked for help, replied "Acme: help at help@acme.test"');
@@ -169,6 +170,12 @@ describe("the timeline", () => {
     const old: TimelineInbound = { messageSid: "SMold", body: "STOP", intent: "opt_out", replyTwiml: "<Response><Message>bye</Message></Response>", receivedAt: AT, bodyPurgedAt: null };
     const entries = buildTimeline({ events: [stop], messages: [], inbound: [], consentTexts: [old] }, context);
     expect(entries.map((entry) => entry.sentence)).toEqual(['Texted "STOP", Sep 3, 2026, 2:02 PM EDT, confirmation sent']);
+  });
+
+  it("shows when the ledger recorded an event that happened earlier", () => {
+    const late = event("opted_in", "checkout", {}, { recordedAt: new Date(AT.getTime() + 2 * 3600_000) });
+    const [entry] = buildTimeline({ events: [late], messages: [], inbound: [] }, context);
+    expect(entry!.details).toContainEqual({ label: "Recorded in the ledger", value: "Sep 3, 2026, 4:02 PM EDT" });
   });
 
   it("says what happened to each text: failures with the code's meaning, skips, cancellations, bodies removed", () => {

@@ -26,6 +26,8 @@ export interface TimelineConsentEvent {
   fromStatus: string | null;
   toStatus: string;
   occurredAt: Instant;
+  /** When the ledger wrote it (a late webhook records a consent given earlier). */
+  recordedAt?: Instant;
   evidence: Evidence;
   hash: string;
   redactedAt: Instant | null;
@@ -352,6 +354,8 @@ function eventEntry(event: TimelineConsentEvent, context: TimelineContext, inbou
     { label: "Kind", value: event.kind },
     { label: "Source", value: event.source },
     { label: "Status", value: `${event.fromStatus ?? "new"} → ${event.toStatus}` },
+    { label: "Happened", value: whenOf(context, event.occurredAt) },
+    ...(event.recordedAt ? [{ label: "Recorded in the ledger", value: whenOf(context, event.recordedAt) }] : []),
     ...Object.entries(event.evidence).map(([key, value]) => ({ label: key, value: valueWords(value) })),
   ];
   if (ref && recordedHash && recordedHash !== ref.contentHash) {
