@@ -3,6 +3,7 @@ import prisma from "../db.server";
 import { appendConsentEvent } from "../consent/ledger.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { redactedPhoneKey } from "../consent/redacted-phone.server";
+import { countAudience } from "../campaigns/audience.server";
 import { createTestShop } from "../../tests/support/shop-fixture";
 import { SUBSCRIBER_SORTS, readSubscriberQuery, type SubscriberSort } from "./subscriber-search";
 import { getSubscriberHistory, listSubscribers, type SubscriberRow } from "./subscribers.server";
@@ -171,6 +172,12 @@ describe("listSubscribers: filters", () => {
     expect(await found("from=2026-03-01&to=2026-03-05")).toEqual(["+12125550102", "+12125550103"]);
     expect(await found("to=2026-02-28")).toEqual(["+12125550101"]);
     expect(await found("from=2026-03-06")).toEqual(["+12125550104"]);
+
+    // The same people a campaign to these sources would reach, among the subscribed.
+    for (const source of ["checkout", "keyword", "import", "form"] as const) {
+      const audience = await countAudience(shop, { kind: "segment", sources: [source] });
+      expect((await list(shop, `status=subscribed&source=${source}`)).total, source).toBe(audience);
+    }
 
     const row = (await list(shop, "q=2125550104")).rows[0];
     expect(row).toMatchObject({ source: "keyword", status: "subscribed" });

@@ -10,9 +10,10 @@
  * (shop, phone) unique index. "Subscribed" dates are nullable (a pending
  * number has none): they sort after every dated row, in either direction.
  *
- * Source, region and subscribed-between come from the campaign audience's own
- * SQL (app/campaigns/audience.server.ts), so a filter here means exactly what
- * it means there. One SQL text for both databases (`?` placeholders, see
+ * Region and subscribed-between come from the campaign audience's own SQL
+ * (app/campaigns/audience.server.ts), and the source filter means what the
+ * audience's does (the source of the latest opt-in), so a filter here means
+ * exactly what it means there. One SQL text for both databases (`?` placeholders, see
  * app/db/sql.server.ts); the subscriber table is aliased "s".
  */
 import { DateTime } from "luxon";
@@ -72,10 +73,12 @@ const SORT_COLUMNS: Record<SortKey, { column: string; nullable: boolean }> = {
   phone: { column: `"s"."phone"`, nullable: false },
 };
 
+const GIVING = CONSENT_GIVING_KINDS.map((kind) => `'${kind}'`).join(", ");
+
 const ROW_COLUMNS = `"s"."id", "s"."phone", "s"."status", "s"."optInLevel", "s"."subscribedAt", "s"."unsubscribedAt", "s"."updatedAt",
   "s"."region", "s"."locale", "s"."firstName", "s"."lastName", "s"."email", "s"."shopifyCustomerId",
   (SELECT "e"."source" FROM "ConsentEvent" AS "e"
-     WHERE "e"."subscriberId" = "s"."id" AND "e"."kind" IN (${CONSENT_GIVING_KINDS.map((kind) => `'${kind}'`).join(", ")})
+     WHERE "e"."subscriberId" = "s"."id" AND "e"."kind" IN (${GIVING})
      ORDER BY "e"."seq" DESC LIMIT 1) AS "source"`;
 
 const placeholders = (values: readonly unknown[]) => values.map(() => "?").join(", ");
@@ -84,6 +87,26 @@ function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + 1);
   return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Subscribers whose latest consent-giving event has one of these sources: the
+ * campaign audience's `sources` condition, in another form. The audience asks
+ * each subscriber for its latest event (right for the few hundred rows a
+ * planning batch looks at); over a whole list that is one index probe per
+ * subscriber, twice (page and count): about a second at 100,000 on
+ * PostgreSQL. Here the shop's events of these sources with no later
+ * consent-giving event form a set the databases hash once: 51 ms for a page,
+ * 220 ms for the count at 100,000 (busy machine). The test compares the two.
+ */
+function latestConsentSourceIn(shop: string, sources: readonly string[]): SqlCondition {
+  return {
+    sql: `"s"."id" IN (SELECT "e"."subscriberId" FROM "ConsentEvent" AS "e"
+            WHERE "e"."shop" = ? AND "e"."kind" IN (${GIVING}) AND "e"."source" IN (${placeholders(sources)})
+              AND NOT EXISTS (SELECT 1 FROM "ConsentEvent" AS "later"
+                WHERE "later"."subscriberId" = "e"."subscriberId" AND "later"."kind" IN (${GIVING}) AND "later"."seq" > "e"."seq"))`,
+    params: [shop, ...sources],
+  };
 }
 
 /** The WHERE clause (over "Subscriber" AS "s") of this shop's subscribers matching `query`; the cursor is not part of it. */
@@ -113,7 +136,7 @@ export async function subscriberWhere(shop: string, query: SubscriberQuery, cont
   }
   if (query.statuses.length) parts.push({ sql: `"s"."status" IN (${placeholders(query.statuses)})`, params: [...query.statuses] });
   if (query.optInLevel) parts.push({ sql: `"s"."optInLevel" = ?`, params: [query.optInLevel] });
-  if (query.sources.length) parts.push(CONDITIONS.sources(query.sources, audienceContext));
+  if (query.sources.length) parts.push(latestConsentSourceIn(shop, query.sources));
   if (query.regions.length) parts.push(CONDITIONS.regions(query.regions, audienceContext));
   if (query.from) parts.push(CONDITIONS.subscribedAfter(query.from, audienceContext));
   if (query.to) parts.push(CONDITIONS.subscribedBefore(nextDay(query.to), audienceContext));
