@@ -110,7 +110,7 @@ function twilioStep(facts: ChecklistFacts): ChecklistStep {
       missing.length === 0
         ? `Account ${facts.twilioAccountSid}, sending from ${sender}. Check the connection and send yourself a test text below.`
         : `Missing: ${missing.join(", ")}. Copy them from the Twilio console (Account info) into Settings.`,
-    action: { label: missing.length === 0 ? "Change Twilio settings" : "Enter Twilio details", url: "/app/settings#twilio" },
+    action: { label: missing.length === 0 ? "Change Twilio details" : "Enter Twilio details", url: "/app/settings#twilio" },
   };
 }
 
