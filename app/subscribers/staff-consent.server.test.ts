@@ -141,7 +141,13 @@ describe("staff opt-in", () => {
       expect(result?.ok, JSON.stringify(input)).toBe(false);
       return result && !result.ok ? result.errors : {};
     };
-    expect(await refused({})).toMatchObject({ reason: expect.any(String), consentMethod: expect.any(String), consentWhere: expect.any(String), consentGivenAt: expect.any(String) });
+    expect(await refused({})).toEqual({
+      reason: "Say why staff are adding this number",
+      consentMethod: "Choose how the consent was given",
+      consentWhere: "Say where the consent was given",
+      consentGivenAt: "Say when the consent was given",
+      consentText: "Paste the text the person agreed to, or say where the signed record is kept",
+    });
     expect(await refused({ ...GOOD_OPT_IN, reason: "because" })).toEqual({ reason: "Say why staff are adding this number (at least 10 characters)" });
     expect(await refused({ ...GOOD_OPT_IN, consentMethod: "phone_call" })).toEqual({ consentMethod: "Choose how the consent was given" });
     expect(await refused({ ...GOOD_OPT_IN, consentGivenAt: "2026-02-30" })).toEqual({ consentGivenAt: "That date does not exist" });

@@ -85,6 +85,8 @@ const consentDateSchema = z
     return at;
   });
 
+const NO_CONSENT_RECORD = "Paste the text the person agreed to, or say where the signed record is kept";
+
 export const staffOptInSchema = z
   .object({
     reason: z.string({ required_error: "Say why staff are adding this number" }).trim().min(10, "Say why staff are adding this number (at least 10 characters)").max(500, "Keep it under 500 characters"),
@@ -94,10 +96,7 @@ export const staffOptInSchema = z
     consentText: optionalText(2000),
     consentReference: optionalText(300),
   })
-  .refine((input) => input.consentText || input.consentReference, {
-    message: "Paste the text the person agreed to, or say where the signed record is kept",
-    path: ["consentText"],
-  });
+  .refine((input) => input.consentText || input.consentReference, { message: NO_CONSENT_RECORD, path: ["consentText"] });
 export type StaffOptInInput = z.input<typeof staffOptInSchema>;
 
 export type StaffConsentResult =
@@ -161,7 +160,13 @@ export async function staffOptIn(shop: string, subscriberId: string, staff: Staf
   const subscriber = await prisma.subscriber.findFirst({ where: { id: subscriberId, shop } });
   if (!subscriber) return null;
   const parsed = staffOptInSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) {
+    // zod checks "the text or a reference" only once every field is valid: say it with the other errors, all at once.
+    const errors = fieldErrors(parsed.error);
+    const given = (key: string) => typeof (input as Record<string, unknown> | null)?.[key] === "string" && String((input as Record<string, unknown>)[key]).trim() !== "";
+    if (!given("consentText") && !given("consentReference")) errors.consentText ??= NO_CONSENT_RECORD;
+    return { ok: false, errors };
+  }
   const consent = parsed.data;
   if (consent.consentGivenAt > now) return { ok: false, errors: { consentGivenAt: "The consent date cannot be in the future" } };
   // The engine refuses any opted-out number (below); an erased one has no number left to text at all.
