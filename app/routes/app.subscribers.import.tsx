@@ -95,7 +95,8 @@ export default function ImportSubscribers() {
   const dayFirst = current.dayFirst ?? preview?.guess.dayFirst ?? false;
   const setColumn = (field: ImportField, value: string) => setEdits({ ...current, columns: { ...current.columns, [field]: value } });
   const setDayFirst = (value: boolean) => setEdits({ ...current, dayFirst: value });
-  const showMapping = preview && file && !(started && startedFile === file);
+  const startedThisFile = Boolean(started && startedFile === file);
+  const showMapping = preview && file && !startedThisFile;
 
   // The worker imports in the background: follow its progress while an import is under way.
   useEffect(() => {
@@ -169,7 +170,7 @@ export default function ImportSubscribers() {
               1. Choose the file
             </Text>
             <DropZone accept=".csv,.txt,text/csv" type="file" allowMultiple={false} onDrop={(_all, accepted) => choose(accepted)} label={`CSV file, up to ${MAX_IMPORT_WORDS}`}>
-              {file ? (
+              {file && !startedThisFile ? (
                 <BlockStack inlineAlign="center" gap="100">
                   <Text as="p" variant="bodyMd" fontWeight="semibold">
                     {file.name}

@@ -9,6 +9,7 @@ import type { ImportMapping } from "./import-mapping";
 import {
   createSubscriberImport,
   fileHashOf,
+  fileText,
   getSubscriberImport,
   getSubscriberImportReport,
   importSubscribersCsv,
@@ -224,6 +225,17 @@ describe("importing a list", () => {
   it("imports a file end to end in one call (the benchmark's entry point), with the mapping guessed from the headers", async () => {
     const done = await importSubscribersCsv({ shop, fileName: "guess.csv", csv: csvOf([row("+16175550101"), row("+16175550102")]), confirmMode: "double_opt_in" });
     expect(done).toMatchObject({ status: "done", pendingRows: 2 });
+  });
+
+  it("keeps the file compressed until the import ends (SQLite rewrites the row at every chunk), then forgets it", async () => {
+    const csv = csvOf(Array.from({ length: 200 }, (_, i) => row(`+1617555${String(3000 + i)}`)));
+    const { id } = await startImport(csv);
+    const kept = await prisma.subscriberImport.findUniqueOrThrow({ where: { id } });
+    expect(kept.csv!.startsWith("gzip:")).toBe(true);
+    expect(kept.csv!.length).toBeLessThan(csv.length / 3);
+    expect(fileText(kept.csv!)).toBe(csv);
+    await runToEnd();
+    expect((await prisma.subscriberImport.findUniqueOrThrow({ where: { id } })).csv).toBeNull();
   });
 
   it("keeps each shop's imports to itself", async () => {
