@@ -27,6 +27,11 @@ import { countSegments } from "./segments";
  * | anything else in E.164           | 201, then sent → delivered                   |
  * Senders (From): +15005550001 → 21212, +15005550007 → 21606, +15005550008 → 21611.
  *
+ * For the set-up checks (app/setup/test-text.server.ts) it also answers
+ * GET Accounts/{Sid}.json (status, type), Accounts/{Sid}/IncomingPhoneNumbers.json
+ * (?PhoneNumber=; the account's `phoneNumbers`, by default +15005550006) and the
+ * Messaging API's GET /v1/Services/{Sid} (the account's `messagingServiceSids`).
+ *
  * Accepted messages are in `messages`; refused attempts (after authentication)
  * are in `rejected`, so tests can assert that a send was tried.
  *
