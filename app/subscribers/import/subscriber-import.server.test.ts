@@ -233,7 +233,7 @@ describe("importing a list", () => {
     const kept = await prisma.subscriberImport.findUniqueOrThrow({ where: { id } });
     expect(kept.csv!.startsWith("gzip:")).toBe(true);
     expect(kept.csv!.length).toBeLessThan(csv.length / 3);
-    expect(fileText(kept.csv!)).toBe(csv);
+    expect(await fileText(kept.csv!)).toBe(csv);
     await runToEnd();
     expect((await prisma.subscriberImport.findUniqueOrThrow({ where: { id } })).csv).toBeNull();
   });
