@@ -158,7 +158,7 @@ describe("the timeline", () => {
     expect(entries[0]!.details).toContainEqual({ label: "Ledger position (seq)", value: String(optIn.seq) });
     expect(entries[0]!.details).toContainEqual({ label: "orderId", value: "gid://shopify/Order/1043" });
     expect(entries[0]!.details).toContainEqual({ label: "Happened", value: "Sep 3, 2026, 1:02 PM EDT" });
-    expect(entries[1]!.sentence).toBe('Campaign text "Fall sale" sent to them, Sep 3, 2026, 2:03 PM EDT, delivered');
+    expect(entries[1]!.sentence).toBe('Campaign text "Fall sale" to them, Sep 3, 2026, 2:03 PM EDT, delivered');
     expect(entries[1]!.quote).toBe('"Acme: 20% off today"');
     expect(entries[2]!.sentence).toBe('Texted the shop, Sep 3, 2026, 3:02 PM EDT, asked for help, replied "Acme: help at help@acme.test"');
     expect(entries[3]!.sentence).toBe('Texted "STOP", Sep 3, 2026, 4:02 PM EDT, confirmation sent');
@@ -186,11 +186,11 @@ describe("the timeline", () => {
     expect(words({ status: "skipped", skipReason: "some_new_rule", sentAt: null, deliveredAt: null }).sentence).toContain("not sent: some new rule");
     expect(words({ status: "cancelled", errorMessage: "consent withdrawn at checkout", sentAt: null, deliveredAt: null }).sentence).toContain("cancelled before sending (consent withdrawn at checkout)");
     expect(words({ status: "queued", sentAt: null, deliveredAt: null, kind: "compliance", campaignName: null }).sentence).toBe(
-      "Compliance text sent to them, Sep 3, 2026, 2:02 PM EDT, waiting to be sent, due Sep 3, 2026, 2:02 PM EDT",
+      "Compliance text to them, Sep 3, 2026, 2:02 PM EDT, waiting to be sent, due Sep 3, 2026, 2:02 PM EDT",
     );
     expect(words({ status: "unknown" }).sentence).toContain("outcome unknown");
     expect(words({ status: "suppressed", deliveredAt: null, sentAt: null }).sentence).toContain("not sent: the number was not subscribed");
-    expect(words({ kind: "transactional", campaignName: null }).sentence).toMatch(/^Order update sent to them/);
+    expect(words({ kind: "transactional", campaignName: null }).sentence).toMatch(/^Order update to them/);
     expect(words({ body: "", bodyPurgedAt: new Date("2027-09-03T18:02:00Z") }).quote).toBe("Text removed after 365 days (the shop's retention setting), Sep 3, 2027, 2:02 PM EDT");
     expect(words({ body: "" }).quote).toBe("Text erased at the customer's request");
   });

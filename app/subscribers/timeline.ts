@@ -423,7 +423,7 @@ function messageEntry(message: TimelineMessage, context: TimelineContext): Timel
     key: `sent-${message.id}`,
     type: "sent",
     at: at.toISOString(),
-    sentence: join(`${what} sent to them`, whenOf(context, at), messageStatusWords(message, context)),
+    sentence: join(`${what} to them`, whenOf(context, at), messageStatusWords(message, context)),
     quote: bodyWords(message.body, message.bodyPurgedAt, context),
     disclosure: null,
     details: [

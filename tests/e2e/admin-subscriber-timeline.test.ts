@@ -41,6 +41,16 @@ async function checkoutSubscriber() {
   }
 }
 
+/** A number of the seed whose "Reply Y" request expired unanswered. */
+async function expiredSubscriber() {
+  const db = createPrismaClient(demo.databaseUrl);
+  try {
+    return await db.subscriber.findFirstOrThrow({ where: { shop: DEMO_SHOP, status: "expired" }, orderBy: { phone: "asc" } });
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 async function latestEvent(subscriberId: string) {
   const db = createPrismaClient(demo.databaseUrl);
   try {
@@ -57,6 +67,19 @@ function adminUrl(path: string): string {
   return url.toString();
 }
 
+type RemixWindow = { __remixRouter?: { state: { navigation: { state: string } } } };
+
+/** Remix has hydrated the page (clicks are React's, forms post with the session) and is not navigating. */
+const hydrated = (page: Page) =>
+  page.waitForFunction(
+    () => {
+      const router = (window as unknown as RemixWindow).__remixRouter;
+      return router !== undefined && router.state.navigation.state === "idle";
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
+
 async function expectAccessible(page: Page, what: string) {
   expect(await seriousAxeViolations(page), what).toEqual([]);
 }
@@ -68,6 +91,7 @@ describe("a subscriber's timeline in the demo", () => {
     fs.mkdirSync("test-results", { recursive: true });
 
     await page.goto(adminUrl(`/app/subscribers/${subscriber.id}`));
+    await hydrated(page);
     const timeline = page.locator("#consent-timeline");
     await timeline.getByText(/^Ticked the box at checkout, order \d+, .+, saw disclosure v1$/).waitFor();
     await page.getByRole("button", { name: "Oldest first" }).click();
@@ -82,11 +106,13 @@ describe("a subscriber's timeline in the demo", () => {
 
     await first.getByRole("link", { name: "Disclosure v1 as shown" }).click();
     await page.getByText("The text below is exactly the text published").waitFor();
+    await hydrated(page);
     expect(await page.locator("#disclosure-text").textContent()).toContain("Msg & data rates may apply");
     await expectAccessible(page, "disclosure page");
     await page.screenshot({ path: "test-results/admin-disclosure.png", fullPage: true });
     await page.getByRole("link", { name: "Back" }).click();
     await timeline.waitFor();
+    await hydrated(page);
 
     await page.getByLabel("Reason").selectOption("asked_by_phone");
     await page.getByLabel("In your words").fill("Called the store on Tuesday");
@@ -103,6 +129,41 @@ describe("a subscriber's timeline in the demo", () => {
     expect(await latestEvent(subscriber.id)).toMatchObject({ kind: "opted_out", source: "admin", toStatus: "unsubscribed" });
     await expectAccessible(page, "subscriber page after the opt-out");
     await page.screenshot({ path: "test-results/admin-subscriber-opted-out.png", fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it("records consent given elsewhere only with its evidence, and asks for the reply Y as the shop's double opt-in requires", async () => {
+    const subscriber = await expiredSubscriber();
+    const { page, errors } = await openPage(browser, 2000);
+
+    await page.goto(adminUrl(`/app/subscribers/${subscriber.id}`));
+    await hydrated(page);
+    await page.locator("#consent-timeline").getByText(/^No reply Y before the confirmation window closed, .+, request expired, not subscribed$/).waitFor();
+    await page.getByText("Record consent given elsewhere").waitFor();
+    await expectAccessible(page, "an expired subscriber's page");
+
+    await page.getByLabel("Why are you adding this number?").fill("Signed up on paper at the Brooklyn pop-up");
+    await page.getByRole("button", { name: "Record consent and send the “Reply Y” text" }).click();
+    await page.getByText("Choose how the consent was given").waitFor();
+    await page.getByText("Paste the text the person agreed to, or say where the signed record is kept").waitFor();
+    await hydrated(page);
+    expect(await latestEvent(subscriber.id)).toMatchObject({ kind: "expired" }); // nothing written
+
+    await page.getByLabel("How they gave consent").selectOption("paper_form");
+    await page.getByLabel("Where").fill("Brooklyn pop-up shop");
+    await page.getByLabel("When").fill("2026-11-01");
+    await page.getByLabel("Or a reference to the signed record").fill("Form #118 in the store's consent binder");
+    await page.getByRole("button", { name: "Record consent and send the “Reply Y” text" }).click();
+    await page
+      .getByText("Recorded. They were sent the “Reply Y” text and are subscribed when they answer.")
+      .waitFor()
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\nat ${page.url()}:\n${(await page.locator("body").innerText()).slice(0, 3000)}`);
+      });
+    await page.locator("#consent-timeline").getByText(/^Added by staff \(Shopify staff user 1\), confirmation by text requested, .+, reason: Signed up on paper at the Brooklyn pop-up, consent given elsewhere: signed paper form, Brooklyn pop-up shop, on 2026-11-01$/).waitFor();
+    expect(await latestEvent(subscriber.id)).toMatchObject({ kind: "opt_in_requested", source: "admin", toStatus: "pending" });
+    await expectAccessible(page, "after recording consent given elsewhere");
+    await page.screenshot({ path: "test-results/admin-subscriber-staff-opt-in.png", fullPage: true });
     expect(errors).toEqual([]);
   });
 });
