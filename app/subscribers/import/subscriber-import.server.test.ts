@@ -211,7 +211,9 @@ describe("importing a list", () => {
     // Another worker, before the lease ran out: leaves it alone. After: takes it up where it stopped.
     crash.on = false;
     expect((await runSubscriberImports({ now: new Date(started.getTime() + 1000) })).imports).toBe(0);
-    await runToEnd(new Date(started.getTime() + IMPORT_LEASE_MS + 1000));
+    const { lockedUntil } = await prisma.subscriberImport.findUniqueOrThrow({ where: { id } });
+    expect(lockedUntil!.getTime()).toBeGreaterThanOrEqual(started.getTime() + IMPORT_LEASE_MS);
+    await runToEnd(new Date(lockedUntil!.getTime() + 1));
 
     expect(await getSubscriberImport(shop, id)).toMatchObject({ status: "done", processedRows: total, pendingRows: total, refusedRows: 0, unchangedRows: 0 });
     expect(await prisma.consentEvent.count({ where: { shop } })).toBe(before + total);
