@@ -31,9 +31,11 @@ describe("durationInWords", () => {
     expect(durationInWords(0)).toBe("under 1 ms");
     expect(durationInWords(0.4)).toBe("under 1 ms");
     expect(durationInWords(45)).toBe("45 ms");
-    expect(durationInWords(999.6)).toBe("1000 ms");
+    expect(durationInWords(999.4)).toBe("999 ms");
+    expect(durationInWords(999.6)).toBe("1 s");
     expect(durationInWords(1234)).toBe("1.2 s");
-    expect(durationInWords(59_999)).toBe("59.9 s");
+    expect(durationInWords(59_940)).toBe("59.9 s");
+    expect(durationInWords(59_999)).toBe("1 min");
     expect(durationInWords(60_000)).toBe("1 min");
     expect(durationInWords(200_000)).toBe("3 min 20 s");
     expect(durationInWords(2 * 3600_000 + 5 * 60_000)).toBe("2 h 5 min");

@@ -42,9 +42,10 @@ export function handlingTimesOf(durationsMs: number[]): HandlingTimes {
 export function durationInWords(ms: number, decimal: (value: number, maximumFractionDigits?: number) => string = String): string {
   if (!Number.isFinite(ms) || ms < 0) throw new Error(`Expected a duration in milliseconds, got ${ms}`);
   if (ms < 1) return "under 1 ms";
-  if (ms < 1000) return `${decimal(Math.round(ms), 0)} ms`;
-  if (ms < 60_000) return `${decimal(Math.floor(ms / 100) / 10, 1)} s`;
-  const totalSeconds = Math.floor(ms / 1000);
+  if (Math.round(ms) < 1000) return `${decimal(Math.round(ms), 0)} ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${decimal(tenths / 10, 1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
   if (totalSeconds < 3600) {
     const seconds = totalSeconds % 60;
     return `${decimal(Math.floor(totalSeconds / 60), 0)} min${seconds ? ` ${decimal(seconds, 0)} s` : ""}`;
