@@ -10,15 +10,19 @@ export type TwilioSetupResult =
       ok: boolean;
       lines: Array<{ tone: "success" | "warning" | "critical"; text: string }>;
     }
-  | { intent: "test-text"; ok: boolean; message: string }
+  | { intent: "test-text"; ok: boolean; message: string; sid: string | null }
+  | { intent: "test-text-status"; state: "delivered" | "on_its_way" | "failed" | "unknown"; message: string }
   | { intent: "invalid"; ok: false; message: string };
 
 function TwilioTools() {
   const check = useFetcher<TwilioSetupResult>({ key: "check-twilio" });
   const test = useFetcher<TwilioSetupResult>({ key: "test-text" });
+  const status = useFetcher<TwilioSetupResult>({ key: "test-text-status" });
   const [phone, setPhone] = useState("");
   const checked = check.data?.intent === "check-twilio" ? check.data : null;
-  const tested = test.data && test.data.intent !== "check-twilio" ? test.data : null;
+  const tested = test.data?.intent === "test-text" || test.data?.intent === "invalid" ? test.data : null;
+  const sentSid = test.data?.intent === "test-text" ? test.data.sid : null;
+  const delivery = status.data?.intent === "test-text-status" ? status.data : null;
   return (
     <BlockStack gap="300">
       <check.Form method="post">
@@ -59,6 +63,20 @@ function TwilioTools() {
       </test.Form>
       <div aria-live="polite" id="test-text-result">
         {tested ? <Banner tone={tested.ok ? "success" : "critical"}>{tested.message}</Banner> : null}
+      </div>
+      {sentSid ? (
+        <status.Form method="post">
+          <input type="hidden" name="intent" value="test-text-status" />
+          <input type="hidden" name="sid" value={sentSid} />
+          <Button submit loading={status.state !== "idle"} id="test-text-status">
+            Check whether it arrived
+          </Button>
+        </status.Form>
+      ) : null}
+      <div aria-live="polite" id="test-text-delivery">
+        {delivery && sentSid ? (
+          <Banner tone={delivery.state === "delivered" ? "success" : delivery.state === "on_its_way" ? "info" : "critical"}>{delivery.message}</Banner>
+        ) : null}
       </div>
     </BlockStack>
   );

@@ -8,7 +8,7 @@ import { SetupChecklist, type TwilioSetupResult } from "~/components/setup-check
 import { getDashboard, type DashboardSummary } from "~/dashboard/summary.server";
 import { GROWTH_SPANS } from "~/results/growth-span";
 import { getChecklist } from "~/setup/checklist.server";
-import { checkTwilioConnection, sendTestText } from "~/setup/test-text.server";
+import { checkTwilioConnection, MESSAGE_SID, sendTestText, testTextStatus } from "~/setup/test-text.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
@@ -28,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const setupActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("check-twilio") }),
   z.object({ intent: z.literal("test-text"), phone: z.string().trim().min(1, "Enter your mobile number").max(40, "That is too long for a phone number") }),
+  z.object({ intent: z.literal("test-text-status"), sid: z.string().regex(MESSAGE_SID, "That is not a Twilio message SID") }),
 ]);
 
 export async function action({ request }: ActionFunctionArgs): Promise<TwilioSetupResult> {
@@ -35,8 +36,9 @@ export async function action({ request }: ActionFunctionArgs): Promise<TwilioSet
   const parsed = setupActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { intent: "invalid", ok: false, message: parsed.error.issues.map((issue) => issue.message).join(". ") };
   if (parsed.data.intent === "check-twilio") return { intent: "check-twilio", ...(await checkTwilioConnection(shop)) };
+  if (parsed.data.intent === "test-text-status") return { intent: "test-text-status", ...(await testTextStatus(shop, parsed.data.sid)) };
   const sent = await sendTestText(shop, parsed.data.phone);
-  return { intent: "test-text", ok: sent.ok, message: sent.message };
+  return { intent: "test-text", ok: sent.ok, message: sent.message, sid: sent.ok ? sent.sid : null };
 }
 
 function Metric({ label, value, testId }: { label: string; value: number; testId: string }) {

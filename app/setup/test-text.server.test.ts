@@ -8,7 +8,7 @@ import prisma from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { createTestShop, TEST_TWILIO_ACCOUNT_SID, TEST_TWILIO_AUTH_TOKEN } from "../../tests/support/shop-fixture";
 import { startTwilioSandbox, type TwilioSandbox } from "../messaging/twilio-sandbox.server";
-import { checkTwilioConnection, sendTestText, TEST_TEXT_LIMITS, testTextBody } from "./test-text.server";
+import { checkTwilioConnection, sendTestText, TEST_TEXT_LIMITS, testTextBody, testTextStatus } from "./test-text.server";
 
 const TRIAL_SID = "AC" + "2".repeat(32);
 const SERVICE_SID = "MG" + "3".repeat(32);
@@ -148,5 +148,41 @@ describe("a test text to my phone", () => {
   it("a shop without Twilio is told to connect it first", async () => {
     const { shop } = await createTestShop({ twilioAccountSid: null, senderPhoneNumber: null });
     expect(await sendTestText(shop, MERCHANT_PHONE, options())).toEqual({ ok: false, message: expect.stringContaining("Enter your Twilio account SID") });
+  });
+});
+
+describe("whether the test text arrived", () => {
+  it("asks Twilio for the message: on its way, then delivered, or not delivered with the carrier's reason", async () => {
+    const { shop } = await connectedShop();
+    const slow = await sendTestText(shop, MERCHANT_PHONE, options());
+    if (!slow.ok) throw new Error(slow.message);
+    // The test server holds it queued for a minute: Twilio accepting it is not the phone getting it.
+    expect(await testTextStatus(shop, slow.sid, options())).toEqual({ state: "on_its_way", message: 'Still on its way (Twilio says "queued"). Check again in a moment.' });
+
+    const quick = await startTwilioSandbox({
+      accounts: [{ accountSid: TEST_TWILIO_ACCOUNT_SID, authToken: TEST_TWILIO_AUTH_TOKEN, phoneNumbers: ownedNumbers }],
+      statusCallbackDelayMs: 5,
+    });
+    try {
+      const fast = { apiBaseUrl: quick.url };
+      const delivered = await sendTestText(shop, "+14155550125", fast);
+      const unreachable = await sendTestText(shop, "+14155550003", fast); // the test server's "unreachable handset"
+      if (!delivered.ok || !unreachable.ok) throw new Error("not sent");
+      await expect.poll(async () => (await testTextStatus(shop, delivered.sid, fast)).state).toBe("delivered");
+      await expect.poll(async () => (await testTextStatus(shop, unreachable.sid, fast)).state).toBe("failed");
+      expect((await testTextStatus(shop, unreachable.sid, fast)).message).toBe(
+        "Not delivered. The handset was unreachable (switched off or out of coverage) (Twilio error 30003).",
+      );
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it("another account's message is not found, and a SID that is not one is refused without asking", async () => {
+    const { shop } = await connectedShop();
+    expect(await testTextStatus(shop, "SM" + "0".repeat(32), options())).toEqual({ state: "unknown", message: expect.stringContaining("(Twilio error 20404)") });
+    const before = sandbox.requests.length;
+    expect(await testTextStatus(shop, "../Accounts.json", options())).toEqual({ state: "unknown", message: "That is not a Twilio message SID." });
+    expect(sandbox.requests.length).toBe(before);
   });
 });

@@ -30,6 +30,11 @@ export interface TwilioConnectionCheck {
 
 export type TestTextOutcome = { ok: true; message: string; sid: string } | { ok: false; message: string };
 
+/** Where a test text is now, in words: Twilio accepting it is not the phone getting it (carrier filtering, unregistered senders). */
+export type TestTextStatus = { state: "delivered" | "on_its_way" | "failed" | "unknown"; message: string };
+
+export const MESSAGE_SID = /^SM[0-9a-f]{32}$/;
+
 /** Per shop: a few tries while setting up, never a way to send many texts. */
 export const TEST_TEXT_LIMITS = { perHour: 5, perDay: 20 } as const;
 
@@ -153,4 +158,23 @@ export async function sendTestText(shop: string, typedPhone: string, options: Op
     sid: sent.sid,
     message: `Twilio accepted the test text to ${to} (${sent.status}, ${sent.sid}). It should arrive within a minute; if it does not, check the number's messaging logs in the Twilio console.`,
   };
+}
+
+/** Asks Twilio where a test text is (the shop's own account: another account's message is not found). */
+export async function testTextStatus(shop: string, sid: string, options: Options = {}): Promise<TestTextStatus> {
+  if (!MESSAGE_SID.test(sid)) return { state: "unknown", message: "That is not a Twilio message SID." };
+  const settings = await getShopSettings(shop);
+  const client = settings && clientOf(settings, options);
+  if (!client) return { state: "unknown", message: NOT_CONNECTED };
+  try {
+    const message = await client.messages(sid).fetch();
+    if (message.status === "delivered") return { state: "delivered", message: "Delivered: the carrier confirmed your phone received the test text." };
+    if (message.status === "undelivered" || message.status === "failed") {
+      const why = message.errorCode ? describeTwilioFailure({ errorCode: message.errorCode, httpStatus: null, message: message.errorMessage ?? "" }) : "Twilio gave no reason.";
+      return { state: "failed", message: `Not delivered. ${why}` };
+    }
+    return { state: "on_its_way", message: `Still on its way (Twilio says "${message.status}"). Check again in a moment.` };
+  } catch (error) {
+    return { state: "unknown", message: describeTwilioFailure(describeSendFailure(error)) };
+  }
 }

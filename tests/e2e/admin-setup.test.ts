@@ -76,6 +76,18 @@ describe("setting up in the demo", () => {
     const sid = /\b(SM[0-9a-f]{32})\b/.exec((await result.textContent()) ?? "")?.[1];
     expect(sid).toBeDefined();
     expect(await twilioMessage(sid!)).toMatchObject({ to: MY_PHONE, from: "+15005550006", body: expect.stringMatching(/^Juniper & Pine: This is a test text/) });
+    // Accepted is not arrived: ask Twilio until the carrier's report is in (the test server delivers within a second).
+    const delivery = page.locator("#test-text-delivery");
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole("button", { name: "Check whether it arrived" }).click();
+          await delivery.locator(".Polaris-Banner").first().waitFor();
+          return delivery.textContent();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toContain("Delivered: the carrier confirmed your phone received the test text.");
 
     // Twilio's refusal, in words.
     await page.getByLabel("Your mobile number").fill("+15005550009");

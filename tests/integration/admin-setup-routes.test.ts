@@ -94,6 +94,9 @@ describe("dashboard checklist", () => {
     const sent = await dashboardPost(shop, { intent: "test-text", phone: "+1 415 555 0142" });
     expect(sent).toMatchObject({ intent: "test-text", ok: true, message: expect.stringContaining("Twilio accepted the test text to +14155550142") });
     expect(sandbox.messages.filter((message) => message.to === "+14155550142").map((message) => message.from)).toEqual([inboundNumber]);
+    const sid = (sent as { sid: string }).sid;
+    expect(await dashboardPost(shop, { intent: "test-text-status", sid })).toEqual({ intent: "test-text-status", state: "on_its_way", message: expect.stringContaining('"queued"') });
+    expect(await dashboardPost(shop, { intent: "test-text-status", sid: "SM../../Accounts" })).toMatchObject({ intent: "invalid", message: "That is not a Twilio message SID" });
 
     // The other shop's request uses the other shop's (missing) credentials, never this shop's.
     expect(await dashboardPost(other.shop, { intent: "test-text", phone: "+1 415 555 0143" })).toMatchObject({ ok: false, message: expect.stringContaining("Enter your Twilio account SID") });
