@@ -565,6 +565,17 @@ function requestTime(setting: ImportSetting, phone: string, now: Date): Date {
 
 /** First name, last name and e-mail from the file, where the subscriber has none yet (never over what Shopify told us). */
 async function saveNames(sql: Sql, names: readonly SqlValue[][], now: Date): Promise<void> {
+  const keep = (column: string) => `"${column}" = COALESCE("Subscriber"."${column}", ?)`;
+  if (sql.provider === "sqlite") {
+    // One prepared statement per row, by primary key: no round trips here, and SQLite would run UPDATE … FROM (VALUES …)
+    // as a scan of every subscriber of every shop for each chunk.
+    for (const [id, firstName, lastName, email] of names) {
+      await sql.run(`UPDATE "Subscriber" SET ${keep("firstName")}, ${keep("lastName")}, ${keep("email")}, "updatedAt" = ? WHERE "id" = ?`, [
+        firstName ?? null, lastName ?? null, email ?? null, now, id ?? null,
+      ]);
+    }
+    return;
+  }
   await sql.run(
     `UPDATE "Subscriber" SET "firstName" = COALESCE("Subscriber"."firstName", "v"."column2"), "lastName" = COALESCE("Subscriber"."lastName", "v"."column3"),
        "email" = COALESCE("Subscriber"."email", "v"."column4"), "updatedAt" = ?
