@@ -5,6 +5,7 @@
  * that applies the chunk), downloaded as CSV.
  */
 import { stringify } from "csv-stringify/sync";
+import { spreadsheetSafe } from "../../compliance/csv-safety";
 
 export const REPORT_OUTCOMES = {
   refused: "Not imported",
@@ -25,12 +26,8 @@ export const REPORT_HEADER = stringify([["Row", "Phone (as in the file)", "Outco
 
 export function reportLines(lines: readonly ReportLine[]): string {
   if (lines.length === 0) return "";
-  return stringify(lines.map((line) => [line.row, neutralised(line.phone), REPORT_OUTCOMES[line.outcome], neutralised(line.reason)]));
-}
-
-/** A cell a spreadsheet would run as a formula (=, +, -, @ first) is opened as text: the file's content is not ours. */
-function neutralised(value: string): string {
-  return /^[=@\t\r]/.test(value) || /^[+-][^\d\s(]/.test(value) ? `'${value}` : value;
+  // The file's content is not ours: a cell a spreadsheet would run as a formula is kept as text.
+  return stringify(lines.map((line) => [line.row, spreadsheetSafe(line.phone), REPORT_OUTCOMES[line.outcome], spreadsheetSafe(line.reason)]));
 }
 
 /** The downloadable report: header and lines. */
