@@ -122,7 +122,7 @@ describe("a campaign's page", () => {
 
     expect(await call({ intent: "save", name: "Renamed", body: GOOD_TEXT })).toMatchObject({ message: "Draft saved." });
     expect((await prisma.campaign.findUniqueOrThrow({ where: { id } })).name).toBe("Renamed");
-    expect(await call({ intent: "cancel" })).toMatchObject({ message: "Cancelled: 0 queued texts will not be sent." });
+    expect(await call({ intent: "cancel" })).toMatchObject({ formError: null, cancelledMessages: 0 }); // the page words it in the merchant's locale
     expect(await call({ intent: "pause" })).toEqual({ errors: {}, formError: "Only a campaign that is sending can be paused; this one is cancelled.", message: null });
   });
 

@@ -3,6 +3,7 @@ import prisma from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
 import { publishDisclosure } from "../disclosures/disclosures.server";
 import { createTestShop } from "../../tests/support/shop-fixture";
+import { saveSettingsForm } from "../settings/save-settings.server";
 import { getChecklist, getChecklistFacts } from "./checklist.server";
 
 const DISCLOSURE = "Text me offers from Acme Outfitters. Up to 6 msgs/month. Consent is not a condition of purchase. Msg & data rates may apply. Reply STOP to cancel, HELP for help.";
@@ -37,10 +38,16 @@ describe("checklist facts", () => {
     expect(checklist?.steps.find((step) => step.id === "disclosure")).toMatchObject({ done: false, detail: expect.stringContaining("Not published in Spanish") });
   });
 
-  it("a save of Settings after installing counts as reviewed", async () => {
+  it("staff saving Settings in the admin counts as reviewed; any other write to the shop does not", async () => {
     const { shop } = await createTestShop();
-    await prisma.shop.update({ where: { shop }, data: { installedAt: new Date(Date.now() - 3_600_000) } });
-    await prisma.shop.update({ where: { shop }, data: { quietHoursStart: "20:00" } });
+    await prisma.shop.update({ where: { shop }, data: { installedAt: new Date(Date.now() - 3_600_000), quietHoursStart: "20:00" } });
+    expect((await getChecklistFacts(shop))?.settingsSavedAt).toBeNull();
+
+    const settings = await prisma.shop.findUniqueOrThrow({ where: { shop } });
+    const form = new FormData();
+    const fields = { intent: "settings", brandName: settings.brandName, supportContact: settings.supportContact, keywordMode: settings.keywordMode, maxMessagesPerMonth: String(settings.maxMessagesPerMonth), timezone: settings.timezone, smsCountries: settings.smsCountries, quietHoursStart: "20:00", quietHoursEnd: settings.quietHoursEnd };
+    for (const [field, value] of Object.entries(fields)) form.set(field, value);
+    expect(await saveSettingsForm(shop, form)).toMatchObject({ ok: true });
     const facts = await getChecklistFacts(shop);
     expect(facts?.settingsSavedAt).not.toBeNull();
     expect((await getChecklist(shop))?.steps.find((step) => step.id === "sending_rules")?.done).toBe(true);

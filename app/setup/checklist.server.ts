@@ -10,9 +10,6 @@ import { KEYWORD_MODES, type KeywordMode } from "../shops/keyword-modes";
 import { listSetting } from "../shops/shop-settings.server";
 import { buildChecklist, type Checklist, type ChecklistFacts } from "./checklist";
 
-/** A save this long after installing is the merchant's own; installing writes the row once with the defaults. */
-const SAVED_AFTER_INSTALL_MS = 60_000;
-
 export async function getChecklistFacts(shop: string): Promise<ChecklistFacts | null> {
   const settings = await prisma.shop.findUnique({ where: { shop } });
   if (!settings) return null;
@@ -24,7 +21,6 @@ export async function getChecklistFacts(shop: string): Promise<ChecklistFacts | 
       select: { occurredAt: true },
     }),
   ]);
-  const saved = settings.updatedAt.getTime() - settings.installedAt.getTime() > SAVED_AFTER_INSTALL_MS;
   return {
     shop,
     apiKey: env().SHOPIFY_API_KEY,
@@ -45,7 +41,7 @@ export async function getChecklistFacts(shop: string): Promise<ChecklistFacts | 
     privacyUrl: settings.privacyUrl,
     supportedLanguages: listSetting(settings.supportedLanguages),
     disclosures: disclosures.map(({ locale, text, version }) => ({ locale, text, version })),
-    settingsSavedAt: saved ? settings.updatedAt : null,
+    settingsSavedAt: settings.settingsReviewedAt,
     lastCheckoutConsentAt: lastCheckoutConsent?.occurredAt ?? null,
   };
 }

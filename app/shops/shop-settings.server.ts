@@ -183,7 +183,7 @@ export class SenderInUseError extends Error {
  * sender number or Messaging Service, also when two shops save the same one at
  * the same moment (the unique index decides, and its violation becomes the same error).
  */
-export async function saveShopSettings(shop: string, input: ShopSettingsInput, options: { demo?: boolean } = {}): Promise<Shop> {
+export async function saveShopSettings(shop: string, input: ShopSettingsInput, options: { demo?: boolean; reviewedAt?: Date } = {}): Promise<Shop> {
   const { twilioAuthToken, extraOptInKeywords, supportedLanguages, smsCountries, ...rest } = shopSettingsSchema.parse(input);
   const data = {
     ...rest,
@@ -191,6 +191,7 @@ export async function saveShopSettings(shop: string, input: ShopSettingsInput, o
     supportedLanguages: supportedLanguages.join(","),
     ...(smsCountries ? { smsCountries: [...new Set(smsCountries)].join(",") } : {}),
     ...(twilioAuthToken ? { twilioAuthTokenEncrypted: encryptSecret(twilioAuthToken, env().ENCRYPTION_KEY) } : {}),
+    ...(options.reviewedAt ? { settingsReviewedAt: options.reviewedAt } : {}),
   };
   await requireSendersFree(shop, data);
   try {

@@ -30,6 +30,9 @@ async function populatedShop() {
   await publishDisclosure(shop, { locale: "en", text: "Acme: up to 6 msgs/month. Msg & data rates may apply. Reply HELP for help, STOP to cancel." });
   await prisma.session.create({ data: { id: `offline_${shop}`, shop, state: "", accessToken: "shpat_test" } });
   await prisma.campaign.create({ data: { shop, name: "Spring sale", body: "Acme: 20% off this weekend. Reply STOP to cancel." } });
+  await prisma.subscriberImport.create({
+    data: { shop, fileName: "klaviyo.csv", fileHash: randomUUID(), mapping: "{}", confirmMode: "double_opt_in", report: "2,(415) 555-0199,Not imported,No consent date\n" },
+  });
   await limitThankYouRequests(shop, { ip: "203.0.113.7", customerId: "gid://shopify/Customer/7001" });
   const asked = await call(
     dataRequestAction,
