@@ -9,8 +9,8 @@
  *
  * The verdicts are the same functions a single text is judged by:
  * `marketingPermissionOf` (the one answer of app/consent/suppression.server.ts)
- * and the sending rules' pure parts (quiet hours, caps), composed as
- * `marketingRulesAtDispatch` composes them (app/sending-rules/sending-rules.server.ts).
+ * and `marketingRulesVerdict` (app/sending-rules/marketing-rules.ts, which
+ * `marketingRulesAtDispatch` also calls).
  *
  * `ConsentRereads` answers the question again right before a text is handed
  * to Twilio, for texts whose batch read is no longer fresh (a STOP may have
@@ -21,11 +21,9 @@ import type { Message } from "@prisma/client";
 import { withSqlTransaction } from "../db.server";
 import { readDate, readInt, type Sql, type SqlRow, type SqlValue } from "../db/sql.server";
 import { marketingPermissionOf, type MarketingPermission, type SubscriberConsentState } from "../consent/suppression.server";
-import { capVerdict } from "../sending-rules/frequency-caps";
-import { allowedToSendAt, nextAllowedSendTime, NoAllowedSendTimeError } from "../sending-rules/quiet-hours";
+import { marketingRulesVerdict, type DispatchVerdict } from "../sending-rules/marketing-rules";
 import { recipientLocation } from "../sending-rules/recipient-location.server";
-import { HISTORY_DAYS, MAY_HAVE_BEEN_SENT, type DispatchVerdict } from "../sending-rules/sending-rules.server";
-import { stateDailyCap } from "../sending-rules/state-quiet-hours";
+import { HISTORY_DAYS, MAY_HAVE_BEEN_SENT } from "../sending-rules/sending-rules.server";
 
 /** The shop's settings dispatch uses: Twilio, its sender and pace, and the sending rules. */
 export interface DispatchShop {
@@ -206,39 +204,14 @@ export function consentFromFacts(facts: DispatchFacts, message: Pick<Message, "s
   return marketingPermissionOf(facts.shops.get(message.shop) ?? null, facts.recipientsByPhone.get(phoneKey(message.shop, message.phone)) ?? null, facts.readAt);
 }
 
-/** The sending rules for one marketing text of the batch at `now`: as marketingRulesAtDispatch decides, from the batch's rows. */
+/** The sending rules for one marketing text of the batch at `now`: marketingRulesAtDispatch's verdict, from the batch's rows. */
 export async function rulesFromFacts(facts: DispatchFacts, message: Pick<Message, "id" | "shop" | "phone" | "subscriberId">, now: Date): Promise<DispatchVerdict> {
   const settings = facts.shops.get(message.shop);
   if (!settings) throw new Error(`No settings for shop ${message.shop}: its marketing texts cannot be judged`);
   const subscriber = subscriberOf(facts, message);
   const location = await recipientLocation({ phone: message.phone, timezone: subscriber?.timezone ?? null, region: subscriber?.region ?? null }, settings.timezone);
-  const quietHours = { start: settings.quietHoursStart, end: settings.quietHoursEnd };
-  if (!allowedToSendAt(location, quietHours, now)) {
-    try {
-      return { action: "defer", until: nextAllowedSendTime(location, quietHours, now), reason: "quiet_hours" };
-    } catch (error) {
-      if (error instanceof NoAllowedSendTimeError) return { action: "skip", reason: "no_send_window" };
-      throw error;
-    }
-  }
-  const history = subscriber
-    ? (facts.history.get(subscriber.id) ?? [])
-        .filter((entry) => entry.messageId !== message.id)
-        .map((entry) => entry.at)
-        .sort((a, b) => a.getTime() - b.getTime())
-    : [];
-  const verdict = capVerdict(
-    { sentAt: history },
-    {
-      dailyCap: settings.maxMessagesPerDay,
-      monthlyCap: settings.maxMessagesPerMonth,
-      smartSendingHours: settings.smartSendingHours,
-      stateDailyCap: stateDailyCap(location.regions),
-      timezone: settings.timezone,
-    },
-    now,
-  );
-  return verdict.ok ? { action: "send" } : { action: "skip", reason: verdict.reason };
+  const history = subscriber ? (facts.history.get(subscriber.id) ?? []).filter((entry) => entry.messageId !== message.id).map((entry) => entry.at) : [];
+  return marketingRulesVerdict(settings, location, history, now);
 }
 
 /** A campaign the merchant stopped since its texts were claimed: "paused" or "cancelled"; null while it goes on. */

@@ -61,10 +61,8 @@ import {
   type BackoffPolicy,
   type JobTable,
 } from "../queues/job-lease.server";
-import {
-  marketingRulesAtDispatch,
-  type DispatchVerdict,
-} from "../sending-rules/sending-rules.server";
+import type { DispatchVerdict } from "../sending-rules/marketing-rules";
+import { marketingRulesAtDispatch } from "../sending-rules/sending-rules.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
 import {
   recordUndeliverable,
