@@ -10,10 +10,13 @@
  *   statement, SKIP LOCKED on PostgreSQL): any number of workers on any number
  *   of machines share one database and never claim a row twice. Rows of a
  *   paused or cancelled campaign are not claimed at all.
- * - A worker claims about as many rows as it sends at once (`concurrency`),
- *   and claims again as they finish, so few rows are ever claimed and not yet
- *   sent, and sends them with bounded concurrency, at the pace of each sender
- *   across all workers together (send-rate.server.ts).
+ * - A worker sends with bounded concurrency (`concurrency` texts in flight),
+ *   at the pace of each sender across all workers together
+ *   (send-rate.server.ts). It claims a little ahead of its free slots (at most
+ *   half the concurrency more, claimed a quarter at a time), so a slot that
+ *   frees starts its next text at once instead of waiting for a claim's round
+ *   trip, while few rows are ever claimed and not yet sent: at most 1.5 ×
+ *   `concurrency` per worker become "unknown" if it dies.
  * - A claimed batch is judged at once (dispatch-facts.server.ts): with the
  *   claim, in the same transaction, one read of each shop's settings, of the
  *   recipients' subscriber rows and of their marketing history, from which
@@ -41,7 +44,6 @@
  *   lease) until Twilio's status callbacks move it on (delivery-status.server.ts).
  */
 import type { Message } from "@prisma/client";
-import pLimit from "p-limit";
 import type twilio from "twilio";
 import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
@@ -224,48 +226,83 @@ export async function dispatchDueMessages(
   report.unknown += await expireAbandonedClaims(startedAt);
 
   const consentRereads = new ConsentRereads(clock);
-  const run = pLimit(concurrency);
-  const inFlight = new Set<Promise<void>>();
-  while (report.claimed < limit) {
-    // Claim again once a quarter of the texts in flight are done: claimed-but-unsent rows stay under `concurrency`.
-    if (concurrency - inFlight.size < Math.ceil(concurrency / 4)) {
-      await Promise.race(inFlight);
+  // Claimed ahead of the free slots (up to half the concurrency more), so a slot that frees takes its next text at
+  // once instead of waiting for a claim's round trip. A claim goes out when a quarter of that many are missing.
+  const ahead = Math.ceil(concurrency / 2);
+  const claimWhenShort = Math.ceil(concurrency / 4);
+  const ready: ClaimedText[] = [];
+  let inFlight = 0;
+  let claiming = false;
+  let exhausted = false;
+  let claimError: unknown = null;
+  let wake: (() => void) | null = null;
+  const changed = () => {
+    wake?.();
+    wake = null;
+  };
+
+  const claim = async (room: number) => {
+    claiming = true;
+    try {
+      // The claim and everything the batch's texts are judged by, in one transaction: a few statements per batch.
+      // The outcomes waiting to be stored go in the same commit as this claim.
+      outcomeWrites.handOver();
+      const { messages, facts } = await withSqlTransaction(async (sql) => {
+        const now = clock();
+        const rows = await claimDueJobs(sql, OUTBOX_JOBS, {
+          now,
+          limit: room,
+          leaseMs: CLAIM_LEASE_MS,
+          eligible: { sql: CAMPAIGN_NOT_HELD, params: [] },
+        });
+        const claimed = rows.map(messageFromRow);
+        return { messages: claimed, facts: await readDispatchFacts(sql, claimed, now) };
+      });
+      if (messages.length === 0) exhausted = true;
+      report.claimed += messages.length;
+      const claimedAt = performance.now();
+      for (const message of messages) ready.push({ message, facts, claimedAt });
+    } catch (error) {
+      // Nothing more is claimed; what was claimed is sent, and then the error is thrown.
+      claimError = error;
+    } finally {
+      claiming = false;
+      changed();
+    }
+  };
+
+  const start = ({ message, facts, claimedAt }: ClaimedText) => {
+    inFlight += 1;
+    void dispatchClaimed(message, { clock, claimedAt, facts, consentRereads })
+      .then((outcome) => void (report[outcome] += 1))
+      .catch((error: unknown) => console.error(`outbox: message ${message.id} failed in the worker`, error))
+      .finally(() => {
+        inFlight -= 1;
+        changed();
+      });
+  };
+
+  for (;;) {
+    while (inFlight < concurrency && ready.length > 0) start(ready.shift()!);
+    const mayClaim = !exhausted && claimError === null && report.claimed < limit;
+    if (!mayClaim && !claiming && inFlight === 0 && ready.length === 0) break;
+    const missing = concurrency + ahead - inFlight - ready.length;
+    if (mayClaim && !claiming && missing >= claimWhenShort) {
+      void claim(Math.min(missing, limit - report.claimed));
       continue;
     }
-    const room = Math.min(concurrency - inFlight.size, limit - report.claimed);
-    // The claim and everything the batch's texts are judged by, in one transaction: a few statements per batch.
-    // The outcomes waiting to be stored go in the same commit as this claim.
-    outcomeWrites.handOver();
-    const { messages, facts } = await withSqlTransaction(async (sql) => {
-      const now = clock();
-      const rows = await claimDueJobs(sql, OUTBOX_JOBS, {
-        now,
-        limit: room,
-        leaseMs: CLAIM_LEASE_MS,
-        eligible: { sql: CAMPAIGN_NOT_HELD, params: [] },
-      });
-      const claimed = rows.map(messageFromRow);
-      return { messages: claimed, facts: await readDispatchFacts(sql, claimed, now) };
-    });
-    if (messages.length === 0) break;
-    const claimedAt = performance.now();
-    report.claimed += messages.length;
-    for (const message of messages) {
-      const task: Promise<void> = run(async () => {
-        const outcome = await dispatchClaimed(message, {
-          clock,
-          claimedAt,
-          facts,
-          consentRereads,
-        });
-        report[outcome] += 1;
-      }).finally(() => inFlight.delete(task));
-      inFlight.add(task);
-    }
+    await new Promise<void>((resolve) => (wake = resolve));
   }
-  await Promise.all(inFlight);
   await outcomeWrites.settle();
+  if (claimError !== null) throw claimError;
   return report;
+}
+
+/** A claimed row waiting for a free slot, with the facts its batch was judged by. */
+interface ClaimedText {
+  message: Message;
+  facts: DispatchFacts;
+  claimedAt: number;
 }
 
 type Outcome = Exclude<keyof DispatchReport, "claimed">;
