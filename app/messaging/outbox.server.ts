@@ -53,12 +53,13 @@ import {
   readRequiredDate,
   type Sql,
   type SqlRow,
+  type SqlStatement,
   type SqlValue,
 } from "../db/sql.server";
 import {
   backoffDelayMs,
   claimDueJobs,
-  endClaim,
+  endClaimStatement,
   expireLeases,
   type BackoffPolicy,
   type JobTable,
@@ -505,16 +506,14 @@ async function end(
     ? "retried"
     : status
 ): Promise<Outcome> {
-  outcomeWrites.add(async (sql) => {
-    const recorded = await endClaim(sql, OUTBOX_JOBS, message, {
-      status,
-      now: at,
-      set,
-    });
-    if (!recorded)
-      console.warn(
-        `outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${status}) is not recorded`
-      );
+  outcomeWrites.add({
+    ...endClaimStatement(OUTBOX_JOBS, message, { status, now: at, set }),
+    after: (recorded) => {
+      if (!recorded)
+        console.warn(
+          `outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${status}) is not recorded`
+        );
+    },
   });
   return outcome;
 }
@@ -527,17 +526,17 @@ async function end(
  * Twilio was answering gets its MessageSid too: now we know.
  */
 function recordAccepted(message: Message, twilioSid: string, at: Date) {
-  outcomeWrites.add(async (sql) => {
-    const recorded = await sql.run(
-      `UPDATE "Message" SET "status" = 'sending', "twilioSid" = ?, "sentAt" = ?, "errorCode" = NULL, "errorMessage" = NULL, "lockedUntil" = NULL, "updatedAt" = ?
-     WHERE "id" = ? AND "attempts" = ? AND "status" IN ('sending', 'unknown') AND "twilioSid" IS NULL`,
-      [twilioSid, at, at, message.id, message.attempts]
-    );
-    if (recorded === 0)
-      await sql.run(
-        `UPDATE "Message" SET "lockedUntil" = NULL WHERE "id" = ? AND "twilioSid" = ?`,
-        [message.id, twilioSid]
-      );
+  outcomeWrites.add({
+    sql: `UPDATE "Message" SET "status" = 'sending', "twilioSid" = ?, "sentAt" = ?, "errorCode" = NULL, "errorMessage" = NULL, "lockedUntil" = NULL, "updatedAt" = ?
+     WHERE "id" = ? AND "attempts" = ? AND "status" IN ('sending', 'unknown') AND "twilioSid" IS NULL RETURNING "id"`,
+    params: [twilioSid, at, at, message.id, message.attempts],
+    after: async (recorded, sql) => {
+      if (!recorded)
+        await sql.run(
+          `UPDATE "Message" SET "lockedUntil" = NULL WHERE "id" = ? AND "twilioSid" = ?`,
+          [message.id, twilioSid]
+        );
+    },
   });
 }
 
@@ -545,13 +544,15 @@ function recordAccepted(message: Message, twilioSid: string, at: Date) {
 const OUTCOME_WAIT_MS = 25;
 
 /**
- * The outcomes of claimed texts, written together: each is its own unit of
- * work (conditional on its claim), and the units handed over in one turn of
- * the event loop share one transaction and one commit (withSqlTransaction's
- * group commit). They are handed over with the next claim, or OUTCOME_WAIT_MS
- * after the first of them, or when a dispatch ends (which resolves only once
- * they are stored). On SQLite a commit waits for the disk, and texts answered
- * one by one would each pay for one; a batch of claims and outcomes pays once.
+ * The outcomes of claimed texts, written together: each is one statement,
+ * conditional on its claim, and those handed over in one turn of the event
+ * loop go as one unit of work, in one transaction and one commit
+ * (withSqlTransaction's group commit), and on PostgreSQL in one round trip
+ * (Sql.allInOrder). They are handed over with the next claim, or
+ * OUTCOME_WAIT_MS after the first of them, or when a dispatch ends (which
+ * resolves only once they are stored). On SQLite a commit waits for the disk,
+ * and texts answered one by one would each pay for one; a batch of claims and
+ * outcomes pays once.
  *
  * Waiting is safe for at most once: a text was "sending" (its claim committed)
  * before Twilio was called, so if the worker dies before its outcome is
@@ -559,12 +560,22 @@ const OUTCOME_WAIT_MS = 25;
  * sent again; a transactional one is put back, as after any crash. A write
  * that fails is logged and leaves the row to its lease in the same way.
  */
+interface OutcomeWrite extends SqlStatement {
+  /** With whether the statement changed its row (it returns the row's id when it did), in the same transaction. */
+  after?: (recorded: boolean, sql: Sql) => void | Promise<void>;
+}
+
+async function writeOutcomes(sql: Sql, writes: readonly OutcomeWrite[]) {
+  const results = await sql.allInOrder(writes);
+  for (const [i, write] of writes.entries()) await write.after?.(results[i]!.length > 0, sql);
+}
+
 class OutcomeWrites {
-  private waiting: ((sql: Sql) => Promise<void>)[] = [];
+  private waiting: OutcomeWrite[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly writing = new Set<Promise<void>>();
 
-  add(write: (sql: Sql) => Promise<void>) {
+  add(write: OutcomeWrite) {
     this.waiting.push(write);
     this.timer ??= setTimeout(() => this.handOver(), OUTCOME_WAIT_MS);
   }
@@ -576,13 +587,11 @@ class OutcomeWrites {
     const writes = this.waiting.splice(0);
     if (writes.length === 0) return;
     // One unit for all of them (on PostgreSQL a unit's SAVEPOINT is a round trip); if it fails, each on its own.
-    const written: Promise<void> = withSqlTransaction(async (sql) => {
-      for (const write of writes) await write(sql);
-    })
+    const written: Promise<void> = withSqlTransaction((sql) => writeOutcomes(sql, writes))
       .catch(() =>
         Promise.all(
           writes.map((write) =>
-            withSqlTransaction(write).catch((error: unknown) =>
+            withSqlTransaction((sql) => writeOutcomes(sql, [write])).catch((error: unknown) =>
               console.error(
                 "outbox: an outcome could not be stored (its claim's lease will settle the row)",
                 error
