@@ -202,6 +202,16 @@ export async function expireAbandonedClaims(now: Date): Promise<number> {
   return unknown;
 }
 
+/**
+ * The most rows one dispatch holds claimed and not yet ended at `concurrency`:
+ * those in flight and up to half as many more claimed ahead. If the worker
+ * dies, these are the rows that become "unknown" (marketing) or are put back.
+ */
+export function mostClaimedAtOnce(concurrency: number): number {
+  const inFlight = Math.max(1, concurrency);
+  return inFlight + Math.ceil(inFlight / 2);
+}
+
 export async function dispatchDueMessages(
   options: DispatchOptions = {}
 ): Promise<DispatchReport> {
@@ -228,8 +238,8 @@ export async function dispatchDueMessages(
 
   const consentRereads = new ConsentRereads(clock);
   // Claimed ahead of the free slots (up to half the concurrency more), so a slot that frees takes its next text at
-  // once instead of waiting for a claim's round trip. A claim goes out when a quarter of that many are missing.
-  const ahead = Math.ceil(concurrency / 2);
+  // once instead of waiting for a claim's round trip. A claim goes out when a quarter of the concurrency is missing.
+  const mostHeld = mostClaimedAtOnce(concurrency);
   const claimWhenShort = Math.ceil(concurrency / 4);
   const ready: ClaimedText[] = [];
   let inFlight = 0;
@@ -287,7 +297,7 @@ export async function dispatchDueMessages(
     while (inFlight < concurrency && ready.length > 0) start(ready.shift()!);
     const mayClaim = !exhausted && claimError === null && report.claimed < limit;
     if (!mayClaim && !claiming && inFlight === 0 && ready.length === 0) break;
-    const missing = concurrency + ahead - inFlight - ready.length;
+    const missing = mostHeld - inFlight - ready.length;
     if (mayClaim && !claiming && missing >= claimWhenShort) {
       void claim(Math.min(missing, limit - report.claimed));
       continue;
