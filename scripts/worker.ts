@@ -12,12 +12,14 @@
  */
 import { z } from "zod";
 import { completeFinishedCampaigns, planDueCampaigns } from "../app/campaigns/plan-campaign.server";
+import { purgeExpiredMessageBodies } from "../app/compliance/retention.server";
 import { expireStalePending } from "../app/consent/consent-engine.server";
 import prisma, { disconnectPrisma } from "../app/db.server";
 import { env } from "../app/env.server";
 import { dispatchDueMessages } from "../app/messaging/outbox.server";
 import { purgeExpiredRateLimitWindows } from "../app/security/rate-limit.server";
 import { runShopifySyncJobs } from "../app/shopify/consent-sync.server";
+import { runSubscriberImports } from "../app/subscribers/import/subscriber-import.server";
 import { pruneProcessedWebhooks } from "../app/shopify/processed-webhook-retention.server";
 
 env();
@@ -87,9 +89,15 @@ async function dispatchLoop() {
       if (pruned) console.log(`worker: forgot ${pruned} webhook deliveries older than the retry window`);
       const purged = await guarded("purging rate-limit windows", () => purgeExpiredRateLimitWindows(prisma, new Date()));
       if (purged) console.log(`worker: deleted ${purged} ended rate-limit windows`);
+      // Message bodies past each shop's retention setting (consent evidence is kept): app/compliance/retention.server.ts.
+      const blanked = await guarded("blanking old message bodies", () => purgeExpiredMessageBodies(new Date(), { limit: 20_000 }));
+      if (blanked && blanked.messages + blanked.inbound > 0) console.log(`worker: blanked ${blanked.messages} sent and ${blanked.inbound} received texts past their shop's retention`);
       lastPrune = Date.now();
     }
-    if (running && !report?.claimed && !sync?.claimed) await idle(1000);
+    // A list import goes on a few chunks at a time between the outbox's turns (app/subscribers/import).
+    const imported = await guarded("importing subscriber lists", () => runSubscriberImports({ limit: 2_000 }));
+    if (imported?.finished.length) console.log(`worker: imports finished: ${imported.finished.join(", ")}`);
+    if (running && !report?.claimed && !sync?.claimed && !imported?.rows) await idle(1000);
   }
 }
 

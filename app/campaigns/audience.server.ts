@@ -35,7 +35,7 @@ export interface AudienceContext {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The events that give consent; the latest of them is the one a subscriber is subscribed on (a "confirmed" only completes one). */
-const CONSENT_GIVING_KINDS = ["opt_in_requested", "opted_in", "resubscribed"] as const satisfies readonly ConsentEventKind[];
+export const CONSENT_GIVING_KINDS = ["opt_in_requested", "opted_in", "resubscribed"] as const satisfies readonly ConsentEventKind[];
 
 const placeholders = (values: readonly unknown[]) => values.map(() => "?").join(", ");
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(", ");
@@ -47,7 +47,7 @@ type ConditionBuilder<K extends keyof SegmentConditions> = (value: NonNullable<S
  * matching it. Typed by SegmentConditions, so a condition added to the schema
  * does not compile until it has its SQL here.
  */
-const CONDITIONS: { [K in keyof SegmentConditions]-?: ConditionBuilder<K> } = {
+export const CONDITIONS: { [K in keyof SegmentConditions]-?: ConditionBuilder<K> } = {
   // The latest consent-giving event, walked backwards on ConsentEvent(subscriberId, seq): one index probe per subscriber.
   sources: (sources) => ({
     sql: `(SELECT "e"."source" FROM "ConsentEvent" AS "e"

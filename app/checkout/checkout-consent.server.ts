@@ -31,7 +31,7 @@ import type { Evidence } from "../consent/ledger.server";
 import { REVOKED_SINCE, type ConsentEventKind } from "../consent/transitions";
 import type { MessageStatus } from "../messaging/message-status";
 import { enqueueMessage } from "../messaging/outbox.server";
-import { composeConfirmation, confirmationKindFor, confirmationLanguage, supportedLanguagesOf } from "./confirmation-text";
+import { composeConfirmation, confirmationKindFor, confirmationLanguage, supportedLanguagesOf } from "../messaging/confirmation-text";
 import { findDisclosureShown, type DisclosureRejection } from "./disclosure-shown.server";
 import { countryListOf, toE164, type PhoneRejection } from "../phone/phone-number";
 import type { CheckoutAnswer } from "./order-consent";

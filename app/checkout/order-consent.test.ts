@@ -36,6 +36,8 @@ describe("parseOrdersCreate", () => {
         userAgent: UA,
         shopifyCustomerId: "gid://shopify/Customer/7100000001",
         customerFirstName: "Ada",
+        customerLastName: null,
+        customerEmail: "ada@example.com",
       },
       answer: {
         status: "granted",
@@ -76,7 +78,7 @@ describe("parseOrdersCreate", () => {
     );
     expect(parsed).toMatchObject({
       ok: true,
-      order: { orderId: "gid://shopify/Order/5734000001", createdAt: null, ip: null, userAgent: null, shopifyCustomerId: null, customerFirstName: null },
+      order: { orderId: "gid://shopify/Order/5734000001", createdAt: null, ip: null, userAgent: null, shopifyCustomerId: null, customerFirstName: null, customerLastName: null, customerEmail: null },
     });
     expect(parseOrdersCreate(order({ customer: { id: 42 } }))).toMatchObject({ order: { shopifyCustomerId: "gid://shopify/Customer/42" } });
   });

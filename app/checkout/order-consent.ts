@@ -9,7 +9,8 @@
  * when it was placed, the browser's IP and user agent, and the customer.
  *
  * Only what the consent needs is read, plus the customer's first name (for
- * {first_name} in campaign texts); everything else in the payload
+ * {first_name} in campaign texts), last name and e-mail (so staff can find
+ * the subscriber by them); everything else in the payload
  * (addresses, line items, prices) is ignored and never stored.
  */
 import { isIP } from "node:net";
@@ -41,6 +42,9 @@ export interface OrderFacts {
   shopifyCustomerId: string | null;
   /** The customer's first name as the order gives it, for campaign texts; null when absent or blank. */
   customerFirstName: string | null;
+  /** Last name and e-mail (the customer's, else the order's contact e-mail): only for finding the subscriber in the admin. */
+  customerLastName: string | null;
+  customerEmail: string | null;
 }
 
 export type ParsedOrder =
@@ -59,8 +63,15 @@ export const ordersCreatePayloadSchema = z.object({
   client_details: z
     .object({ browser_ip: z.string().nullish(), user_agent: z.string().nullish() })
     .nullish(),
+  email: z.string().nullish(),
   customer: z
-    .object({ id: numericId.nullish(), admin_graphql_api_id: z.string().nullish(), first_name: z.string().nullish() })
+    .object({
+      id: numericId.nullish(),
+      admin_graphql_api_id: z.string().nullish(),
+      first_name: z.string().nullish(),
+      last_name: z.string().nullish(),
+      email: z.string().nullish(),
+    })
     .nullish(),
   note_attributes: z.array(z.object({ name: z.string(), value: attributeValue })).nullish(),
 });
@@ -79,9 +90,16 @@ export function parseOrdersCreate(payload: unknown): ParsedOrder {
     userAgent: textOrNull(order.client_details?.user_agent),
     shopifyCustomerId: customerGid(order.customer),
     customerFirstName: textOrNull(order.customer?.first_name)?.slice(0, 100) ?? null,
+    customerLastName: textOrNull(order.customer?.last_name)?.slice(0, 100) ?? null,
+    customerEmail: emailOrNull(order.customer?.email) ?? emailOrNull(order.email),
   };
   const { answer, problem } = answerFrom(order.note_attributes ?? []);
   return { ok: true, order: facts, answer, problem };
+}
+
+function emailOrNull(value: string | null | undefined): string | null {
+  const email = textOrNull(value)?.toLowerCase() ?? null;
+  return email && email.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(email) ? email : null;
 }
 
 /** Normalises the order ids Shopify hands out ("gid://shopify/Order/1", the Thank-you page's "…/OrderIdentity/1") to the Admin API's. */

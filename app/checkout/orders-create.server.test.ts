@@ -7,13 +7,22 @@ import { handleOrdersCreate } from "./orders-create.server";
 
 let nextOrderId = 5_900_000_000;
 
-function orderPayload(options: { createdAt: string; customerId?: number; firstName?: string; consent?: { phone: string; versionId: string } }) {
+function orderPayload(options: {
+  createdAt: string;
+  customerId?: number;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  orderEmail?: string;
+  consent?: { phone: string; versionId: string };
+}) {
   const id = nextOrderId++;
   return {
     id,
     admin_graphql_api_id: `gid://shopify/Order/${id}`,
     created_at: options.createdAt,
-    customer: options.customerId ? { id: options.customerId, first_name: options.firstName ?? null } : null,
+    email: options.orderEmail ?? null,
+    customer: options.customerId ? { id: options.customerId, first_name: options.firstName ?? null, last_name: options.lastName ?? null, email: options.email ?? null } : null,
     note_attributes: options.consent
       ? [
           { name: "_sms_consent_phone", value: options.consent.phone },
@@ -71,6 +80,45 @@ describe("orders/create notes the order on the customer's subscriber", () => {
       lastOrderAt: new Date("2026-11-21T09:30:00Z"),
       firstName: null,
     });
+  });
+});
+
+describe("orders/create keeps the customer's last name and e-mail, so staff can find the subscriber by them", () => {
+  it("stores them on the customer's subscriber from the newest order, keeps them when an order lacks them, and ignores an older order", async () => {
+    const { shop } = await shopWithDisclosure();
+    const { subscriber } = await applyConsentChange({
+      shop,
+      phone: "+12015550150",
+      action: "opt_in",
+      source: "admin",
+      evidence: { staff: "test" },
+      shopifyCustomerId: "gid://shopify/Customer/4500",
+    });
+    const read = () => prisma.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } });
+    const payload = { createdAt: "2026-11-20T10:00:00Z", customerId: 4500, firstName: "Ada", lastName: "Lovelace", email: " Ada@Example.COM " };
+    await handleOrdersCreate(shop, randomUUID(), orderPayload(payload), quiet);
+    expect(await read()).toMatchObject({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" });
+
+    // A newer order without a last name, with only the order's contact e-mail: the name stays, the e-mail follows the order.
+    await handleOrdersCreate(shop, randomUUID(), orderPayload({ createdAt: "2026-11-21T10:00:00Z", customerId: 4500, orderEmail: "ada.l@example.com" }), quiet);
+    expect(await read()).toMatchObject({ firstName: "Ada", lastName: "Lovelace", email: "ada.l@example.com" });
+
+    // An older order delivered late changes nothing; an e-mail that is not one is not kept.
+    await handleOrdersCreate(shop, randomUUID(), orderPayload({ ...payload, createdAt: "2026-11-01T10:00:00Z", lastName: "Byron", email: "old@example.com" }), quiet);
+    await handleOrdersCreate(shop, randomUUID(), orderPayload({ createdAt: "2026-11-22T10:00:00Z", customerId: 4500, email: "not an e-mail" }), quiet);
+    expect(await read()).toMatchObject({ lastName: "Lovelace", email: "ada.l@example.com" });
+  });
+
+  it("never writes them onto a subscriber found only by the phone typed at checkout", async () => {
+    const { shop, versionId } = await shopWithDisclosure();
+    const { subscriber } = await applyConsentChange({ shop, phone: "+12015550151", action: "opt_in", source: "keyword", evidence: { body: "JOIN" } });
+    await handleOrdersCreate(
+      shop,
+      randomUUID(),
+      orderPayload({ createdAt: "2026-11-22T10:00:00Z", customerId: 9998, lastName: "Mallory", email: "mallory@evil.example", consent: { phone: subscriber.phone, versionId } }),
+      quiet,
+    );
+    expect(await prisma.subscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).toMatchObject({ lastName: null, email: null });
   });
 });
 

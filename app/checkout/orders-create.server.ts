@@ -5,7 +5,8 @@
  * and on the order (Shopify can deliver one order under two webhook ids).
  * Every delivery is recorded as processed, with or without consent in it; the
  * payload itself is never stored. Every order also moves its customer's
- * subscriber rows' lastOrderAt and firstName, which campaigns read, and is
+ * subscriber rows' lastOrderAt and firstName, which campaigns read (and the
+ * customer's last name and e-mail, which staff search by), and is
  * recorded with the campaign it is credited to (app/attribution/orders.server.ts).
  */
 import { orderFactsFrom } from "../attribution/order-facts";
@@ -90,7 +91,7 @@ async function handleConsent(
  * for (found by its phone too). Only a newer order moves them, so a
  * late or repeated delivery of an older order changes nothing.
  *
- * The first name is taken only for the customer's own subscribers and a
+ * The name (first, last) and e-mail are taken only for the customer's own subscribers and a
  * number this order's consent subscribed, never for a subscriber found by
  * the order's phone alone or one that was subscribed already: anyone can type
  * anyone's number at checkout, and the name of whatever account they order
@@ -109,8 +110,14 @@ async function noteOrderOnSubscribers(
   const olderOrder = { OR: [{ lastOrderAt: null }, { lastOrderAt: { lt: placedAt } }] };
   const named = [...byCustomer, ...(buyers.newlyGiven ? [{ id: buyers.newlyGiven }] : [])];
   // The name first: the update below moves lastOrderAt, after which this order no longer reads as the newer one.
-  if (order.customerFirstName && named.length > 0) {
-    await tx.subscriber.updateMany({ where: { shop, OR: named, AND: [olderOrder] }, data: { firstName: order.customerFirstName } });
+  // Last name and e-mail go with it (staff find subscribers by them), under the same rule; an absent one is kept, not blanked.
+  const person = {
+    ...(order.customerFirstName ? { firstName: order.customerFirstName } : {}),
+    ...(order.customerLastName ? { lastName: order.customerLastName } : {}),
+    ...(order.customerEmail ? { email: order.customerEmail } : {}),
+  };
+  if (Object.keys(person).length > 0 && named.length > 0) {
+    await tx.subscriber.updateMany({ where: { shop, OR: named, AND: [olderOrder] }, data: person });
   }
   const whose = [...named, ...others];
   if (whose.length === 0) return;

@@ -118,6 +118,7 @@ export async function buildCustomerExport(
       phone: m.phone,
       kind: m.kind,
       body: m.body,
+      bodyBlankedAt: m.bodyPurgedAt, // the shop's retention period for texts ended: what it said is no longer kept
       status: m.status,
       createdAt: m.createdAt,
       sentAt: m.sentAt,
@@ -130,6 +131,7 @@ export async function buildCustomerExport(
       fromPhone: m.fromPhone,
       toPhone: m.toPhone,
       body: m.body,
+      bodyBlankedAt: m.bodyPurgedAt,
       understoodAs: m.intent,
       receivedAt: m.receivedAt,
     })),

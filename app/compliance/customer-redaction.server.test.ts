@@ -107,4 +107,18 @@ describe("redactCustomer", () => {
       shopifyCustomerId: "gid://shopify/Customer/204",
     });
   });
+
+  it("removes the customer's lines from list imports' reports, however the file wrote the number, and only this shop's", async () => {
+    const phone = "+14155550205";
+    const lines = '2,(415) 555-0205,Not imported,No consent date\n3,+1 212 555 0199,Not imported,No consent date\n';
+    const importOf = (owner: string) =>
+      prisma.subscriberImport.create({ data: { shop: owner, fileName: "list.csv", fileHash: randomUUID(), mapping: "{}", confirmMode: "double_opt_in", status: "done", report: lines } });
+    const ours = await importOf(shop);
+    const theirs = await importOf(otherShop);
+
+    const report = await redact({ phone });
+    expect(report.erasedImportReportLines).toBe(1);
+    expect((await prisma.subscriberImport.findUniqueOrThrow({ where: { id: ours.id } })).report).toBe("3,+1 212 555 0199,Not imported,No consent date\n");
+    expect((await prisma.subscriberImport.findUniqueOrThrow({ where: { id: theirs.id } })).report).toBe(lines);
+  });
 });

@@ -13,6 +13,8 @@
  * - orders (attribution's minimal facts) and their refunds: deleted. A
  *   campaign's results then count them no more, as if never placed through it;
  * - data-request exports about them: emptied (they hold all of the above);
+ * - their lines in list imports' reports (the number as the file wrote it):
+ *   removed;
  * - consent events: phone, evidence and salt erased, redactedAt set. Kind,
  *   source, statuses, time, digest and hashes stay, so the chain verifies and
  *   still shows that consent was given, when, how, and that it ended;
@@ -37,6 +39,7 @@ import {
   findCustomerRecords,
   type CustomerRecords,
 } from "./customer-records.server";
+import { reportWithoutNumbers } from "./import-report-erasure";
 import { customerIdentityOf, PRIVACY_TOPICS, type CustomerIdentity, type PrivacyPayload } from "./privacy-webhooks";
 import { redactedPhoneKey, redactedRowPlaceholder } from "../consent/redacted-phone.server";
 
@@ -57,6 +60,7 @@ export interface CustomerRedactionReport {
   deletedOrders: number;
   deletedRefunds: number;
   erasedExports: number;
+  erasedImportReportLines: number;
 }
 
 export async function redactCustomer(
@@ -103,6 +107,7 @@ async function eraseCustomer(tx: DbTx, shop: string, identity: CustomerIdentity,
   await tx.trackedLink.updateMany({ where: { shop, subscriberId: { in: records.subscriberIds } }, data: { subscriberId: null } });
   const { deletedOrders, deletedRefunds } = await deleteOrders(tx, shop, identity, records);
   const erasedExports = await eraseExports(tx, shop, identity, records);
+  const erasedImportReportLines = await eraseFromImportReports(tx, shop, records.phones);
   for (const subscriber of records.subscribers) await eraseSubscriber(tx, subscriber);
 
   await tx.privacyRequest.update({ where: { id: request.id }, data: { completedAt: now } });
@@ -119,7 +124,21 @@ async function eraseCustomer(tx: DbTx, shop: string, identity: CustomerIdentity,
     deletedOrders,
     deletedRefunds,
     erasedExports,
+    erasedImportReportLines,
   };
+}
+
+async function eraseFromImportReports(tx: DbTx, shop: string, phones: readonly string[]): Promise<number> {
+  if (phones.length === 0) return 0;
+  const imports = await tx.subscriberImport.findMany({ where: { shop, NOT: { report: "" } }, select: { id: true, report: true } });
+  let removed = 0;
+  for (const { id, report } of imports) {
+    const erased = reportWithoutNumbers(report, phones);
+    if (!erased) continue;
+    await tx.subscriberImport.update({ where: { id }, data: { report: erased.report } });
+    removed += erased.removed;
+  }
+  return removed;
 }
 
 /**

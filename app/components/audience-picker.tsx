@@ -2,6 +2,7 @@ import { BlockStack, Checkbox, ChoiceList, FormLayout, InlineGrid, Select, TextF
 import type { AudienceFilter } from "~/campaigns/audience";
 import { LANGUAGES } from "~/language/languages";
 import type { AudienceDraft, AudienceErrors } from "./audience-draft";
+import type { LocaleFormat } from "./locale-format";
 
 /** The consent sources a subscriber can be subscribed on (carrier and system events never subscribe anyone). */
 const SOURCE_CHOICES = [
@@ -117,7 +118,8 @@ export function AudiencePicker({
 }
 
 /** The filter in one sentence, for a campaign whose audience can no longer change. */
-export function describeAudience(filter: AudienceFilter): string {
+export function describeAudience(filter: AudienceFilter, format?: Pick<LocaleFormat, "wallTime">): string {
+  const day = (value: string) => (format ? format.wallTime(value) : value);
   if (filter.kind === "all") return "Everyone subscribed";
   const either = (items: readonly string[]) => items.join(" or ");
   const sourceLabel = (source: string) => SOURCE_CHOICES.find((choice) => choice.value === source)?.label.toLowerCase() ?? source;
@@ -125,8 +127,8 @@ export function describeAudience(filter: AudienceFilter): string {
     filter.sources ? `subscribed through ${either(filter.sources.map(sourceLabel))}` : null,
     filter.locales ? `language ${either(filter.locales)}` : null,
     filter.regions ? `in ${either(filter.regions)}` : null,
-    filter.subscribedAfter ? `subscribed on or after ${filter.subscribedAfter}` : null,
-    filter.subscribedBefore ? `subscribed before ${filter.subscribedBefore}` : null,
+    filter.subscribedAfter ? `subscribed on or after ${day(filter.subscribedAfter)}` : null,
+    filter.subscribedBefore ? `subscribed before ${day(filter.subscribedBefore)}` : null,
     filter.ordered ? `${filter.ordered.did ? "ordered" : "did not order"} in the last ${filter.ordered.withinDays} days` : null,
     filter.clicked ? `clicked a link in the last ${filter.clicked.withinDays} days` : null,
   ].filter((part): part is string => part !== null);

@@ -4,6 +4,8 @@ import { useState } from "react";
 import type { AudienceFilter } from "~/campaigns/audience";
 import type { CampaignStatus } from "~/campaigns/campaign-status";
 import { describeAudience } from "./audience-picker";
+import type { LocaleFormat } from "./locale-format";
+import { useFormat } from "./use-format";
 
 type ControlIntent = "pause" | "resume" | "cancel";
 
@@ -78,8 +80,8 @@ export function CampaignControls({ status, submitting, inline = false }: { statu
 
 const SCHEDULE_WORDS = {
   now: () => "Sent as soon as it was scheduled",
-  shop_time: (at: string, shopTimezone: string) => `At ${at.replace("T", " ")} (${shopTimezone})`,
-  recipient_local: (at: string) => `At ${at.replace("T", " ")} in each recipient's own time zone`,
+  shop_time: (at: string, shopTimezone: string, format: LocaleFormat) => `At ${format.wallTime(at)} (${shopTimezone})`,
+  recipient_local: (at: string, _shopTimezone: string, format: LocaleFormat) => `At ${format.wallTime(at)} in each recipient's own time zone`,
 } as const;
 
 /** A campaign whose text can no longer change: what went out, to whom, and when. */
@@ -94,7 +96,8 @@ export function CampaignSummaryCard(props: {
   completedAt: string | Date | null;
 }) {
   const describeSchedule = SCHEDULE_WORDS[props.schedule.mode as keyof typeof SCHEDULE_WORDS] ?? SCHEDULE_WORDS.now;
-  const when = (at: string | Date | null) => (at ? new Date(at).toLocaleString("en-US") : null);
+  const format = useFormat();
+  const when = (at: string | Date | null) => (at ? format.dateTime(at) : null);
   return (
     <Card>
       <BlockStack gap="300">
@@ -110,8 +113,8 @@ export function CampaignSummaryCard(props: {
           </Text>
         </Box>
         {props.discountCode ? <Text as="p">Discount code: {props.discountCode}</Text> : null}
-        <Text as="p">Audience: {describeAudience(props.audience)}</Text>
-        <Text as="p">Schedule: {describeSchedule(props.schedule.at, props.shopTimezone)}</Text>
+        <Text as="p">Audience: {describeAudience(props.audience, format)}</Text>
+        <Text as="p">Schedule: {describeSchedule(props.schedule.at, props.shopTimezone, format)}</Text>
         {when(props.startedAt) ? <Text as="p">Started: {when(props.startedAt)}</Text> : null}
         {when(props.completedAt) ? <Text as="p">Finished: {when(props.completedAt)}</Text> : null}
       </BlockStack>

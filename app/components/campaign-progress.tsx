@@ -1,10 +1,10 @@
 import { BlockStack, Card, DataTable, InlineGrid, ProgressBar, Text } from "@shopify/polaris";
 import type { CampaignProgress } from "~/campaigns/campaigns.server";
 import { SKIP_REASON_WORDS } from "./skip-reasons";
-
-const count = (value: number) => value.toLocaleString("en-US");
+import { useFormat } from "./use-format";
 
 function Figure({ label, value, id }: { label: string; value: number; id: string }) {
+  const { count } = useFormat();
   return (
     <BlockStack gap="100">
       <Text as="h3" variant="headingSm" tone="subdued">
@@ -19,6 +19,7 @@ function Figure({ label, value, id }: { label: string; value: number; id: string
 
 /** Where each planned text of a campaign is: waiting, out, delivered, failed, held back (and why), or unknown. */
 export function CampaignProgressCard({ progress }: { progress: CampaignProgress }) {
+  const { count } = useFormat();
   const { byStatus: s, total } = progress;
   const waiting = s.queued + s.sending;
   const delivered = s.delivered;

@@ -5,15 +5,12 @@
 import { BlockStack, Card, DataTable, InlineGrid, Text } from "@shopify/polaris";
 import type { SerializeFrom } from "@remix-run/node";
 import type { CampaignResults } from "~/results/campaign-results.server";
-import { formatMicrosAsDollars } from "./money";
-import { formatMinor } from "./order-money";
 import { ActivityChart } from "./results-charts";
 import { SKIP_REASON_WORDS } from "./skip-reasons";
+import { useFormat } from "./use-format";
 
 export type CampaignResultsData = SerializeFrom<CampaignResults>;
 
-const count = (value: number) => value.toLocaleString("en-US");
-const percent = (ratio: number | null) => (ratio === null ? "—" : `${(ratio * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`);
 
 /** Why a text never went out, in the merchant's words. */
 function notSentLabel(status: string, reason: string): string {
@@ -43,6 +40,7 @@ function Figure({ label, value, id, help }: { label: string; value: string; id: 
 }
 
 export function TextFigures({ results }: { results: CampaignResultsData }) {
+  const { count } = useFormat();
   return (
     <InlineGrid columns={{ xs: 2, md: 5 }} gap="300">
       <Figure label="Planned" value={count(results.planned)} id="figure-planned" help="One text per recipient" />
@@ -55,6 +53,7 @@ export function TextFigures({ results }: { results: CampaignResultsData }) {
 }
 
 export function EngagementFigures({ results }: { results: CampaignResultsData }) {
+  const { count, percent } = useFormat();
   return (
     <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
       <Figure label="Clicks" value={count(results.clicks)} id="figure-clicks" help="Link previews and bots are not counted" />
@@ -66,6 +65,7 @@ export function EngagementFigures({ results }: { results: CampaignResultsData })
 }
 
 export function NotSentAndFailures({ results }: { results: CampaignResultsData }) {
+  const { count } = useFormat();
   const notSent = results.notSent.map((group) => [notSentLabel(group.status, group.reason), count(group.count)]);
   const failed = results.failed.map((group) => [group.errorCode === null ? "—" : String(group.errorCode), group.meaning, count(group.count)]);
   // One under the other: the meanings of failure codes need the page's width.
@@ -105,15 +105,16 @@ export function NotSentAndFailures({ results }: { results: CampaignResultsData }
 
 export function RevenueCard({ results }: { results: CampaignResultsData }) {
   const { revenue } = results;
+  const { count, money, decimal, dollarsFromMicros } = useFormat();
   const rows = [
-    ...revenue.click.map((row) => ["Credited by click", row.currency, count(row.orders), formatMinor(row.revenueMinor, row.currency)]),
-    ...revenue.delivery.map((row) => ["Credited by delivery", row.currency, count(row.orders), formatMinor(row.revenueMinor, row.currency)]),
-    ...revenue.total.map((row) => ["Total", row.currency, count(row.orders), formatMinor(row.revenueMinor, row.currency)]),
+    ...revenue.click.map((row) => ["Credited by click", row.currency, count(row.orders), money(row.revenueMinor, row.currency)]),
+    ...revenue.delivery.map((row) => ["Credited by delivery", row.currency, count(row.orders), money(row.revenueMinor, row.currency)]),
+    ...revenue.total.map((row) => ["Total", row.currency, count(row.orders), money(row.revenueMinor, row.currency)]),
   ];
   const returns = results.returns.map((row) => [
     row.currency,
-    row.revenuePerTextMinor === null ? "—" : formatMinor(row.revenuePerTextMinor, row.currency, { extraDigits: 2 }),
-    row.returnOnCost === null ? "—" : `${row.returnOnCost.toLocaleString("en-US", { maximumFractionDigits: 1 })}×`,
+    row.revenuePerTextMinor === null ? "—" : money(row.revenuePerTextMinor, row.currency, { extraDigits: 2 }),
+    row.returnOnCost === null ? "—" : `${decimal(row.returnOnCost)}×`,
   ]);
   return (
     <Card>
@@ -139,7 +140,7 @@ export function RevenueCard({ results }: { results: CampaignResultsData }) {
               Cost
             </Text>
             <Text as="p" variant="headingLg" id="figure-cost">
-              {formatMicrosAsDollars(results.costMicros)}
+              {dollarsFromMicros(results.costMicros)}
             </Text>
             <Text as="p" variant="bodySm" tone="subdued">
               {count(results.segmentsSent)} segments sent × the shop&apos;s price per segment
@@ -164,7 +165,7 @@ export function ActivityCard({ results }: { results: CampaignResultsData }) {
         <Text as="h2" variant="headingMd">
           {results.activity.unit === "hour" ? "Per hour" : "Per day"}: deliveries, clicks and orders
         </Text>
-        <ActivityChart points={results.activity.points} />
+        <ActivityChart points={results.activity.points} unit={results.activity.unit} />
       </BlockStack>
     </Card>
   );

@@ -1,16 +1,18 @@
 import { Banner, BlockStack, Box, Card, InlineStack, List, Text } from "@shopify/polaris";
 import type { LintFinding } from "~/campaigns/campaign-lint";
 import { describeUcs2Culprit, type SegmentCount, type Ucs2Culprit } from "~/messaging/segments";
-import { formatMicrosAsDollars, formatMicrosAsPrice } from "./money";
+import type { LocaleFormat } from "./locale-format";
+import { useFormat } from "./use-format";
 
-const count = (value: number) => value.toLocaleString("en-US");
-const plural = (value: number, noun: string) => `${count(value)} ${noun}${value === 1 ? "" : "s"}`;
+const plural = (format: LocaleFormat, value: number, noun: string) => `${format.count(value)} ${noun}${value === 1 ? "" : "s"}`;
 
 /** The live counter under the message box: characters, encoding, segments, room left in the last segment. */
 export function SegmentCounter({ segments }: { segments: SegmentCount }) {
+  const format = useFormat();
   return (
     <Text as="p" tone="subdued" id="segment-counter">
-      {plural(segments.characters, "character")} as sent (with brand name and opt-out line) · {segments.encoding} · {plural(segments.segments, "segment")} · {count(segments.remainingInSegment)} left in this segment
+      {plural(format, segments.characters, "character")} as sent (with brand name and opt-out line) · {segments.encoding} · {plural(format, segments.segments, "segment")} ·{" "}
+      {format.count(segments.remainingInSegment)} left in this segment
     </Text>
   );
 }
@@ -77,6 +79,7 @@ export function MessagePreview({ rendered, recipient }: { rendered: string; reci
 
 /** Segments × recipients × the shop's price per segment. */
 export function CostEstimate({ segments, recipients, segmentPriceMicros }: { segments: number; recipients: number | null; segmentPriceMicros: number }) {
+  const format = useFormat();
   if (recipients === null) {
     return (
       <Text as="p" tone="subdued">
@@ -87,11 +90,11 @@ export function CostEstimate({ segments, recipients, segmentPriceMicros }: { seg
   return (
     <InlineStack gap="200" blockAlign="baseline">
       <Text as="p" variant="headingMd" id="audience-count">
-        {plural(recipients, "recipient")}
+        {plural(format, recipients, "recipient")}
       </Text>
       <Text as="p" id="cost-estimate">
-        Estimated cost {formatMicrosAsDollars(segments * recipients * segmentPriceMicros)} ({plural(segments, "segment")} × {count(recipients)} × $
-        {formatMicrosAsPrice(segmentPriceMicros)})
+        Estimated cost {format.dollarsFromMicros(segments * recipients * segmentPriceMicros)} ({plural(format, segments, "segment")} × {format.count(recipients)} ×{" "}
+        {format.unitPriceFromMicros(segmentPriceMicros)})
       </Text>
     </InlineStack>
   );

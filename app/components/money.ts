@@ -9,9 +9,13 @@ export function formatMicrosAsPrice(micros: number): string {
   return `${whole}.${fraction.replace(/0+$/, "").padEnd(2, "0")}`;
 }
 
-/** 1_245_000 → "$1.25", 8300 → "$0.0083": a total, in cents once it reaches one. */
-export function formatMicrosAsDollars(micros: number): string {
+/**
+ * 1_245_000 → "$1.25", 8300 → "$0.0083": a total, in cents once it reaches one
+ * (below a cent, up to the six decimals a price has). In the merchant's locale
+ * when given (app/components/locale-format.ts): "1,25 $US" in French.
+ */
+export function formatMicrosAsDollars(micros: number, locale = "en-US"): string {
   const dollars = micros / 1_000_000;
-  if (dollars !== 0 && Math.abs(dollars) < 0.01) return `$${formatMicrosAsPrice(micros)}`;
-  return dollars.toLocaleString("en-US", { style: "currency", currency: "USD" });
+  const belowACent = dollars !== 0 && Math.abs(dollars) < 0.01;
+  return new Intl.NumberFormat(locale, { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: belowACent ? 6 : 2 }).format(dollars);
 }

@@ -9,10 +9,13 @@ export function minorToMajor(minor: number, currency: string): number {
   return minor / 10 ** (minorDigitsOf(currency) ?? 2);
 }
 
-/** 123456 USD → "$1,234.56"; 1500 JPY → "¥1,500". A fraction of a cent (revenue per text) keeps two more digits. */
-export function formatMinor(minor: number, currency: string, options: { extraDigits?: number } = {}): string {
+/**
+ * 123456 USD → "$1,234.56"; 1500 JPY → "¥1,500". A fraction of a cent (revenue per text) keeps two more digits.
+ * In the merchant's locale when given (app/components/locale-format.ts), else en-US.
+ */
+export function formatMinor(minor: number, currency: string, options: { extraDigits?: number; locale?: string } = {}): string {
   const digits = minorDigitsOf(currency) ?? 2;
-  return new Intl.NumberFormat("en-US", {
+  return new Intl.NumberFormat(options.locale ?? "en-US", {
     style: "currency",
     currency,
     minimumFractionDigits: digits,

@@ -22,6 +22,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_TWILIO_FORM_BYTES } from "../messaging/twilio-webhook.server";
+import { MAX_IMPORT_BYTES } from "../subscribers/import/import-limits";
 
 /**
  * Shopify's largest webhook payloads (an order with hundreds of lines) stay
@@ -29,6 +30,8 @@ import { MAX_TWILIO_FORM_BYTES } from "../messaging/twilio-webhook.server";
  * unauthenticated request can make the server hold small.
  */
 export const MAX_SHOPIFY_WEBHOOK_BYTES = 5 * 1024 * 1024;
+/** The list import's upload (app.subscribers.import.tsx): the file and its form fields; the route says "too large" in words first. */
+export const MAX_IMPORT_UPLOAD_BYTES = MAX_IMPORT_BYTES + 1024 * 1024;
 /** Everything else: the admin's forms and the checkout consent API send a few KB. */
 export const MAX_OTHER_BODY_BYTES = 64 * 1024;
 
@@ -37,6 +40,7 @@ export function bodyLimitFor(url: string | undefined): number {
   const path = pathOf(url ?? "/");
   if (path.startsWith("/webhooks/twilio/")) return MAX_TWILIO_FORM_BYTES;
   if (path.startsWith("/webhooks/")) return MAX_SHOPIFY_WEBHOOK_BYTES;
+  if (path === "/app/subscribers/import") return MAX_IMPORT_UPLOAD_BYTES;
   return MAX_OTHER_BODY_BYTES;
 }
 

@@ -254,7 +254,7 @@ const REPLY_WITH_KEYWORD = new RegExp(
 const KEYWORD_TO_ACT = /(?<![\p{L}\p{N}])STOP\s+(?:to|for|para|pour|per|zum|um)(?![\p{L}\p{N}])/u;
 const ASKS_FOR_YES = /(?<![\p{L}\p{N}])(?:Y|YES|SI|SÍ|SÌ|OUI|JA|SIM|START)(?![\p{L}\p{N}])/u;
 
-function hasOptOutInstruction(text: string): boolean {
+export function hasOptOutInstruction(text: string): boolean {
   return REPLY_WITH_KEYWORD.test(fold(text)) || KEYWORD_TO_ACT.test(text);
 }
 

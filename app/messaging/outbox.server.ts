@@ -149,6 +149,23 @@ export function enqueueMessage(
   });
 }
 
+/**
+ * enqueueMessage in plain SQL, for work inside withSqlTransaction (where the
+ * Prisma client refuses to run): a list import queues its confirmation
+ * requests with the consent changes of each chunk. Same row, same defaults.
+ */
+export async function enqueueMessageSql(sql: Sql, shop: string, input: EnqueueInput, now: Date = new Date()): Promise<string> {
+  const id = globalThis.crypto.randomUUID();
+  await sql.defer(
+    `INSERT INTO "Message" ("id", "shop", "subscriberId", "campaignId", "phone", "body", "kind", "status", "attempts", "nextAttemptAt",
+       "segments", "createdAt", "updatedAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
+    [id, shop, input.subscriberId ?? null, input.campaignId ?? null, input.phone, input.body, input.kind, input.sendAt ?? now,
+      countSegments(input.body).segments, now, now],
+  );
+  return id;
+}
+
 export interface DispatchReport {
   claimed: number;
   accepted: number;

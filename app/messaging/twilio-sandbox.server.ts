@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -27,6 +27,11 @@ import { countSegments } from "./segments";
  * | anything else in E.164           | 201, then sent → delivered                   |
  * Senders (From): +15005550001 → 21212, +15005550007 → 21606, +15005550008 → 21611.
  *
+ * For the set-up checks (app/setup/test-text.server.ts) it also answers
+ * GET Accounts/{Sid}.json (status, type), Accounts/{Sid}/IncomingPhoneNumbers.json
+ * (?PhoneNumber=; the account's `phoneNumbers`, by default +15005550006) and the
+ * Messaging API's GET /v1/Services/{Sid} (the account's `messagingServiceSids`).
+ *
  * Accepted messages are in `messages`; refused attempts (after authentication)
  * are in `rejected`, so tests can assert that a send was tried.
  *
@@ -41,6 +46,12 @@ import { countSegments } from "./segments";
 export interface SandboxAccount {
   accountSid: string;
   authToken: string;
+  /** The account's own numbers (IncomingPhoneNumbers). Default: the Messaging Service number (+15005550006). */
+  phoneNumbers?: string[];
+  /** The account's Messaging Services (GET /v1/Services/{Sid}). Default: none. */
+  messagingServiceSids?: string[];
+  /** "Full" (default) or "Trial", as GET /Accounts/{Sid}.json reports it. */
+  type?: "Full" | "Trial";
 }
 
 export interface SandboxOptions {
@@ -186,6 +197,7 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
   const serviceFrom = options.messagingServiceFrom ?? "+15005550006";
   const log = options.log ?? ((line: string) => console.warn(line));
   const accounts = new Map(options.accounts.map((a) => [a.accountSid, a.authToken]));
+  const accountDetails = new Map(options.accounts.map((a) => [a.accountSid, a]));
   const optedOut = new Set(options.optedOutNumbers ?? []);
   const faults: SandboxFault[] = [];
   const recipientFaults = new Map<string, { fault: SandboxFault; remaining: number }>();
@@ -243,6 +255,10 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
       }),
     );
 
+    // Set-up checks (app/setup/test-text.server.ts): the account, its numbers, a Messaging Service.
+    const lookedUp = await lookUpAccountResource(req, path);
+    if (lookedUp) return sendJson(res, 200, lookedUp);
+
     const list = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
     const single = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/.exec(path);
     const accountSid = decodeURIComponent((list ?? single)?.[1] ?? "");
@@ -285,6 +301,42 @@ export async function startTwilioSandbox(options: SandboxOptions): Promise<Twili
       return sendError(res, new TwilioApiError(404, 20404, `The requested resource ${path} was not found`));
     }
     return sendError(res, new TwilioApiError(405, 20004, "Method not allowed"));
+  }
+
+  /** GET Accounts/{Sid}.json, Accounts/{Sid}/IncomingPhoneNumbers.json?PhoneNumber=, v1/Services/{Sid}; null for other paths. */
+  async function lookUpAccountResource(req: IncomingMessage, path: string): Promise<unknown> {
+    const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(path);
+    const numbers = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\.json$/.exec(path);
+    const service = /^\/v1\/Services\/([^/]+)$/.exec(path);
+    if (!account && !numbers && !service) return null;
+    req.resume();
+    const header = req.headers.authorization ?? "";
+    const username = Buffer.from(header.replace(/^Basic /, ""), "base64").toString("utf8").split(":")[0] ?? "";
+    const accountSid = account || numbers ? decodeURIComponent((account ?? numbers)![1]!) : username;
+    if (!isAuthorized(req, accountSid)) throw new TwilioApiError(401, 20003, "Authenticate");
+    const details = accountDetails.get(accountSid)!;
+    if (account) {
+      return { sid: accountSid, friendly_name: `Sandbox ${accountSid.slice(-4)}`, status: "active", type: details.type ?? "Full", date_created: rfc2822(new Date(0)), date_updated: rfc2822(new Date(0)), uri: `${path}` };
+    }
+    if (numbers) {
+      const wanted = new URL(req.url ?? "/", "http://sandbox").searchParams.get("PhoneNumber");
+      const owned = (details.phoneNumbers ?? [serviceFrom]).filter((number) => !wanted || number === wanted);
+      return {
+        incoming_phone_numbers: owned.map((number) => ({
+          sid: `PN${createHash("sha256").update(number).digest("hex").slice(0, 32)}`,
+          account_sid: accountSid,
+          phone_number: number,
+          friendly_name: number,
+          capabilities: { sms: true, mms: true, voice: true, fax: false },
+          sms_url: "",
+          status: "in-use",
+        })),
+        first_page_uri: path, next_page_uri: null, previous_page_uri: null, page: 0, page_size: 50, start: 0, end: owned.length, uri: path,
+      };
+    }
+    const sid = decodeURIComponent(service![1]!);
+    if (!(details.messagingServiceSids ?? []).includes(sid)) throw new TwilioApiError(404, 20404, `The requested resource /Services/${sid} was not found`);
+    return { sid, account_sid: accountSid, friendly_name: `Sandbox service ${sid.slice(-4)}`, inbound_request_url: null, use_inbound_webhook_on_number: true, usecase: "marketing", us_app_to_person_registered: true, url: `https://messaging.twilio.com/v1/Services/${sid}` };
   }
 
   function isAuthorized(req: IncomingMessage, accountSid: string): boolean {

@@ -1,11 +1,14 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Button, ButtonGroup, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
 import { ListGrowthChart, RevenueChart } from "~/components/results-charts";
+import { SetupChecklist, type TwilioSetupResult } from "~/components/setup-checklist";
 import { getDashboard, type DashboardSummary } from "~/dashboard/summary.server";
 import { GROWTH_SPANS } from "~/results/growth-span";
+import { getChecklist } from "~/setup/checklist.server";
+import { checkTwilioConnection, MESSAGE_SID, sendTestText, testTextStatus } from "~/setup/test-text.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
@@ -16,8 +19,26 @@ const spanSchema = z.coerce.number().pipe(z.union([z.literal(GROWTH_SPANS[0]), z
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await requireAdmin(request);
   const span = spanSchema.parse(new URL(request.url).searchParams.get("days"));
-  // A shop that has not set up its program yet gets the way to setup instead of figures.
-  return { dashboard: await getDashboard(shop, span) };
+  // A shop that has not set up its program yet gets the way to setup instead of figures; one that has, its checklist.
+  const [dashboard, checklist] = await Promise.all([getDashboard(shop, span), getChecklist(shop)]);
+  return { dashboard, checklist };
+}
+
+/** The checklist's Twilio step: check the connection, or send a test text to the merchant's own phone. */
+const setupActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("check-twilio") }),
+  z.object({ intent: z.literal("test-text"), phone: z.string().trim().min(1, "Enter your mobile number").max(40, "That is too long for a phone number") }),
+  z.object({ intent: z.literal("test-text-status"), sid: z.string().regex(MESSAGE_SID, "That is not a Twilio message SID") }),
+]);
+
+export async function action({ request }: ActionFunctionArgs): Promise<TwilioSetupResult> {
+  const { shop } = await requireAdmin(request);
+  const parsed = setupActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { intent: "invalid", ok: false, message: parsed.error.issues.map((issue) => issue.message).join(". ") };
+  if (parsed.data.intent === "check-twilio") return { intent: "check-twilio", ...(await checkTwilioConnection(shop)) };
+  if (parsed.data.intent === "test-text-status") return { intent: "test-text-status", ...(await testTextStatus(shop, parsed.data.sid)) };
+  const sent = await sendTestText(shop, parsed.data.phone);
+  return { intent: "test-text", ok: sent.ok, message: sent.message, sid: sent.ok ? sent.sid : null };
 }
 
 function Metric({ label, value, testId }: { label: string; value: number; testId: string }) {
@@ -69,12 +90,17 @@ function SetupEmptyState() {
 }
 
 export default function Dashboard() {
-  const { dashboard } = useLoaderData<typeof loader>();
+  const { dashboard, checklist } = useLoaderData<typeof loader>();
   if (!dashboard) return <SetupEmptyState />;
   const { summary, growth } = dashboard;
   return (
     <Page title={`${summary.brandName} SMS`} subtitle="Consent you can prove, opt-outs you can show.">
       <Layout>
+        {checklist ? (
+          <Layout.Section>
+            <SetupChecklist checklist={checklist} />
+          </Layout.Section>
+        ) : null}
         {metricRows(summary).map((row, index) => (
           <Layout.Section key={index}>
             <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">

@@ -1,5 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Button, Layout, Page } from "@shopify/polaris";
 import { useEffect } from "react";
 import { env } from "~/env.server";
@@ -19,6 +19,8 @@ import { CampaignControls, CampaignSummaryCard } from "~/components/campaign-con
 import { CampaignEditor } from "~/components/campaign-editor";
 import { CampaignProgressCard } from "~/components/campaign-progress";
 import { CampaignStatusBadge } from "~/components/campaign-status-badge";
+import { AdminRouteError } from "~/components/route-error";
+import { useFormat } from "~/components/use-format";
 import { readScheduleMode } from "~/components/schedule-picker";
 import { audienceOutlook, formErrorsOf, readCampaignForm, scheduleWallTime } from "~/http/campaign-form.server";
 import { requireRowId } from "~/http/route-params";
@@ -43,6 +45,8 @@ async function requireDetail(shop: string, id: string) {
     throw error;
   }
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.campaign.name} · SMS Consent` : "Campaign · SMS Consent" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, campaignId, settings } = await requireCampaignPage(request, params.id);
@@ -100,7 +104,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return { errors: {}, formError: null, message: "Resumed." };
       case "cancel": {
         const { cancelledMessages } = await cancelCampaign(shop, campaignId);
-        return { errors: {}, formError: null, message: `Cancelled: ${cancelledMessages.toLocaleString("en-US")} queued texts will not be sent.` };
+        // Counted here, worded by the page in the merchant's locale.
+        return { errors: {}, formError: null, message: null, cancelledMessages };
       }
     }
   } catch (error) {
@@ -142,11 +147,13 @@ export default function CampaignPage() {
   const { campaign, status } = data;
   useRefreshAfter(data.refreshInMs);
   const refused = params.get("refused");
+  const { count } = useFormat();
+  const message = result && "cancelledMessages" in result ? `Cancelled: ${count(result.cancelledMessages)} queued texts will not be sent.` : (result?.message ?? null);
 
   return (
     <Page title={campaign.name} backAction={{ content: "Campaigns", url: "/app/campaigns" }} titleMetadata={<CampaignStatusBadge status={status} />}>
       <BlockStack gap="400">
-        {result?.message ? <Banner tone="success">{result.message}</Banner> : null}
+        {message ? <Banner tone="success">{message}</Banner> : null}
         {refused && !result ? (
           <Banner tone="critical" title="Saved as a draft, not sent">
             <p>{refused}</p>
@@ -214,4 +221,8 @@ function useRefreshAfter(delayMs: number | null) {
     const timer = setTimeout(revalidate, delayMs);
     return () => clearTimeout(timer);
   }, [delayMs, state, revalidate]);
+}
+
+export function ErrorBoundary() {
+  return <AdminRouteError error={useRouteError()} back={{ content: "All campaigns", url: "/app/campaigns" }} />;
 }

@@ -1,26 +1,31 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
 import { listCampaigns } from "~/campaigns/campaigns.server";
 import { readCampaignStatus } from "~/campaigns/campaign-status";
 import { CampaignStatusBadge } from "~/components/campaign-status-badge";
+import type { LocaleFormat } from "~/components/locale-format";
+import { AdminRouteError } from "~/components/route-error";
+import { useFormat } from "~/components/use-format";
 import { requireAdmin } from "~/shopify/require-admin.server";
+
+export const meta: MetaFunction = () => [{ title: "Campaigns · SMS Consent" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await requireAdmin(request);
   return { campaigns: await listCampaigns(shop) };
 }
 
-const count = (value: number) => value.toLocaleString("en-US");
-
 /** A local send time is a wall time in each recipient's zone, not one instant: shown as the merchant chose it. */
-function sendTime(campaign: { scheduleMode: string; scheduledAt: string | Date | null; localSendTime: string | null }): string {
-  if (campaign.scheduleMode === "recipient_local" && campaign.localSendTime) return `${campaign.localSendTime.replace("T", " ")}, recipients' local time`;
-  return campaign.scheduledAt ? new Date(campaign.scheduledAt).toLocaleString("en-US") : "—";
+function sendTime(campaign: { scheduleMode: string; scheduledAt: string | Date | null; localSendTime: string | null }, format: LocaleFormat): string {
+  if (campaign.scheduleMode === "recipient_local" && campaign.localSendTime) return `${format.wallTime(campaign.localSendTime)}, recipients' local time`;
+  return campaign.scheduledAt ? format.dateTime(campaign.scheduledAt) : "—";
 }
 
 export default function Campaigns() {
   const { campaigns } = useLoaderData<typeof loader>();
+  const format = useFormat();
+  const count = format.count;
   return (
     <Page title="Campaigns" primaryAction={{ content: "Create campaign", url: "/app/campaigns/new" }}>
       <Card padding={campaigns.length === 0 ? undefined : "0"}>
@@ -44,7 +49,7 @@ export default function Campaigns() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" tone="subdued">
-                    {sendTime(campaign)}
+                    {sendTime(campaign, format)}
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
@@ -69,4 +74,8 @@ export default function Campaigns() {
       </Card>
     </Page>
   );
+}
+
+export function ErrorBoundary() {
+  return <AdminRouteError error={useRouteError()} />;
 }

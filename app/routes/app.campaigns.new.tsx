@@ -1,11 +1,12 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { Page } from "@shopify/polaris";
 import { EVERYONE } from "~/campaigns/audience";
 import { env } from "~/env.server";
 import { campaignProgramOf } from "~/campaigns/campaign-message";
 import { CampaignError, createCampaign, MAX_CAMPAIGN_SEGMENTS, scheduleCampaign } from "~/campaigns/campaigns.server";
 import { CampaignEditor } from "~/components/campaign-editor";
+import { AdminRouteError } from "~/components/route-error";
 import { audienceOutlook, formErrorsOf, readCampaignForm } from "~/http/campaign-form.server";
 import { getShopSettings } from "~/shops/shop-settings.server";
 import { requireAdmin } from "~/shopify/require-admin.server";
@@ -17,6 +18,8 @@ async function requireSettings(shop: string) {
   if (!settings) throw new Response(NOT_SET_UP, { status: 404 });
   return settings;
 }
+
+export const meta: MetaFunction = () => [{ title: "New campaign · SMS Consent" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await requireAdmin(request);
@@ -76,4 +79,9 @@ export default function NewCampaign() {
       />
     </Page>
   );
+}
+
+/** A shop that has not set up its program yet is led to Settings (the loader's 404 says why). */
+export function ErrorBoundary() {
+  return <AdminRouteError error={useRouteError()} notFoundHeading="Set up your SMS program first" back={{ content: "Go to Settings", url: "/app/settings" }} />;
 }

@@ -1,10 +1,14 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData, useRouteError } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, DataTable, EmptyState, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { listPrivacyRequests } from "~/compliance/privacy-requests.server";
 import { customerNumberOf } from "~/compliance/privacy-webhooks";
+import { AdminRouteError } from "~/components/route-error";
+import { useFormat } from "~/components/use-format";
 import { requireAdmin } from "~/shopify/require-admin.server";
+
+export const meta: MetaFunction = () => [{ title: "Privacy requests · SMS Consent" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await requireAdmin(request);
@@ -19,6 +23,7 @@ const TOPIC_LABELS: Record<string, string> = {
 
 export default function PrivacyRequests() {
   const { requests } = useLoaderData<typeof loader>();
+  const format = useFormat();
   return (
     <Page title="Privacy requests">
       <BlockStack gap="400">
@@ -28,15 +33,23 @@ export default function PrivacyRequests() {
         </Text>
         <Card>
           {requests.length === 0 ? (
-            <EmptyState heading="No privacy requests yet" image="">
-              <p>When a customer asks for their data or its erasure in Shopify, the request appears here.</p>
+            <EmptyState
+              heading="No privacy requests yet"
+              image=""
+              action={{ content: "See what consent records you keep", url: "/app/compliance" }}
+              secondaryAction={{ content: "How Shopify forwards privacy requests", url: "https://shopify.dev/docs/apps/build/privacy-law-compliance", external: true }}
+            >
+              <p>
+                When a customer asks Shopify for their data or its erasure, the request appears here: erasures are carried out at once, and a data
+                request&apos;s file is ready to download.
+              </p>
             </EmptyState>
           ) : (
             <DataTable
               columnContentTypes={["text", "text", "text", "text", "text"]}
               headings={["Received", "Request", "Customer", "Status", "Data"]}
               rows={requests.map((request) => [
-                new Date(request.receivedAt).toLocaleString("en-US"),
+                format.dateTime(request.receivedAt),
                 TOPIC_LABELS[request.topic] ?? request.topic,
                 customerNumberOf(request.shopifyCustomerId) ?? "—",
                 request.completedAt ? (
@@ -87,4 +100,8 @@ function DownloadButton({ id, fileName }: { id: string; fileName: string }) {
       {state === "failed" ? "Download failed, retry" : "Download JSON"}
     </Button>
   );
+}
+
+export function ErrorBoundary() {
+  return <AdminRouteError error={useRouteError()} />;
 }

@@ -113,6 +113,17 @@ describe("settings form", () => {
     });
   });
 
+  it("reads how long message bodies are kept: 30 to 3,650 days, 365 when left empty", () => {
+    expect(parseSettingsForm(form({ ...VALID, messageRetentionDays: "90" }))).toMatchObject({ ok: true, input: { messageRetentionDays: 90 } });
+    expect(shopSettingsSchema.parse({ brandName: "Acme", supportContact: "help@acme.test" }).messageRetentionDays).toBe(365);
+    expect(parseSettingsForm(form({ ...VALID, messageRetentionDays: "7" }))).toEqual({
+      ok: false,
+      errors: { messageRetentionDays: "At least 30 days: you need recent texts to answer questions about them" },
+    });
+    expect(parseSettingsForm(form({ ...VALID, messageRetentionDays: "4000" }))).toMatchObject({ ok: false, errors: { messageRetentionDays: "At most 3,650 days (10 years)" } });
+    expect(parseSettingsForm(form({ ...VALID, messageRetentionDays: "a year" }))).toMatchObject({ ok: false, errors: { messageRetentionDays: "Enter a number of days" } });
+  });
+
   it("reads UTC's Etc aliases as UTC", () => {
     expect(shopSettingsSchema.parse({ brandName: "Acme", supportContact: "help@acme.test", timezone: "Etc/UTC" }).timezone).toBe("UTC");
   });

@@ -90,6 +90,7 @@ export function parseSettingsForm(form: FormData): ParsedSettingsForm {
     deliveryWindowHours: number(form, "deliveryWindowHours"),
     // The form always renders this checkbox, so its absence means "off".
     utmTracking: form.get("utmTracking") === "on",
+    messageRetentionDays: number(form, "messageRetentionDays"),
     timezone: text(form, "timezone") ?? undefined,
     extraOptInKeywords: list(form, "extraOptInKeywords"),
     supportedLanguages: list(form, "supportedLanguages"),

@@ -115,6 +115,13 @@ export const shopSettingsSchema = z.object({
     .max(24 * 7, "At most a week (168 hours)")
     .default(24),
   utmTracking: z.boolean().default(true),
+  // Bodies of texts sent and received are blanked after this many days (app/compliance/retention.server.ts); consent evidence is kept.
+  messageRetentionDays: z
+    .number({ invalid_type_error: "Enter a number of days" })
+    .int("Enter whole days")
+    .min(30, "At least 30 days: you need recent texts to answer questions about them")
+    .max(3650, "At most 3,650 days (10 years)")
+    .default(365),
   timezone: z
     .string()
     .max(64, "Choose a time zone from the IANA list, e.g. America/New_York")

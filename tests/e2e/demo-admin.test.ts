@@ -131,9 +131,9 @@ describe("demo admin in a real browser", () => {
     await page.getByRole("link", { name: "Subscribers" }).click();
     await page.getByRole("heading", { name: "Subscribers" }).waitFor();
     await expect.poll(() => page.getByText(`${expected.total} numbers`).count()).toBe(1);
-    await page.locator('a[href^="/app/subscribers/"]').first().click();
-    await page.getByRole("heading", { name: "Consent history" }).waitFor();
-    await expect.poll(() => page.locator("tbody tr").count()).toBeGreaterThan(0);
+    await page.locator('tbody a[href^="/app/subscribers/"]').first().click();
+    await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    await expect.poll(() => page.locator('#consent-timeline li[data-entry-type="consent"]').count()).toBeGreaterThan(0);
     await page.screenshot({ path: "test-results/demo-consent-history.png", fullPage: true });
     expect(pageErrors).toEqual([]);
   });

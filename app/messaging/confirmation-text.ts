@@ -1,5 +1,6 @@
 /**
- * The one text a checkout consent triggers, chosen and worded purely:
+ * The one text a consent triggers (at checkout, or given by staff or an import
+ * on the shop's behalf), chosen and worded purely:
  * - a new opt-in (single opt-in shop): the CTIA opt-in confirmation, or the
  *   merchant's own wording (`optInText`) in the shop's first language;
  * - a re-subscription of a number that had opted out: the "resubscribed" form,
@@ -10,7 +11,7 @@
 import type { Shop } from "@prisma/client";
 import { isLanguage, LANGUAGES, type Language } from "../language/languages";
 import type { ConsentEventKind } from "../consent/transitions";
-import { composeComplianceReply, type ComplianceReplyKind } from "../messaging/compose";
+import { composeComplianceReply, type ComplianceReplyKind } from "./compose";
 
 export function confirmationKindFor(eventKind: ConsentEventKind): ComplianceReplyKind | null {
   switch (eventKind) {
