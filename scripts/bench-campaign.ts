@@ -22,6 +22,11 @@
  * (c) PostgreSQL only: --workers processes at once on one database: throughput
  *     and duplicates.
  *
+ * Every dispatch row says what each text cost the workers: CPU time, and
+ * database calls (on PostgreSQL queries sent, each a round trip; on SQLite
+ * COMMITs, each a wait for the disk). On a busy machine these vary far less
+ * than the throughput.
+ *
  * Each database and Twilio server runs in a child process (scripts/bench/);
  * everything stops by itself. --profile writes a V8 CPU profile of every
  * dispatch worker (open it in Chrome DevTools or speedscope) and prints where.
@@ -240,6 +245,8 @@ interface DispatchResult {
   workerTotals: Record<string, number>;
   /** CPU time of every worker process from the start signal to its end (user + system). */
   workerCpuMs: number;
+  /** Database calls of every worker process in that time: queries sent on PostgreSQL, COMMITs on SQLite. */
+  workerDbCalls: number;
 }
 
 async function dispatch(provider: DatabaseProvider, run: DispatchRun): Promise<DispatchResult> {
@@ -266,7 +273,7 @@ async function dispatch(provider: DatabaseProvider, run: DispatchRun): Promise<D
   );
   await Promise.all(workers.map((worker) => next(worker, "ready")));
   const started = Date.now();
-  const done = workers.map((worker) => next<{ finished: number; cpuMs: number; totals: Record<string, number> }>(worker, "done"));
+  const done = workers.map((worker) => next<{ finished: number; cpuMs: number; dbCalls: number; totals: Record<string, number> }>(worker, "done"));
   for (const worker of workers) worker.send({ go: true });
   const reports = await Promise.all(done);
   const wallMs = Math.max(...reports.map((report) => report.finished)) - started;
@@ -289,6 +296,7 @@ async function dispatch(provider: DatabaseProvider, run: DispatchRun): Promise<D
     failed: await database.count(`SELECT COUNT(*) FROM "Message" WHERE "status" IN ('failed', 'skipped', 'suppressed')`),
     workerTotals,
     workerCpuMs: reports.reduce((sum, report) => sum + report.cpuMs, 0),
+    workerDbCalls: reports.reduce((sum, report) => sum + report.dbCalls, 0),
   };
 }
 
@@ -309,10 +317,11 @@ function dispatchRow(result: DispatchResult, idealPerSecond: number | null): (st
     result.leftQueued,
     result.unknown,
     (result.workerCpuMs / Math.max(1, result.server.accepted)).toFixed(2),
+    (result.workerDbCalls / Math.max(1, result.server.accepted)).toFixed(2),
   ];
 }
 
-const DISPATCH_HEADER = ["run", "workers", "C", "rows", "sent", "seconds", "sent/s", "of C/latency", "max/s", "max/1000ms", "dups", "left", "unknown", "worker CPU ms/text"];
+const DISPATCH_HEADER = ["run", "workers", "C", "rows", "sent", "seconds", "sent/s", "of C/latency", "max/s", "max/1000ms", "dups", "left", "unknown", "worker CPU ms/text", "DB calls/text"];
 
 /** What the workers' dispatchDueMessages calls reported, summed: anything but "accepted" says why a row was not sent. */
 function printOutcomes(results: DispatchResult[]): void {

@@ -5,12 +5,13 @@
  * batch), the recipients' subscriber rows (consent, unreachable, location:
  * one query per shop), and their marketing history for the frequency caps (one
  * query per shop). A batch costs the same few statements whatever its size,
- * where one text at a time cost about five Prisma queries per marketing text.
+ * sent together (one round trip on PostgreSQL), where one text at a time cost
+ * about five Prisma queries per marketing text.
  *
  * The verdicts are the same functions a single text is judged by:
  * `marketingPermissionOf` (the one answer of app/consent/suppression.server.ts)
- * and the sending rules' pure parts (quiet hours, caps), composed as
- * `marketingRulesAtDispatch` composes them (app/sending-rules/sending-rules.server.ts).
+ * and `marketingRulesVerdict` (app/sending-rules/marketing-rules.ts, which
+ * `marketingRulesAtDispatch` also calls).
  *
  * `ConsentRereads` answers the question again right before a text is handed
  * to Twilio, for texts whose batch read is no longer fresh (a STOP may have
@@ -19,13 +20,11 @@
  */
 import type { Message } from "@prisma/client";
 import { withSqlTransaction } from "../db.server";
-import { readDate, readInt, type Sql, type SqlRow, type SqlValue } from "../db/sql.server";
+import { readDate, readInt, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "../db/sql.server";
 import { marketingPermissionOf, type MarketingPermission, type SubscriberConsentState } from "../consent/suppression.server";
-import { capVerdict } from "../sending-rules/frequency-caps";
-import { allowedToSendAt, nextAllowedSendTime, NoAllowedSendTimeError } from "../sending-rules/quiet-hours";
+import { marketingRulesVerdict, type DispatchVerdict } from "../sending-rules/marketing-rules";
 import { recipientLocation } from "../sending-rules/recipient-location.server";
-import { HISTORY_DAYS, MAY_HAVE_BEEN_SENT, type DispatchVerdict } from "../sending-rules/sending-rules.server";
-import { stateDailyCap } from "../sending-rules/state-quiet-hours";
+import { HISTORY_DAYS, MAY_HAVE_BEEN_SENT } from "../sending-rules/sending-rules.server";
 
 /** The shop's settings dispatch uses: Twilio, its sender and pace, and the sending rules. */
 export interface DispatchShop {
@@ -124,65 +123,64 @@ function recipientFromRow(row: SqlRow): DispatchRecipient {
   };
 }
 
-/** Reads the facts for `messages` (a claimed batch) in `sql`'s transaction, as of `now`. */
+/**
+ * Reads the facts for `messages` (a claimed batch) in `sql`'s transaction, as
+ * of `now`: every query at once (Sql.allInOrder, one round trip on
+ * PostgreSQL), each shop's history read for the subscribers its texts name
+ * and for those of its numbers (a few more rows than needed is harmless).
+ */
 export async function readDispatchFacts(sql: Sql, messages: readonly Message[], now: Date): Promise<DispatchFacts> {
   const facts: DispatchFacts = { readAt: now, shops: new Map(), recipientsByPhone: new Map(), recipientsById: new Map(), history: new Map() };
   if (messages.length === 0) return facts;
-  const shopNames = [...new Set(messages.map((message) => message.shop))];
-  const shopList = paddedList(shopNames);
-  for (const row of await sql.all(`SELECT ${SHOP_COLUMNS} FROM "Shop" WHERE "shop" IN (${placeholders(shopList)})`, shopList)) {
-    const shop = shopFromRow(row);
-    facts.shops.set(shop.shop, shop);
-  }
+  const shopList = paddedList([...new Set(messages.map((message) => message.shop))]);
+  const statements: SqlStatement[] = [{ sql: `SELECT ${SHOP_COLUMNS} FROM "Shop" WHERE "shop" IN (${placeholders(shopList)})`, params: shopList }];
 
   const marketing = messages.filter((message) => message.kind === "marketing");
+  const since = new Date(now.getTime() - HISTORY_DAYS * DAY_MS);
   for (const shop of new Set(marketing.map((message) => message.shop))) {
     const ofShop = marketing.filter((message) => message.shop === shop);
     const phones = paddedList([...new Set(ofShop.map((message) => message.phone))]);
     const ids = ofShop.map((message) => message.subscriberId).filter((id): id is string => id !== null);
     const idList = ids.length > 0 ? paddedList([...new Set(ids)]) : [];
     // Two lookups by key (the unique (shop, phone), the primary key), not one OR that would walk the shop's subscribers.
-    const rows = await sql.all(
-      `SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phones)})` +
+    statements.push({
+      sql:
+        `SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phones)})` +
         (idList.length > 0 ? ` UNION SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "id" IN (${placeholders(idList)}) AND "shop" = ?` : ""),
-      [shop, ...phones, ...(idList.length > 0 ? [...idList, shop] : [])],
-    );
-    const subscriberIds = new Set<string>();
-    for (const row of rows) {
+      params: [shop, ...phones, ...(idList.length > 0 ? [...idList, shop] : [])],
+    });
+    // The texts of the shop that were or may have been sent (the statuses and dates marketingHistoryFor counts, with
+    // each text's id: every claimed text leaves only itself out of the history it is judged by), to the subscribers
+    // the texts name and to those of the texts' numbers.
+    const byPhone = `"subscriberId" IN (SELECT "id" FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phones)}))`;
+    statements.push({
+      sql: `SELECT "id", "subscriberId", "sentAt", "updatedAt", "nextAttemptAt", "lockedUntil" FROM "Message"
+      WHERE "shop" = ? AND "kind" = 'marketing' AND "status" IN (${placeholders(MAY_HAVE_BEEN_SENT)})
+        AND (${idList.length > 0 ? `"subscriberId" IN (${placeholders(idList)}) OR ` : ""}${byPhone})
+        AND ("sentAt" >= ? OR ("sentAt" IS NULL AND ("updatedAt" >= ? OR "nextAttemptAt" >= ? OR "lockedUntil" >= ?)))`,
+      params: [shop, ...MAY_HAVE_BEEN_SENT, ...idList, shop, ...phones, since, since, since, since],
+    });
+  }
+
+  const [shopRows, ...perShop] = await sql.allInOrder(statements);
+  for (const row of shopRows!) {
+    const shop = shopFromRow(row);
+    facts.shops.set(shop.shop, shop);
+  }
+  for (let i = 0; i < perShop.length; i += 2) {
+    for (const row of perShop[i]!) {
       const recipient = recipientFromRow(row);
       facts.recipientsByPhone.set(phoneKey(recipient.shop, recipient.phone), recipient);
       facts.recipientsById.set(recipient.id, recipient);
     }
-    for (const message of ofShop) {
-      const subscriber = subscriberOf(facts, message);
-      if (subscriber) subscriberIds.add(subscriber.id);
+    for (const row of perShop[i + 1]!) {
+      const subscriberId = String(row.subscriberId);
+      const entries = facts.history.get(subscriberId) ?? [];
+      entries.push({ messageId: String(row.id), at: dateOfText(row) });
+      facts.history.set(subscriberId, entries);
     }
-    if (subscriberIds.size > 0) await readHistory(sql, facts, shop, [...subscriberIds], now);
   }
   return facts;
-}
-
-/**
- * The shop's marketing texts to these subscribers that were sent or may have
- * been (the statuses and dates marketingHistoryFor counts, with each text's id:
- * every claimed text leaves only itself out of the history it is judged by).
- */
-async function readHistory(sql: Sql, facts: DispatchFacts, shop: string, subscriberIds: string[], now: Date) {
-  const since = new Date(now.getTime() - HISTORY_DAYS * DAY_MS);
-  const ids = paddedList(subscriberIds);
-  const rows = await sql.all(
-    `SELECT "id", "subscriberId", "sentAt", "updatedAt", "nextAttemptAt", "lockedUntil" FROM "Message"
-      WHERE "shop" = ? AND "kind" = 'marketing' AND "status" IN (${placeholders(MAY_HAVE_BEEN_SENT)})
-        AND "subscriberId" IN (${placeholders(ids)})
-        AND ("sentAt" >= ? OR ("sentAt" IS NULL AND ("updatedAt" >= ? OR "nextAttemptAt" >= ? OR "lockedUntil" >= ?)))`,
-    [shop, ...MAY_HAVE_BEEN_SENT, ...ids, since, since, since, since],
-  );
-  for (const row of rows) {
-    const subscriberId = String(row.subscriberId);
-    const entries = facts.history.get(subscriberId) ?? [];
-    entries.push({ messageId: String(row.id), at: dateOfText(row) });
-    facts.history.set(subscriberId, entries);
-  }
 }
 
 /** As marketingHistoryFor dates a text: when it was sent, else the latest moment it could have gone. */
@@ -206,39 +204,14 @@ export function consentFromFacts(facts: DispatchFacts, message: Pick<Message, "s
   return marketingPermissionOf(facts.shops.get(message.shop) ?? null, facts.recipientsByPhone.get(phoneKey(message.shop, message.phone)) ?? null, facts.readAt);
 }
 
-/** The sending rules for one marketing text of the batch at `now`: as marketingRulesAtDispatch decides, from the batch's rows. */
+/** The sending rules for one marketing text of the batch at `now`: marketingRulesAtDispatch's verdict, from the batch's rows. */
 export async function rulesFromFacts(facts: DispatchFacts, message: Pick<Message, "id" | "shop" | "phone" | "subscriberId">, now: Date): Promise<DispatchVerdict> {
   const settings = facts.shops.get(message.shop);
   if (!settings) throw new Error(`No settings for shop ${message.shop}: its marketing texts cannot be judged`);
   const subscriber = subscriberOf(facts, message);
   const location = await recipientLocation({ phone: message.phone, timezone: subscriber?.timezone ?? null, region: subscriber?.region ?? null }, settings.timezone);
-  const quietHours = { start: settings.quietHoursStart, end: settings.quietHoursEnd };
-  if (!allowedToSendAt(location, quietHours, now)) {
-    try {
-      return { action: "defer", until: nextAllowedSendTime(location, quietHours, now), reason: "quiet_hours" };
-    } catch (error) {
-      if (error instanceof NoAllowedSendTimeError) return { action: "skip", reason: "no_send_window" };
-      throw error;
-    }
-  }
-  const history = subscriber
-    ? (facts.history.get(subscriber.id) ?? [])
-        .filter((entry) => entry.messageId !== message.id)
-        .map((entry) => entry.at)
-        .sort((a, b) => a.getTime() - b.getTime())
-    : [];
-  const verdict = capVerdict(
-    { sentAt: history },
-    {
-      dailyCap: settings.maxMessagesPerDay,
-      monthlyCap: settings.maxMessagesPerMonth,
-      smartSendingHours: settings.smartSendingHours,
-      stateDailyCap: stateDailyCap(location.regions),
-      timezone: settings.timezone,
-    },
-    now,
-  );
-  return verdict.ok ? { action: "send" } : { action: "skip", reason: verdict.reason };
+  const history = subscriber ? (facts.history.get(subscriber.id) ?? []).filter((entry) => entry.messageId !== message.id).map((entry) => entry.at) : [];
+  return marketingRulesVerdict(settings, location, history, now);
 }
 
 /** A campaign the merchant stopped since its texts were claimed: "paused" or "cancelled"; null while it goes on. */
@@ -286,28 +259,35 @@ export class ConsentRereads {
         const asked = this.waiting.splice(0);
         try {
           const at = this.clock();
+          // Every shop's settings and numbers, and the campaigns, read at once (one round trip on PostgreSQL).
           const answers = await withSqlTransaction(async (sql) => {
-            const permissions = new Map<string, MarketingPermission>();
-            for (const shop of new Set(asked.map((reread) => reread.shop))) {
-              const [settings] = await sql.all(`SELECT "uninstalledAt" FROM "Shop" WHERE "shop" = ?`, [shop]);
-              const phones = paddedList([...new Set(asked.filter((reread) => reread.shop === shop).map((reread) => reread.phone))]);
-              const rows = await sql.all(`SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phones)})`, [shop, ...phones]);
-              const byPhone = new Map(rows.map((row) => [String(row.phone), recipientFromRow(row)]));
-              for (const phone of phones) {
-                permissions.set(
-                  phoneKey(shop, phone),
-                  marketingPermissionOf(settings ? { uninstalledAt: readDate(settings.uninstalledAt) } : null, byPhone.get(phone) ?? null, at),
-                );
-              }
-            }
-            const holds = new Map<string, CampaignHold>();
+            const shops = [...new Set(asked.map((reread) => reread.shop))];
+            const phonesOf = new Map(shops.map((shop) => [shop, paddedList([...new Set(asked.filter((reread) => reread.shop === shop).map((reread) => reread.phone))])]));
             const campaignIds = [...new Set(asked.map((reread) => reread.campaignId).filter((id): id is string => id !== null))];
-            if (campaignIds.length > 0) {
-              const ids = paddedList(campaignIds);
-              for (const row of await sql.all(`SELECT "id", "status" FROM "Campaign" WHERE "id" IN (${placeholders(ids)})`, ids)) {
-                const status = String(row.status);
-                holds.set(String(row.id), status === "paused" || status === "cancelled" ? status : null);
+            const ids = campaignIds.length > 0 ? paddedList(campaignIds) : [];
+            const shopList = paddedList(shops);
+            const [shopRows, campaignRows, ...subscriberRows] = await sql.allInOrder([
+              { sql: `SELECT "shop", "uninstalledAt" FROM "Shop" WHERE "shop" IN (${placeholders(shopList)})`, params: shopList },
+              ids.length > 0
+                ? { sql: `SELECT "id", "status" FROM "Campaign" WHERE "id" IN (${placeholders(ids)})`, params: ids }
+                : { sql: `SELECT "id", "status" FROM "Campaign" WHERE 1 = 0`, params: [] },
+              ...shops.map((shop) => ({
+                sql: `SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phonesOf.get(shop)!)})`,
+                params: [shop, ...phonesOf.get(shop)!],
+              })),
+            ]);
+            const settingsOf = new Map(shopRows!.map((row) => [String(row.shop), { uninstalledAt: readDate(row.uninstalledAt) }]));
+            const permissions = new Map<string, MarketingPermission>();
+            shops.forEach((shop, i) => {
+              const byPhone = new Map(subscriberRows[i]!.map((row) => [String(row.phone), recipientFromRow(row)]));
+              for (const phone of phonesOf.get(shop)!) {
+                permissions.set(phoneKey(shop, phone), marketingPermissionOf(settingsOf.get(shop) ?? null, byPhone.get(phone) ?? null, at));
               }
+            });
+            const holds = new Map<string, CampaignHold>();
+            for (const row of campaignRows!) {
+              const status = String(row.status);
+              holds.set(String(row.id), status === "paused" || status === "cancelled" ? status : null);
             }
             return { permissions, holds };
           });

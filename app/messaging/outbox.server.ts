@@ -10,10 +10,13 @@
  *   statement, SKIP LOCKED on PostgreSQL): any number of workers on any number
  *   of machines share one database and never claim a row twice. Rows of a
  *   paused or cancelled campaign are not claimed at all.
- * - A worker claims about as many rows as it sends at once (`concurrency`),
- *   and claims again as they finish, so few rows are ever claimed and not yet
- *   sent, and sends them with bounded concurrency, at the pace of each sender
- *   across all workers together (send-rate.server.ts).
+ * - A worker sends with bounded concurrency (`concurrency` texts in flight),
+ *   at the pace of each sender across all workers together
+ *   (send-rate.server.ts). It claims a little ahead of its free slots (at most
+ *   half the concurrency more, claimed a quarter at a time), so a slot that
+ *   frees starts its next text at once instead of waiting for a claim's round
+ *   trip, while few rows are ever claimed and not yet sent: at most 1.5 ×
+ *   `concurrency` per worker become "unknown" if it dies.
  * - A claimed batch is judged at once (dispatch-facts.server.ts): with the
  *   claim, in the same transaction, one read of each shop's settings, of the
  *   recipients' subscriber rows and of their marketing history, from which
@@ -41,7 +44,6 @@
  *   lease) until Twilio's status callbacks move it on (delivery-status.server.ts).
  */
 import type { Message } from "@prisma/client";
-import pLimit from "p-limit";
 import type twilio from "twilio";
 import prisma, { sqlOf, withSqlTransaction, type DbTx } from "../db.server";
 import { applyConsentChange } from "../consent/consent-engine.server";
@@ -51,20 +53,19 @@ import {
   readRequiredDate,
   type Sql,
   type SqlRow,
+  type SqlStatement,
   type SqlValue,
 } from "../db/sql.server";
 import {
   backoffDelayMs,
   claimDueJobs,
-  endClaim,
+  endClaimStatement,
   expireLeases,
   type BackoffPolicy,
   type JobTable,
 } from "../queues/job-lease.server";
-import {
-  marketingRulesAtDispatch,
-  type DispatchVerdict,
-} from "../sending-rules/sending-rules.server";
+import type { DispatchVerdict } from "../sending-rules/marketing-rules";
+import { marketingRulesAtDispatch } from "../sending-rules/sending-rules.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
 import {
   recordUndeliverable,
@@ -218,6 +219,16 @@ export async function expireAbandonedClaims(now: Date): Promise<number> {
   return unknown;
 }
 
+/**
+ * The most rows one dispatch holds claimed and not yet ended at `concurrency`:
+ * those in flight and up to half as many more claimed ahead. If the worker
+ * dies, these are the rows that become "unknown" (marketing) or are put back.
+ */
+export function mostClaimedAtOnce(concurrency: number): number {
+  const inFlight = Math.max(1, concurrency);
+  return inFlight + Math.ceil(inFlight / 2);
+}
+
 export async function dispatchDueMessages(
   options: DispatchOptions = {}
 ): Promise<DispatchReport> {
@@ -243,48 +254,83 @@ export async function dispatchDueMessages(
   report.unknown += await expireAbandonedClaims(startedAt);
 
   const consentRereads = new ConsentRereads(clock);
-  const run = pLimit(concurrency);
-  const inFlight = new Set<Promise<void>>();
-  while (report.claimed < limit) {
-    // Claim again once a quarter of the texts in flight are done: claimed-but-unsent rows stay under `concurrency`.
-    if (concurrency - inFlight.size < Math.ceil(concurrency / 4)) {
-      await Promise.race(inFlight);
+  // Claimed ahead of the free slots (up to half the concurrency more), so a slot that frees takes its next text at
+  // once instead of waiting for a claim's round trip. A claim goes out when a quarter of the concurrency is missing.
+  const mostHeld = mostClaimedAtOnce(concurrency);
+  const claimWhenShort = Math.ceil(concurrency / 4);
+  const ready: ClaimedText[] = [];
+  let inFlight = 0;
+  let claiming = false;
+  let exhausted = false;
+  let claimError: unknown = null;
+  let wake: (() => void) | null = null;
+  const changed = () => {
+    wake?.();
+    wake = null;
+  };
+
+  const claim = async (room: number) => {
+    claiming = true;
+    try {
+      // The claim and everything the batch's texts are judged by, in one transaction: a few statements per batch.
+      // The outcomes waiting to be stored go in the same commit as this claim.
+      outcomeWrites.handOver();
+      const { messages, facts } = await withSqlTransaction(async (sql) => {
+        const now = clock();
+        const rows = await claimDueJobs(sql, OUTBOX_JOBS, {
+          now,
+          limit: room,
+          leaseMs: CLAIM_LEASE_MS,
+          eligible: { sql: CAMPAIGN_NOT_HELD, params: [] },
+        });
+        const claimed = rows.map(messageFromRow);
+        return { messages: claimed, facts: await readDispatchFacts(sql, claimed, now) };
+      });
+      if (messages.length === 0) exhausted = true;
+      report.claimed += messages.length;
+      const claimedAt = performance.now();
+      for (const message of messages) ready.push({ message, facts, claimedAt });
+    } catch (error) {
+      // Nothing more is claimed; what was claimed is sent, and then the error is thrown.
+      claimError = error;
+    } finally {
+      claiming = false;
+      changed();
+    }
+  };
+
+  const start = ({ message, facts, claimedAt }: ClaimedText) => {
+    inFlight += 1;
+    void dispatchClaimed(message, { clock, claimedAt, facts, consentRereads })
+      .then((outcome) => void (report[outcome] += 1))
+      .catch((error: unknown) => console.error(`outbox: message ${message.id} failed in the worker`, error))
+      .finally(() => {
+        inFlight -= 1;
+        changed();
+      });
+  };
+
+  for (;;) {
+    while (inFlight < concurrency && ready.length > 0) start(ready.shift()!);
+    const mayClaim = !exhausted && claimError === null && report.claimed < limit;
+    if (!mayClaim && !claiming && inFlight === 0 && ready.length === 0) break;
+    const missing = mostHeld - inFlight - ready.length;
+    if (mayClaim && !claiming && missing >= claimWhenShort) {
+      void claim(Math.min(missing, limit - report.claimed));
       continue;
     }
-    const room = Math.min(concurrency - inFlight.size, limit - report.claimed);
-    // The claim and everything the batch's texts are judged by, in one transaction: a few statements per batch.
-    // The outcomes waiting to be stored go in the same commit as this claim.
-    outcomeWrites.handOver();
-    const { messages, facts } = await withSqlTransaction(async (sql) => {
-      const now = clock();
-      const rows = await claimDueJobs(sql, OUTBOX_JOBS, {
-        now,
-        limit: room,
-        leaseMs: CLAIM_LEASE_MS,
-        eligible: { sql: CAMPAIGN_NOT_HELD, params: [] },
-      });
-      const claimed = rows.map(messageFromRow);
-      return { messages: claimed, facts: await readDispatchFacts(sql, claimed, now) };
-    });
-    if (messages.length === 0) break;
-    const claimedAt = performance.now();
-    report.claimed += messages.length;
-    for (const message of messages) {
-      const task: Promise<void> = run(async () => {
-        const outcome = await dispatchClaimed(message, {
-          clock,
-          claimedAt,
-          facts,
-          consentRereads,
-        });
-        report[outcome] += 1;
-      }).finally(() => inFlight.delete(task));
-      inFlight.add(task);
-    }
+    await new Promise<void>((resolve) => (wake = resolve));
   }
-  await Promise.all(inFlight);
   await outcomeWrites.settle();
+  if (claimError !== null) throw claimError;
   return report;
+}
+
+/** A claimed row waiting for a free slot, with the facts its batch was judged by. */
+interface ClaimedText {
+  message: Message;
+  facts: DispatchFacts;
+  claimedAt: number;
 }
 
 type Outcome = Exclude<keyof DispatchReport, "claimed">;
@@ -487,16 +533,14 @@ async function end(
     ? "retried"
     : status
 ): Promise<Outcome> {
-  outcomeWrites.add(async (sql) => {
-    const recorded = await endClaim(sql, OUTBOX_JOBS, message, {
-      status,
-      now: at,
-      set,
-    });
-    if (!recorded)
-      console.warn(
-        `outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${status}) is not recorded`
-      );
+  outcomeWrites.add({
+    ...endClaimStatement(OUTBOX_JOBS, message, { status, now: at, set }),
+    after: (recorded) => {
+      if (!recorded)
+        console.warn(
+          `outbox: message ${message.id} was claimed again before attempt ${message.attempts} finished; its outcome (${status}) is not recorded`
+        );
+    },
   });
   return outcome;
 }
@@ -509,17 +553,17 @@ async function end(
  * Twilio was answering gets its MessageSid too: now we know.
  */
 function recordAccepted(message: Message, twilioSid: string, at: Date) {
-  outcomeWrites.add(async (sql) => {
-    const recorded = await sql.run(
-      `UPDATE "Message" SET "status" = 'sending', "twilioSid" = ?, "sentAt" = ?, "errorCode" = NULL, "errorMessage" = NULL, "lockedUntil" = NULL, "updatedAt" = ?
-     WHERE "id" = ? AND "attempts" = ? AND "status" IN ('sending', 'unknown') AND "twilioSid" IS NULL`,
-      [twilioSid, at, at, message.id, message.attempts]
-    );
-    if (recorded === 0)
-      await sql.run(
-        `UPDATE "Message" SET "lockedUntil" = NULL WHERE "id" = ? AND "twilioSid" = ?`,
-        [message.id, twilioSid]
-      );
+  outcomeWrites.add({
+    sql: `UPDATE "Message" SET "status" = 'sending', "twilioSid" = ?, "sentAt" = ?, "errorCode" = NULL, "errorMessage" = NULL, "lockedUntil" = NULL, "updatedAt" = ?
+     WHERE "id" = ? AND "attempts" = ? AND "status" IN ('sending', 'unknown') AND "twilioSid" IS NULL RETURNING "id"`,
+    params: [twilioSid, at, at, message.id, message.attempts],
+    after: async (recorded, sql) => {
+      if (!recorded)
+        await sql.run(
+          `UPDATE "Message" SET "lockedUntil" = NULL WHERE "id" = ? AND "twilioSid" = ?`,
+          [message.id, twilioSid]
+        );
+    },
   });
 }
 
@@ -527,13 +571,15 @@ function recordAccepted(message: Message, twilioSid: string, at: Date) {
 const OUTCOME_WAIT_MS = 25;
 
 /**
- * The outcomes of claimed texts, written together: each is its own unit of
- * work (conditional on its claim), and the units handed over in one turn of
- * the event loop share one transaction and one commit (withSqlTransaction's
- * group commit). They are handed over with the next claim, or OUTCOME_WAIT_MS
- * after the first of them, or when a dispatch ends (which resolves only once
- * they are stored). On SQLite a commit waits for the disk, and texts answered
- * one by one would each pay for one; a batch of claims and outcomes pays once.
+ * The outcomes of claimed texts, written together: each is one statement,
+ * conditional on its claim, and those handed over in one turn of the event
+ * loop go as one unit of work, in one transaction and one commit
+ * (withSqlTransaction's group commit), and on PostgreSQL in one round trip
+ * (Sql.allInOrder). They are handed over with the next claim, or
+ * OUTCOME_WAIT_MS after the first of them, or when a dispatch ends (which
+ * resolves only once they are stored). On SQLite a commit waits for the disk,
+ * and texts answered one by one would each pay for one; a batch of claims and
+ * outcomes pays once.
  *
  * Waiting is safe for at most once: a text was "sending" (its claim committed)
  * before Twilio was called, so if the worker dies before its outcome is
@@ -541,12 +587,22 @@ const OUTCOME_WAIT_MS = 25;
  * sent again; a transactional one is put back, as after any crash. A write
  * that fails is logged and leaves the row to its lease in the same way.
  */
+interface OutcomeWrite extends SqlStatement {
+  /** With whether the statement changed its row (it returns the row's id when it did), in the same transaction. */
+  after?: (recorded: boolean, sql: Sql) => void | Promise<void>;
+}
+
+async function writeOutcomes(sql: Sql, writes: readonly OutcomeWrite[]) {
+  const results = await sql.allInOrder(writes);
+  for (const [i, write] of writes.entries()) await write.after?.(results[i]!.length > 0, sql);
+}
+
 class OutcomeWrites {
-  private waiting: ((sql: Sql) => Promise<void>)[] = [];
+  private waiting: OutcomeWrite[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly writing = new Set<Promise<void>>();
 
-  add(write: (sql: Sql) => Promise<void>) {
+  add(write: OutcomeWrite) {
     this.waiting.push(write);
     this.timer ??= setTimeout(() => this.handOver(), OUTCOME_WAIT_MS);
   }
@@ -558,13 +614,11 @@ class OutcomeWrites {
     const writes = this.waiting.splice(0);
     if (writes.length === 0) return;
     // One unit for all of them (on PostgreSQL a unit's SAVEPOINT is a round trip); if it fails, each on its own.
-    const written: Promise<void> = withSqlTransaction(async (sql) => {
-      for (const write of writes) await write(sql);
-    })
+    const written: Promise<void> = withSqlTransaction((sql) => writeOutcomes(sql, writes))
       .catch(() =>
         Promise.all(
           writes.map((write) =>
-            withSqlTransaction(write).catch((error: unknown) =>
+            withSqlTransaction((sql) => writeOutcomes(sql, [write])).catch((error: unknown) =>
               console.error(
                 "outbox: an outcome could not be stored (its claim's lease will settle the row)",
                 error

@@ -1,5 +1,6 @@
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient";
+import { LeanRequestClient } from "./twilio-http-client.server";
 
 /**
  * The Twilio gateway: one way to build an SDK client, and one narrow `sendSms`
@@ -8,7 +9,8 @@ import type RequestClient from "twilio/lib/base/RequestClient";
  * Local development, tests and the demo point the *real* SDK at a
  * Twilio-compatible server (`twilio-sandbox.server.ts`) by rewriting request
  * URIs at the HTTP client, so Basic auth, form encoding, the User-Agent and
- * response parsing are all the SDK's own.
+ * response parsing are all the SDK's own. Its HTTP client is LeanRequestClient
+ * (twilio-http-client.server.ts): node:http instead of axios, same contract.
  */
 
 export interface TwilioCredentials {
@@ -32,8 +34,8 @@ export function rewriteTwilioUri(uri: string, apiBaseUrl: string): string {
   return apiBaseUrl.replace(/\/+$/, "") + uri.slice(origin[0].length);
 }
 
-/** The SDK's own HTTP client (axios underneath), with every Twilio URI redirected to `apiBaseUrl`. */
-export class RedirectingRequestClient extends twilio.RequestClient {
+/** The SDK's HTTP client, with every Twilio URI redirected to `apiBaseUrl`. */
+export class RedirectingRequestClient extends LeanRequestClient {
   readonly apiBaseUrl: string;
 
   constructor(apiBaseUrl: string, options?: RequestClient.RequestClientOptions) {
@@ -52,7 +54,7 @@ export function createTwilioClient(
 ): twilio.Twilio {
   const apiBaseUrl = options.apiBaseUrl?.trim();
   // A campaign sends thousands of texts: reuse connections to Twilio rather than a TLS handshake per text.
-  if (!apiBaseUrl) return twilio(creds.accountSid, creds.authToken, { httpClient: new twilio.RequestClient({ keepAlive: true }) });
+  if (!apiBaseUrl) return twilio(creds.accountSid, creds.authToken, { httpClient: new LeanRequestClient({ keepAlive: true }) });
 
   const { protocol } = new URL(apiBaseUrl); // throws on a malformed TWILIO_API_BASE_URL: fail at boot, not per send
   if (protocol !== "http:" && protocol !== "https:") {

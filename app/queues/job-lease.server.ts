@@ -22,7 +22,7 @@
  * Statements are plain SQL (app/db/sql.server.ts): one text with `?`
  * placeholders for both databases, except the claim's locking clause.
  */
-import type { Sql, SqlRow, SqlValue } from "../db/sql.server";
+import type { Sql, SqlRow, SqlStatement, SqlValue } from "../db/sql.server";
 
 /** A job table: the statuses that mean "waiting for its turn" and "held by a worker". */
 export interface JobTable {
@@ -108,13 +108,27 @@ export async function endClaim(
   claim: JobClaim,
   outcome: { status: string; now: Date; set?: Readonly<Record<string, SqlValue>> },
 ): Promise<boolean> {
+  const statement = endClaimStatement(jobs, claim, outcome, { returning: false });
+  return (await sql.run(statement.sql, statement.params)) === 1;
+}
+
+/**
+ * endClaim as a statement that returns the row's id when the claim was still
+ * this one (no row when it was not), for callers that send many together
+ * (Sql.allInOrder: one round trip on PostgreSQL).
+ */
+export function endClaimStatement(
+  jobs: JobTable,
+  claim: JobClaim,
+  outcome: { status: string; now: Date; set?: Readonly<Record<string, SqlValue>> },
+  options: { returning?: boolean } = {},
+): SqlStatement {
   const set = Object.entries(outcome.set ?? {});
-  const changed = await sql.run(
-    `UPDATE "${jobs.table}" SET "status" = ?, "lockedUntil" = NULL, "updatedAt" = ?${set.map(([column]) => `, "${column}" = ?`).join("")}
-     WHERE "id" = ? AND "status" = ? AND "attempts" = ?`,
-    [outcome.status, outcome.now, ...set.map(([, value]) => value), claim.id, jobs.leased, claim.attempts],
-  );
-  return changed === 1;
+  return {
+    sql: `UPDATE "${jobs.table}" SET "status" = ?, "lockedUntil" = NULL, "updatedAt" = ?${set.map(([column]) => `, "${column}" = ?`).join("")}
+     WHERE "id" = ? AND "status" = ? AND "attempts" = ?${options.returning === false ? "" : ` RETURNING "id"`}`,
+    params: [outcome.status, outcome.now, ...set.map(([, value]) => value), claim.id, jobs.leased, claim.attempts],
+  };
 }
 
 export interface BackoffPolicy {

@@ -12,7 +12,7 @@ import { DateTime } from "luxon";
 
 export interface MarketingHistory {
   /** Marketing texts to this subscriber, newest last, at least the last 32 days. */
-  sentAt: Date[];
+  sentAt: readonly Date[];
 }
 
 export interface FrequencyRules {

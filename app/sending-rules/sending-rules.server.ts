@@ -6,10 +6,8 @@
  */
 import prisma, { sqlOf } from "../db.server";
 import { readDate, type Sql, type SqlRow } from "../db/sql.server";
-import { capVerdict, type CapSkipReason } from "./frequency-caps";
-import { allowedToSendAt, nextAllowedSendTime, NoAllowedSendTimeError } from "./quiet-hours";
+import { marketingRulesVerdict, type DispatchVerdict } from "./marketing-rules";
 import { recipientLocation } from "./recipient-location.server";
-import { stateDailyCap } from "./state-quiet-hours";
 
 /**
  * Statuses of a marketing text that was sent or may have been: handed to a
@@ -103,13 +101,6 @@ export interface DispatchedMessage {
   id?: string;
 }
 
-export type DispatchSkipReason = CapSkipReason | "no_send_window";
-
-export type DispatchVerdict =
-  | { action: "send" }
-  | { action: "defer"; until: Date; reason: "quiet_hours" }
-  | { action: "skip"; reason: DispatchSkipReason };
-
 /**
  * The rules for one marketing text at the moment it would go: deferred to the
  * recipient's next allowed minute in quiet hours, skipped over a cap (or when
@@ -138,29 +129,8 @@ export async function marketingRulesAtDispatch(message: DispatchedMessage, now: 
     { phone: message.phone, timezone: subscriber?.timezone ?? null, region: subscriber?.region ?? null },
     settings.timezone,
   );
-  const quietHours = { start: settings.quietHoursStart, end: settings.quietHoursEnd };
-  if (!allowedToSendAt(location, quietHours, now)) {
-    try {
-      return { action: "defer", until: nextAllowedSendTime(location, quietHours, now), reason: "quiet_hours" };
-    } catch (error) {
-      if (error instanceof NoAllowedSendTimeError) return { action: "skip", reason: "no_send_window" };
-      throw error;
-    }
-  }
-
   const history = subscriber
     ? ((await marketingHistoryFor(message.shop, [subscriber.id], now, { excludeMessageId: message.id })).get(subscriber.id) ?? [])
     : [];
-  const verdict = capVerdict(
-    { sentAt: history },
-    {
-      dailyCap: settings.maxMessagesPerDay,
-      monthlyCap: settings.maxMessagesPerMonth,
-      smartSendingHours: settings.smartSendingHours,
-      stateDailyCap: stateDailyCap(location.regions),
-      timezone: settings.timezone,
-    },
-    now,
-  );
-  return verdict.ok ? { action: "send" } : { action: "skip", reason: verdict.reason };
+  return marketingRulesVerdict(settings, location, history, now);
 }

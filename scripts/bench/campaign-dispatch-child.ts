@@ -10,7 +10,10 @@
  *
  * BENCH_MODE=work: a worker. On {go} it calls dispatchDueMessages({ limit,
  * concurrency }) in a loop, as scripts/worker.ts does, until a round claims
- * nothing and no text is left due, then reports its rounds and exits.
+ * nothing and no text is left due, then reports its rounds, its CPU time and
+ * its database calls, and exits. Database calls are what costs a worker most
+ * on each database: on PostgreSQL every query it sends (a round trip), on
+ * SQLite every COMMIT (each waits for the disk, with the event loop blocked).
  */
 import { DateTime } from "luxon";
 import { migrate } from "../../app/db/migrator";
@@ -68,12 +71,15 @@ if (mode === "seed") {
   const limit = Number(process.env.BENCH_LIMIT || 100);
   const concurrency = Number(process.env.BENCH_CONCURRENCY);
 
+  const countDbCalls = await dbCallCounter(databaseUrl);
+
   type Round = Awaited<ReturnType<typeof dispatchDueMessages>>;
   const totals: Record<string, number> = {};
   let rounds = 0;
   const work = async () => {
     const started = Date.now();
     const cpuBefore = process.cpuUsage();
+    const callsBefore = countDbCalls();
     for (;;) {
       const report: Round = await dispatchDueMessages({ limit, concurrency });
       rounds += 1;
@@ -84,7 +90,7 @@ if (mode === "seed") {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const cpu = process.cpuUsage(cpuBefore);
-    return { started, finished: Date.now(), cpuMs: (cpu.user + cpu.system) / 1000 };
+    return { started, finished: Date.now(), cpuMs: (cpu.user + cpu.system) / 1000, dbCalls: countDbCalls() - callsBefore };
   };
   process.on("message", (message: { go?: boolean }) => {
     if (!message.go) return;
@@ -103,4 +109,28 @@ if (mode === "seed") {
   // Connect before the start signal, so connecting is not timed.
   await prisma.shop.count();
   process.send!({ ready: true });
+}
+
+/** A function that says how many database calls (see the header) this process has made so far. */
+async function dbCallCounter(url: string): Promise<() => number> {
+  let calls = 0;
+  if (url.startsWith("postgres")) {
+    const { default: pg } = await import("pg");
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+      calls += 1;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+  } else {
+    const { default: Database } = await import("better-sqlite3");
+    const probe = new Database(":memory:");
+    const statement = Object.getPrototypeOf(probe.prepare("SELECT 1")) as { run: (...args: unknown[]) => unknown };
+    probe.close();
+    const run = statement.run;
+    statement.run = function (this: { source: string }, ...args: unknown[]) {
+      if (/^\s*COMMIT\b/i.test(this.source)) calls += 1;
+      return run.apply(this, args);
+    };
+  }
+  return () => calls;
 }
