@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "InboundMessage_shop_fromPhone_receivedAt_idx" ON "InboundMessage"("shop", "fromPhone", "receivedAt");
