@@ -32,23 +32,17 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { providerOf, type DatabaseProvider } from "../app/db/database-url";
 import { migrate } from "../app/db/migrator";
 import { createBenchDatabase } from "./bench/bench-databases";
 import { openBulkWriter, type BulkRow, type BulkWriter } from "./bench/bulk-insert";
+import { BENCH_APP_ENV, databasesOf, positive } from "./bench/bench-args";
 
 const TARGET_LOADER_P50_MS = 300;
 const TARGET_EXPORT_PEAK_MB = 300;
 const TARGET_EXPORT_GROWTH_MB = 50;
 const TARGET_IMPORT_SECONDS = 60;
 
-const BENCH_ENV = {
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: "bench-api-secret",
-  SHOPIFY_APP_URL: "https://sms-consent.bench.example",
-  ENCRYPTION_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-  SCOPES: "read_customers,write_customers,read_orders",
-};
+const BENCH_ENV = BENCH_APP_ENV;
 
 const { values: args } = parseArgs({
   options: {
@@ -61,14 +55,7 @@ const { values: args } = parseArgs({
   },
 });
 
-function positive(name: string, value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
-  return number;
-}
-const providers: DatabaseProvider[] = args.db === "both" ? ["sqlite", "postgresql"] : args.db === "sqlite" || args.db === "postgresql" ? [args.db] : [];
-if (providers.length === 0) throw new Error(`--db must be sqlite, postgresql or both, got ${args.db}`);
-if (providers.includes("postgresql")) providerOf(args["postgres-url"]);
+const providers = databasesOf(args.db, args["postgres-url"]);
 const subscribers = positive("subscribers", args.subscribers);
 const exportRows = positive("export-rows", args["export-rows"]);
 const importRows = positive("import-rows", args["import-rows"]);

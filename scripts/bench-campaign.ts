@@ -37,20 +37,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { providerOf, type DatabaseProvider } from "../app/db/database-url";
+import type { DatabaseProvider } from "../app/db/database-url";
 import { createBenchDatabase, type BenchDatabase } from "./bench/bench-databases";
 import type { TwilioServerStats } from "./bench/twilio-server-child";
+import { BENCH_APP_ENV, databasesOf, positive } from "./bench/bench-args";
 
 const TARGET = { planSeconds: 10, planShareOfRaw: 0.3, dispatchShareOfIdeal: 0.8 };
 // The test environment's values (tests/setup/test-env.ts): nothing here is a real secret.
-const BENCH_ENV = {
-  NODE_ENV: "production" as const,
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: "bench-api-secret",
-  SHOPIFY_APP_URL: "https://sms-consent.bench.example",
-  ENCRYPTION_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-  SCOPES: "read_customers,write_customers,read_orders",
-};
+const BENCH_ENV = { ...BENCH_APP_ENV, NODE_ENV: "production" as const };
 
 const { values: args } = parseArgs({
   options: {
@@ -71,17 +65,9 @@ const { values: args } = parseArgs({
   },
 });
 
-function positive(name: string, value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
-  return number;
-}
 const positiveList = (name: string, value: string) => value.split(",").map((item) => positive(name, item.trim()));
 
-const providers: DatabaseProvider[] =
-  args.db === "both" ? ["sqlite", "postgresql"] : args.db === "sqlite" || args.db === "postgresql" ? [args.db] : [];
-if (providers.length === 0) throw new Error(`--db must be sqlite, postgresql or both, got ${args.db}`);
-if (providers.includes("postgresql")) providerOf(args["postgres-url"]); // refuses anything but a postgresql:// URL
+const providers = databasesOf(args.db, args["postgres-url"]);
 const parts = new Set(args.only.split(",").map((part) => part.trim()));
 for (const part of parts) if (!["plan", "dispatch", "workers"].includes(part)) throw new Error(`--only takes plan, dispatch, workers; got ${part}`);
 const recipients = positive("recipients", args.recipients);

@@ -32,6 +32,7 @@ import { providerOf, type DatabaseProvider } from "../app/db/database-url";
 import { createBenchDatabase, type BenchDatabase } from "./bench/bench-databases";
 import { BENCH_BODIES, BENCH_PUBLIC_URL, signedInboundPool, WEBHOOK_PATH, type SignedRequest } from "./bench/signed-inbound-pool";
 import { ensureBuilt } from "./ensure-built";
+import { positive } from "./bench/bench-args";
 
 const TARGET = { sqliteRequestsPerSecond: 1_000, postgresShareOfBare: 0.5, p99Ms: 50 };
 // The test environment's values (tests/setup/test-env.ts): nothing here is a real secret.
@@ -66,11 +67,6 @@ const connections = positive("connections", args.connections);
 const poolSize = positive("pool", args.pool);
 const bodies = args.bodies === undefined ? BENCH_BODIES : args.bodies.split("|");
 
-function positive(name: string, value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
-  return number;
-}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-inbound-"));

@@ -29,6 +29,7 @@ import { migrate } from "../app/db/migrator";
 import { newShortCode } from "../app/links/short-code";
 import { createBenchDatabase, type BenchDatabase } from "./bench/bench-databases";
 import { ensureBuilt } from "./ensure-built";
+import { positive } from "./bench/bench-args";
 
 const TARGET = { shareOfBare: 0.5, p99Ms: 50 };
 const PUBLIC_URL = "https://sms-consent.bench";
@@ -66,11 +67,6 @@ if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`--warmup must be a
 const connections = positive("connections", args.connections);
 const linkCount = positive("links", args.links);
 
-function positive(name: string, value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
-  return number;
-}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-links-"));
