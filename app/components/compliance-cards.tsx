@@ -7,6 +7,7 @@ import { Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, L
 import { useState } from "react";
 import { durationInWords } from "~/compliance/compliance-figures";
 import type { OptOutHandling, PrivacyRequestCounts } from "~/compliance/compliance-report.server";
+import { saveFile } from "./fetched-download";
 import { useFormat } from "./use-format";
 
 export function RecordsCard({ defaultFrom, defaultTo }: { defaultFrom: string; defaultTo: string }) {
@@ -24,14 +25,7 @@ export function RecordsCard({ defaultFrom, defaultTo }: { defaultFrom: string; d
         return;
       }
       const fileName = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "consent-records.csv";
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = fileName;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      saveFile(await response.blob(), fileName);
       setState({ kind: "saved", fileName });
     } catch {
       setState({ kind: "failed", error: "The download failed (no connection to the app): try again." });

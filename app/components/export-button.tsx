@@ -8,6 +8,7 @@
  */
 import { BlockStack, Button, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import { useRef, useState } from "react";
+import { saveFile } from "./fetched-download";
 import { useFormat } from "./use-format";
 
 type ExportState = { phase: "idle" } | { phase: "running"; rows: number } | { phase: "failed"; message: string } | { phase: "done"; rows: number };
@@ -19,16 +20,6 @@ function fileNameOf(response: Response, fallback: string): string {
   return /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallback;
 }
 
-function save(blob: Blob, fileName: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link); // Firefox clicks only links that are in the document
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 export function ExportButton({ url, total }: { url: string; total: number }) {
   const format = useFormat();
@@ -54,7 +45,7 @@ export function ExportButton({ url, total }: { url: string; total: number }) {
         setState({ phase: "running", rows: Math.min(Math.max(lines - 1, 0), total) });
       }
       const rows = Math.max(lines - 1, 0);
-      save(new Blob(chunks as BlobPart[], { type: "text/csv;charset=utf-8" }), fileNameOf(response, "subscribers.csv"));
+      saveFile(new Blob(chunks as BlobPart[], { type: "text/csv;charset=utf-8" }), fileNameOf(response, "subscribers.csv"));
       setState({ phase: "done", rows });
     } catch (error) {
       if (controller.signal.aborted) setState({ phase: "idle" });

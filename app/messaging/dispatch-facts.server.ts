@@ -22,12 +22,12 @@ import type { Message } from "@prisma/client";
 import { withSqlTransaction } from "../db.server";
 import { readDate, readInt, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "../db/sql.server";
 import { marketingPermissionOf, type MarketingPermission, type SubscriberConsentState } from "../consent/suppression.server";
-import { marketingRulesVerdict, type DispatchVerdict } from "../sending-rules/marketing-rules";
+import { marketingRulesVerdict, type DispatchVerdict, type MarketingRulesSettings } from "../sending-rules/marketing-rules";
 import { recipientLocation } from "../sending-rules/recipient-location.server";
 import { HISTORY_DAYS, MAY_HAVE_BEEN_SENT } from "../sending-rules/sending-rules.server";
 
 /** The shop's settings dispatch uses: Twilio, its sender and pace, and the sending rules. */
-export interface DispatchShop {
+export interface DispatchShop extends MarketingRulesSettings {
   shop: string;
   uninstalledAt: Date | null;
   twilioAccountSid: string | null;
@@ -36,12 +36,6 @@ export interface DispatchShop {
   senderPhoneNumber: string | null;
   senderType: string;
   maxMessagesPerSecond: number | null;
-  timezone: string;
-  quietHoursStart: string;
-  quietHoursEnd: string;
-  maxMessagesPerDay: number;
-  maxMessagesPerMonth: number;
-  smartSendingHours: number;
 }
 
 export interface DispatchRecipient extends SubscriberConsentState {

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useRouteError } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, DataTable, EmptyState, Page, Text } from "@shopify/polaris";
-import { useState } from "react";
+import { Badge, BlockStack, Card, DataTable, EmptyState, Page, Text } from "@shopify/polaris";
 import { listPrivacyRequests } from "~/compliance/privacy-requests.server";
 import { customerNumberOf } from "~/compliance/privacy-webhooks";
+import { FetchedDownloadButton } from "~/components/fetched-download";
 import { AdminRouteError } from "~/components/route-error";
 import { useFormat } from "~/components/use-format";
 import { requireAdmin } from "~/shopify/require-admin.server";
@@ -61,44 +61,13 @@ export default function PrivacyRequests() {
                     In progress
                   </Badge>
                 ),
-                request.download ? <DownloadButton key={request.id} id={request.id} fileName={request.download.fileName} /> : "—",
+                request.download ? <FetchedDownloadButton key={request.id} url={`/app/privacy/${encodeURIComponent(request.id)}/download`} fileName={request.download.fileName} label="Download JSON" /> : "—",
               ])}
             />
           )}
         </Card>
       </BlockStack>
     </Page>
-  );
-}
-
-/**
- * Fetched rather than linked: in Shopify admin, App Bridge adds the session
- * token to the app's fetch requests, which a plain link would not carry.
- */
-function DownloadButton({ id, fileName }: { id: string; fileName: string }) {
-  const [state, setState] = useState<"idle" | "loading" | "failed">("idle");
-  const download = async () => {
-    setState("loading");
-    try {
-      const response = await fetch(`/app/privacy/${encodeURIComponent(id)}/download`);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = fileName;
-      document.body.append(link); // Firefox clicks only links that are in the document
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      setState("idle");
-    } catch {
-      setState("failed");
-    }
-  };
-  return (
-    <Button onClick={download} loading={state === "loading"} tone={state === "failed" ? "critical" : undefined}>
-      {state === "failed" ? "Download failed, retry" : "Download JSON"}
-    </Button>
   );
 }
 

@@ -24,6 +24,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
+import { FetchedDownloadButton } from "~/components/fetched-download";
 import { useFormat } from "~/components/use-format";
 import { requireAdmin } from "~/shopify/require-admin.server";
 import { MAX_IMPORT_BYTES, MAX_IMPORT_WORDS, PREVIEW_BYTES } from "~/subscribers/import/import-limits";
@@ -314,37 +315,16 @@ function ImportRow({ item }: { item: ImportItem }) {
         {format.count(item.pendingRows)} asked to confirm · {format.count(item.unchangedRows)} unchanged · {format.count(item.refusedRows)} not imported
       </Text>
       {item.error ? <Banner tone="critical">{item.error}</Banner> : null}
-      {item.status === "done" ? <ReportButton id={item.id} fileName={`${item.fileName.replace(/\.[^.]*$/, "")}-report.csv`} /> : null}
+      {item.status === "done" ? (
+        <InlineStack>
+          <FetchedDownloadButton
+            url={`/app/subscribers/import/${encodeURIComponent(item.id)}/report`}
+            fileName={`${item.fileName.replace(/\.[^.]*$/, "")}-report.csv`}
+            label="Download the report (CSV)"
+          />
+        </InlineStack>
+      ) : null}
     </BlockStack>
   );
 }
 
-/** Fetched rather than linked: in Shopify admin, App Bridge adds the session token to the app's fetch requests, not to links. */
-function ReportButton({ id, fileName }: { id: string; fileName: string }) {
-  const [state, setState] = useState<"idle" | "loading" | "failed">("idle");
-  const download = async () => {
-    setState("loading");
-    try {
-      const response = await fetch(`/app/subscribers/import/${encodeURIComponent(id)}/report`);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = fileName;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      setState("idle");
-    } catch {
-      setState("failed");
-    }
-  };
-  return (
-    <InlineStack>
-      <Button onClick={download} loading={state === "loading"} tone={state === "failed" ? "critical" : undefined}>
-        {state === "failed" ? "Download failed, retry" : "Download the report (CSV)"}
-      </Button>
-    </InlineStack>
-  );
-}
