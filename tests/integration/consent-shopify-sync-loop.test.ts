@@ -4,11 +4,15 @@
  * consent engine writes the ledger and queues a Shopify sync job → the
  * worker's sync run calls the local Admin API → the customer is subscribed in
  * Shopify; then a signed STOP reaches the same server → the same path → the
- * customer is unsubscribed in Shopify. Both databases.
+ * customer is unsubscribed in Shopify. And a staff opt-out posted to the
+ * subscriber's admin page over the same server takes the same path. Both
+ * databases.
  */
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyConsentChange } from "../../app/consent/consent-engine.server";
 import { verifyConsentChain } from "../../app/consent/ledger.server";
+import { signSessionToken } from "../../app/demo/demo-link.server";
 import prisma from "../../app/db.server";
 import { runShopifySyncJobs } from "../../app/shopify/consent-sync.server";
 import type { AppServer } from "../../server/app-server";
@@ -100,6 +104,34 @@ describe("checkout consent and STOP reach the customer's record in Shopify", () 
 
     // Nothing left to send, and the ledger holds both changes, unbroken.
     expect(await runShopifySyncJobs({ now: later() })).toMatchObject({ claimed: 0 });
+    expect(await verifyConsentChain(shop)).toMatchObject({ ok: true, events: 2 });
+  });
+});
+
+describe("a staff opt-out reaches the customer's record in Shopify", () => {
+  it("admin page POST over HTTP → ledger (source admin, staff and reason) → sync job → Admin API: unsubscribed", async () => {
+    const { shop } = await shopWithDisclosure();
+    await connectShop(admin, shop);
+    const customer = admin.addCustomer(shop, { phone: PHONE });
+    const { subscriber } = await applyConsentChange({ shop, phone: PHONE, action: "opt_in", source: "form", evidence: { form: "footer" }, shopifyCustomerId: customer.id });
+    expect(await runShopifySyncJobs({ now: later() })).toMatchObject({ claimed: 1 });
+    expect(admin.customer(shop, customer.id)?.sms.marketingState).toBe("SUBSCRIBED");
+
+    // As App Bridge posts the page's form: the shop's session token, Remix's data request for the route.
+    const token = signSessionToken({ shop, apiKey: TEST_ENV.SHOPIFY_API_KEY, apiSecret: TEST_ENV.SHOPIFY_API_SECRET });
+    const posted = await fetch(`${server.url}/app/subscribers/${subscriber.id}?_data=${encodeURIComponent("routes/app.subscribers.$id")}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0 Safari/537.36" },
+      body: new URLSearchParams({ intent: "opt_out", reason: "asked_by_phone" }).toString(),
+    });
+    expect(posted.status).toBe(200);
+    expect(await posted.json()).toMatchObject({ intent: "opt_out", ok: true });
+
+    const event = await prisma.consentEvent.findFirstOrThrow({ where: { shop, subscriberId: subscriber.id, kind: "opted_out" } });
+    expect(event.source).toBe("admin");
+    expect(JSON.parse(event.evidence)).toMatchObject({ staffId: "1" });
+    expect(await runShopifySyncJobs({ now: later() })).toMatchObject({ claimed: 1 });
+    expect(admin.customer(shop, customer.id)?.sms.marketingState).toBe("UNSUBSCRIBED");
     expect(await verifyConsentChain(shop)).toMatchObject({ ok: true, events: 2 });
   });
 });
