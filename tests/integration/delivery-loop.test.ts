@@ -3,7 +3,7 @@
  * queues one → the worker's dispatch (what `npm run worker` runs) → the real
  * twilio SDK → the local Twilio-compatible server over HTTP → its signed
  * status callbacks over HTTP → /webhooks/twilio/status → the Message row and
- * the number's standing. Each half has tests of its own; this one proves they
+ * the number's standing (and, for an imported number, their "Y"). Each half has tests of its own; this one proves they
  * meet (a status the worker wrote and the callbacks did not know once made
  * every callback a silent no-op).
  */
@@ -23,6 +23,7 @@ import { dispatchDueMessages, enqueueMessage } from "../../app/messaging/outbox.
 import { usDaytime } from "../support/us-daytime";
 import { startTwilioSandbox, type SandboxCallback, type TwilioSandbox } from "../../app/messaging/twilio-sandbox.server";
 import { action as ordersCreateAction } from "../../app/routes/webhooks.orders.create";
+import { importSubscribersCsv } from "../../app/subscribers/import/subscriber-import.server";
 import { action as statusCallbackAction } from "../../app/routes/webhooks.twilio.status";
 import { serveAppRoutes, type AppRoutesServer } from "../support/app-routes-server";
 import { shopWithDisclosure } from "../support/checkout-fixture";
@@ -205,6 +206,30 @@ describe("delivery loop: worker → Twilio → signed callbacks → outbox and s
     expect(forged.status).toBe(403);
     expect(await prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).toEqual(failed);
     expect(await eventsOf(shop.shop, phone)).toEqual(events);
+    await expectOnlyKnownStatuses(shop.shop);
+  });
+
+  it("an imported number's 'Reply Y' request is delivered, and their Y confirms them", async () => {
+    const shop = await createTestShop({ doubleOptIn: true });
+    const phone = "+13125550300";
+    const csv = ["Phone Number,SMS Consent Timestamp,Opt-in Source,Consent Form URL", `${phone},2026-10-01T15:00:00Z,Spring pop-up,https://shop.example/sms-terms`].join("\n");
+    const imported = await importSubscribersCsv({ shop: shop.shop, fileName: "attentive.csv", csv, confirmMode: "double_opt_in" });
+    expect(imported).toMatchObject({ status: "done", pendingRows: 1 });
+    expect(await subscriberOf(shop.shop, phone)).toMatchObject({ status: "pending" });
+    expect((await prisma.message.findMany({ where: { shop: shop.shop, phone } })).map((m) => [m.kind, m.status])).toEqual([["compliance", "queued"]]);
+
+    const { report, callbacks } = await dispatchAndAwaitCallbacks();
+
+    expect(report).toMatchObject({ claimed: 1, accepted: 1 });
+    expect(callbacks.map((c) => c.params.MessageStatus)).toContain("delivered");
+    expect(await messageTo(shop.shop, phone)).toMatchObject({ status: "delivered", kind: "compliance" });
+    expect((await textTheShop(shop, phone, "Y")).status).toBe(200);
+    expect(await subscriberOf(shop.shop, phone)).toMatchObject({ status: "subscribed", optInLevel: "confirmed" });
+    expect((await eventsOf(shop.shop, phone)).map((e) => [e.kind, e.source])).toEqual([
+      ["opt_in_requested", "import"],
+      ["confirmed", "keyword"],
+    ]);
+    expect(await verifyConsentChain(shop.shop)).toMatchObject({ ok: true });
     await expectOnlyKnownStatuses(shop.shop);
   });
 
