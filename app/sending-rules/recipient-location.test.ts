@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { geocoder, timezones } from "libphonenumber-geo-carrier";
 import { describe, expect, it } from "vitest";
-import { normaliseRegion, regionsOfPlace } from "./recipient-location";
+import { normaliseRegion, regionOfAddress, regionsOfPlace } from "./recipient-location";
 import { numberPlace, recipientLocation, zonesOfRegion } from "./recipient-location.server";
 
 const SHOP_ZONE = "America/Los_Angeles";
@@ -119,5 +119,25 @@ describe("place names and regions", () => {
     expect(normaliseRegion("US-ON")).toBeNull();
     expect(normaliseRegion("")).toBeNull();
     expect(normaliseRegion(null)).toBeNull();
+  });
+
+  it("reads an address's country and province codes as a region, and nothing it cannot check", () => {
+    expect(regionOfAddress("US", "FL")).toBe("US-FL");
+    expect(regionOfAddress(" ca ", "on")).toBe("CA-ON");
+    expect(regionOfAddress("US", "PR")).toBe("US-PR");
+    // Both codes or nothing; a province of the other country, a name, a military "state" or a made-up code is not a region.
+    expect(regionOfAddress("US", null)).toBeNull();
+    expect(regionOfAddress(null, "FL")).toBeNull();
+    expect(regionOfAddress("", "")).toBeNull();
+    expect(regionOfAddress("CA", "FL")).toBeNull();
+    expect(regionOfAddress("US", "Florida")).toBeNull();
+    expect(regionOfAddress("USA", "FL")).toBeNull();
+    expect(regionOfAddress("US", "AE")).toBeNull();
+    expect(regionOfAddress("US", "ZZ")).toBeNull();
+    expect(regionOfAddress("US", "FL-")).toBeNull();
+    // Outside the US and Canada no state rules apply and Shopify's codes are no one format ("BY", "JP-13"): not kept.
+    expect(regionOfAddress("DE", "BY")).toBeNull();
+    expect(regionOfAddress("JP", "JP-13")).toBeNull();
+    expect(regionOfAddress("GB", null)).toBeNull();
   });
 });

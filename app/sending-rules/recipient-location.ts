@@ -82,3 +82,18 @@ export function normaliseRegion(region: string | null | undefined): string | nul
   if (code) return REGION_BY_ABBREVIATION.get(code[2]!) === upper ? upper : null;
   return REGION_BY_ABBREVIATION.get(upper) ?? REGION_BY_NAME.get(text.toLowerCase()) ?? null;
 }
+
+/**
+ * The region an address's codes name, as Shopify's addresses carry them
+ * (country_code "US", province_code "FL") → "US-FL". Null unless both are
+ * there and name a US state or territory or a Canadian province: those are
+ * the only regions the sending rules act on, and a subdivision we cannot
+ * check is not worth keeping about a person (elsewhere Shopify's province
+ * codes are not even one format).
+ */
+export function regionOfAddress(countryCode: string | null | undefined, provinceCode: string | null | undefined): string | null {
+  const country = countryCode?.trim().toUpperCase();
+  const province = provinceCode?.trim().toUpperCase();
+  if (!country || !province || !/^[A-Z]{2}$/.test(country) || !/^[A-Z]{2}$/.test(province)) return null;
+  return normaliseRegion(`${country}-${province}`);
+}
