@@ -38,6 +38,7 @@ describe("parseOrdersCreate", () => {
         customerFirstName: "Ada",
         customerLastName: null,
         customerEmail: "ada@example.com",
+        region: null,
       },
       answer: {
         status: "granted",
@@ -87,6 +88,31 @@ describe("parseOrdersCreate", () => {
     expect(parseOrdersCreate(order({ browser_ip: "not-an-ip", client_details: { browser_ip: "2001:db8::1" } }))).toMatchObject({
       order: { ip: "2001:db8::1" },
     });
+  });
+
+  it("reads the buyer's state from the shipping address, else the billing address, else the customer's default address", () => {
+    const florida = { address1: "1 Ocean Dr", city: "Miami", province: "Florida", province_code: "FL", country_code: "US", zip: "33139" };
+    const texas = { province_code: "TX", country_code: "US" };
+    const ontario = { province_code: "ON", country_code: "CA" };
+    const regionOf = (overrides: Record<string, unknown>) => {
+      const parsed = parseOrdersCreate(order(overrides));
+      if (!parsed.ok) throw new Error(parsed.reason);
+      return parsed.order.region;
+    };
+    expect(regionOf({ shipping_address: florida, billing_address: texas })).toBe("US-FL");
+    expect(regionOf({ shipping_address: null, billing_address: texas })).toBe("US-TX");
+    expect(regionOf({ customer: { id: 42, default_address: ontario } })).toBe("CA-ON");
+    // An address that names no state of ours (abroad, no province, a bad code) gives way to the next one.
+    expect(regionOf({ shipping_address: { country_code: "GB", province_code: null }, billing_address: texas })).toBe("US-TX");
+    expect(regionOf({ shipping_address: { country_code: "US", province_code: "XX" }, customer: { id: 42, default_address: ontario } })).toBe("CA-ON");
+    expect(regionOf({ shipping_address: { country_code: "US" }, billing_address: { province_code: "FL" } })).toBeNull();
+    expect(regionOf({ shipping_address: { country_code: "DE", province_code: "BY" } })).toBeNull();
+    expect(regionOf({})).toBeNull();
+  });
+
+  it("never loses the order's consent over an address it cannot read", () => {
+    const parsed = parseOrdersCreate(order({ shipping_address: "1 Main St", billing_address: { country_code: 1, province_code: ["FL"] }, customer: { id: 42, default_address: 7 } }));
+    expect(parsed).toMatchObject({ ok: true, order: { region: null, shopifyCustomerId: "gid://shopify/Customer/42" }, answer: { status: "granted" } });
   });
 
   it("refuses a payload that is not an order", () => {

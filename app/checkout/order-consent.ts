@@ -10,11 +10,13 @@
  *
  * Only what the consent needs is read, plus the customer's first name (for
  * {first_name} in campaign texts), last name and e-mail (so staff can find
- * the subscriber by them); everything else in the payload
- * (addresses, line items, prices) is ignored and never stored.
+ * the subscriber by them) and the state or province they are in (for the
+ * sending rules: state quiet hours and caps); everything else in the payload
+ * (the addresses themselves, line items, prices) is ignored and never stored.
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import { regionOfAddress } from "../sending-rules/recipient-location";
 
 import { CONSENT_ATTRIBUTE } from "../../extensions/sms-consent-checkout/src/contract";
 
@@ -45,6 +47,8 @@ export interface OrderFacts {
   /** Last name and e-mail (the customer's, else the order's contact e-mail): only for finding the subscriber in the admin. */
   customerLastName: string | null;
   customerEmail: string | null;
+  /** The buyer's state or province ("US-FL") from the order's addresses (regionOfOrder); null when none names one. */
+  region: string | null;
 }
 
 export type ParsedOrder =
@@ -53,6 +57,8 @@ export type ParsedOrder =
 
 const numericId = z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]);
 const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+// Only the codes are read. An address that is not one is no address: it must never cost the order its consent.
+const addressSchema = z.object({ country_code: z.string().nullish(), province_code: z.string().nullish() }).nullish().catch(null);
 
 /** Shaped like Shopify's REST order resource; only the fields read here, all tolerant of null. */
 export const ordersCreatePayloadSchema = z.object({
@@ -71,8 +77,11 @@ export const ordersCreatePayloadSchema = z.object({
       first_name: z.string().nullish(),
       last_name: z.string().nullish(),
       email: z.string().nullish(),
+      default_address: addressSchema,
     })
     .nullish(),
+  shipping_address: addressSchema,
+  billing_address: addressSchema,
   note_attributes: z.array(z.object({ name: z.string(), value: attributeValue })).nullish(),
 });
 
@@ -92,9 +101,28 @@ export function parseOrdersCreate(payload: unknown): ParsedOrder {
     customerFirstName: textOrNull(order.customer?.first_name)?.slice(0, 100) ?? null,
     customerLastName: textOrNull(order.customer?.last_name)?.slice(0, 100) ?? null,
     customerEmail: emailOrNull(order.customer?.email) ?? emailOrNull(order.email),
+    region: regionOfOrder(order),
   };
   const { answer, problem } = answerFrom(order.note_attributes ?? []);
   return { ok: true, order: facts, answer, problem };
+}
+
+type OrdersCreatePayload = z.infer<typeof ordersCreatePayloadSchema>;
+
+/**
+ * Where the buyer is: the state of the address the order ships to, else the
+ * one it bills, else the customer's default address; the first of them that
+ * names a US state or Canadian province (regionOfAddress). The shipping address
+ * comes first as the freshest sign of where they are now; a gift shipped to
+ * another state is the exception we accept (a card's billing address is often
+ * years old, and no address at all leaves only the number's area code).
+ */
+export function regionOfOrder(order: Pick<OrdersCreatePayload, "shipping_address" | "billing_address" | "customer">): string | null {
+  for (const address of [order.shipping_address, order.billing_address, order.customer?.default_address]) {
+    const region = regionOfAddress(address?.country_code, address?.province_code);
+    if (region) return region;
+  }
+  return null;
 }
 
 function emailOrNull(value: string | null | undefined): string | null {

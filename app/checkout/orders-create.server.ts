@@ -6,7 +6,8 @@
  * Every delivery is recorded as processed, with or without consent in it; the
  * payload itself is never stored. Every order also moves its customer's
  * subscriber rows' lastOrderAt and firstName, which campaigns read (and the
- * customer's last name and e-mail, which staff search by), and is
+ * customer's last name and e-mail, which staff search by, and the state
+ * their address is in, which the sending rules and audiences read), and is
  * recorded with the campaign it is credited to (app/attribution/orders.server.ts).
  */
 import { orderFactsFrom } from "../attribution/order-facts";
@@ -96,6 +97,10 @@ async function handleConsent(
  * the order's phone alone or one that was subscribed already: anyone can type
  * anyone's number at checkout, and the name of whatever account they order
  * from would then be written into every campaign text that number gets.
+ *
+ * The region (the state of the order's address, as "US-FL") goes by the same
+ * rule: a stranger's address would move someone else's quiet hours. Only the
+ * region is kept, never the address.
  */
 async function noteOrderOnSubscribers(
   tx: DbTx,
@@ -111,10 +116,12 @@ async function noteOrderOnSubscribers(
   const named = [...byCustomer, ...(buyers.newlyGiven ? [{ id: buyers.newlyGiven }] : [])];
   // The name first: the update below moves lastOrderAt, after which this order no longer reads as the newer one.
   // Last name and e-mail go with it (staff find subscribers by them), under the same rule; an absent one is kept, not blanked.
+  // A newer order's address is the newer fact, so its region replaces the one we had (they moved); an order without one keeps it.
   const person = {
     ...(order.customerFirstName ? { firstName: order.customerFirstName } : {}),
     ...(order.customerLastName ? { lastName: order.customerLastName } : {}),
     ...(order.customerEmail ? { email: order.customerEmail } : {}),
+    ...(order.region ? { region: order.region } : {}),
   };
   if (Object.keys(person).length > 0 && named.length > 0) {
     await tx.subscriber.updateMany({ where: { shop, OR: named, AND: [olderOrder] }, data: person });

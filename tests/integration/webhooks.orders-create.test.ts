@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { countAudience } from "../../app/campaigns/audience.server";
 import { applyConsentChange } from "../../app/consent/consent-engine.server";
 import { verifyConsentChain } from "../../app/consent/ledger.server";
 import prisma from "../../app/db.server";
 import { contentHashOf } from "../../app/disclosures/disclosures.server";
 import { action } from "../../app/routes/webhooks.orders.create";
+import { marketingRulesAtDispatch } from "../../app/sending-rules/sending-rules.server";
 import { CHECKOUT_DISCLOSURE, shopWithDisclosure } from "../support/checkout-fixture";
 import { shopifyWebhookRequest } from "../support/shopify-webhook";
 
@@ -139,7 +141,7 @@ describe("POST /webhooks/orders/create", () => {
 
     const { subscribers, events, messages, syncJobs, processed } = await rowsOf(shop);
     expect(subscribers).toHaveLength(1);
-    expect(subscribers[0]).toMatchObject({ phone: PHONE, status: "subscribed", optInLevel: "single", shopifyCustomerId: "gid://shopify/Customer/7100000001" });
+    expect(subscribers[0]).toMatchObject({ phone: PHONE, status: "subscribed", optInLevel: "single", shopifyCustomerId: "gid://shopify/Customer/7100000001", region: "US-NJ" });
 
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ kind: "opted_in", source: "checkout", toStatus: "subscribed", subscriberId: subscribers[0]!.id, phone: PHONE });
@@ -327,5 +329,42 @@ describe("POST /webhooks/orders/create: text the databases cannot store", () => 
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.evidence)).toMatchObject({ userAgent: UA, phone: PHONE });
     expect(await verifyConsentChain(shop)).toMatchObject({ ok: true, events: 1 });
+  });
+});
+
+describe("POST /webhooks/orders/create: where the buyer is", () => {
+  const FLORIDA_ADDRESS = { first_name: "Ada", last_name: "Lovelace", address1: "1 Ocean Dr", city: "Miami", province: "Florida", province_code: "FL", country_code: "US", zip: "33139" };
+
+  it("keeps the state of the shipping address (not the address), which the audience's region filter and Florida's quiet hours then read", async () => {
+    const { shop, versionId } = await shopWithDisclosure({ timezone: "America/New_York" });
+    // A New Jersey number (201), shipped to Miami, billed in New York.
+    const first = {
+      ...orderPayload(shop, consentAttributes({ versionId })),
+      shipping_address: FLORIDA_ADDRESS,
+      billing_address: { ...FLORIDA_ADDRESS, address1: "5 Park Ave", city: "New York", province: "New York", province_code: "NY", zip: "10016" },
+    };
+    expect((await call(delivery(shop, first))).status).toBe(200);
+
+    const rows = await rowsOf(shop);
+    expect(rows.subscribers).toMatchObject([{ phone: PHONE, region: "US-FL", timezone: null }]);
+    const stored = JSON.stringify(rows);
+    for (const part of ["Ocean Dr", "Miami", "33139", "Park Ave", "10016"]) expect(stored).not.toContain(part);
+
+    expect(await countAudience(shop, { kind: "segment", regions: ["US-FL"] })).toBe(1);
+    expect(await countAudience(shop, { kind: "segment", regions: ["US-NJ"] })).toBe(0);
+    // Wednesday 25 November 2026, 20:30 in New York: a New Jersey number may still be texted, a Floridian may not until 8:00 Central.
+    const dispatch = { shop, subscriberId: rows.subscribers[0]!.id, phone: PHONE };
+    expect(await marketingRulesAtDispatch(dispatch, new Date("2026-11-26T01:30:00Z"))).toEqual({
+      action: "defer",
+      until: new Date("2026-11-26T14:00:00Z"),
+      reason: "quiet_hours",
+    });
+
+    // A later order without an address keeps the state; one shipped to Texas moves it.
+    const later = (orderNumber: number, created_at: string, shipping_address: unknown) => ({ ...orderPayload(shop, [], orderNumber), created_at, shipping_address });
+    expect((await call(delivery(shop, later(1002, "2026-11-21T10:00:00-05:00", null)))).status).toBe(200);
+    expect((await prisma.subscriber.findUniqueOrThrow({ where: { id: dispatch.subscriberId } })).region).toBe("US-FL");
+    expect((await call(delivery(shop, later(1003, "2026-11-22T10:00:00-05:00", { ...FLORIDA_ADDRESS, province_code: "TX" })))).status).toBe(200);
+    expect((await prisma.subscriber.findUniqueOrThrow({ where: { id: dispatch.subscriberId } })).region).toBe("US-TX");
   });
 });
