@@ -56,6 +56,10 @@ export const CONDITIONS: { [K in keyof SegmentConditions]-?: ConditionBuilder<K>
     params: [...sources],
   }),
   locales: (locales) => ({ sql: `"s"."locale" IN (${placeholders(locales)})`, params: [...locales] }),
+  // The state known from the subscriber's orders (app/checkout/orders-create.server.ts), never guessed from the number: a
+  // subscriber with no region matches no region. The prefix's state lives in JavaScript (recipient-location.server.ts),
+  // not in SQL, so falling back to it here would break "the count is what planning queues"; the sending rules still
+  // place such a subscriber by their number's prefix when they text them.
   regions: (regions) => ({ sql: `"s"."region" IN (${placeholders(regions)})`, params: [...regions] }),
   subscribedAfter: (day, { shopTimezone }) => ({ sql: `"s"."subscribedAt" >= ?`, params: [startOfDay(day, shopTimezone)] }),
   subscribedBefore: (day, { shopTimezone }) => ({ sql: `"s"."subscribedAt" < ?`, params: [startOfDay(day, shopTimezone)] }),

@@ -37,7 +37,7 @@ export const SegmentConditionsSchema = z.object({
   sources: nonEmptyList(z.enum(CONSENT_SOURCES), "consent source").optional(),
   /** Subscriber.locale: the language they signed up in ("en", "fr"…). */
   locales: nonEmptyList(z.string().trim().toLowerCase().regex(/^[a-z]{2,3}$/, "Use language codes such as en or fr"), "language").optional(),
-  /** Subscriber.region, e.g. "US-FL" (ISO 3166-2). */
+  /** Subscriber.region, e.g. "US-FL" (ISO 3166-2): the state known from the subscriber's order addresses; nobody without one matches. */
   regions: nonEmptyList(
     z.string().trim().toUpperCase().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, "Use region codes such as US-FL or CA-ON"),
     "region",

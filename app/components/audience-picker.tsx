@@ -70,7 +70,7 @@ export function AudiencePicker({
             value={draft.regions}
             onChange={set("regions")}
             error={errors.regions}
-            helpText="State or province codes, e.g. US-FL, US-TX. Empty: anywhere."
+            helpText="State or province codes, e.g. US-FL, US-TX: the state known from the subscriber's order addresses (the latest wins). Subscribers with none are left out. Empty: anywhere."
           />
           <FormLayout.Group>
             <TextField label="Subscribed on or after" type="date" autoComplete="off" disabled={disabled} value={draft.subscribedAfter} onChange={set("subscribedAfter")} error={errors.subscribedAfter} />

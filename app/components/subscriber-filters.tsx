@@ -108,7 +108,7 @@ export function SubscriberFilters({ query, loading }: { query: SubscriberQuery; 
       filter: (
         <TextField
           label="Region codes"
-          helpText="Separated by commas, e.g. US-FL, US-NY, CA-ON"
+          helpText="Separated by commas, e.g. US-FL, US-NY, CA-ON: the state known from the subscriber's order addresses"
           value={region}
           onChange={setRegion}
           onBlur={() => update({ region: list(region.split(",").map((code) => code.trim().toUpperCase()).filter(Boolean)) })}
