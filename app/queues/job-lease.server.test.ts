@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma, { createPrismaClient, databaseProvider, sqlOf } from "../db.server";
-import { prismaSql, readInt } from "../db/sql.server";
-import { backoffDelayMs, claimDueJobs, endClaim, expireLeases, type JobTable } from "./job-lease.server";
+import { prismaSql, readInt, type Sql } from "../db/sql.server";
+import { backoffDelayMs, claimDueJobs, endClaim, endClaimStatement, expireLeases, type JobTable } from "./job-lease.server";
 
 const OUTBOX: JobTable = { table: "Message", ready: "queued", leased: "sending" };
 const SECOND = 1000;
@@ -107,6 +107,101 @@ describe(`expireLeases and endClaim (${databaseProvider()})`, () => {
     expect(await endClaim(sqlOf(prisma), OUTBOX, { id: String(long!.id), attempts: 1 }, { status: "failed", now: later, set: { errorCode: 21211 } })).toBe(true);
     expect(await prisma.message.findUniqueOrThrow({ where: { id: String(long!.id) } })).toMatchObject({ status: "failed", errorCode: 21211, lockedUntil: null });
     expect(await prisma.message.findUniqueOrThrow({ where: { id: String(short!.id) } })).toMatchObject({ status: "queued" });
+  });
+});
+
+describe("claimDueJobs' SQL", () => {
+  it("is, for the outbox, the statement it has always been (its claim is on the benchmarked hot path)", async () => {
+    const statements: [string, unknown[]][] = [];
+    const recorder = (provider: Sql["provider"]) => ({ provider, all: async (text: string, params: unknown[]) => (statements.push([text, params]), []) }) as unknown as Sql;
+    const now = new Date(1_000_000);
+    await claimDueJobs(recorder("postgresql"), OUTBOX, { now, limit: 5, leaseMs: 100, eligible: { sql: `"job"."kind" = ?`, params: ["marketing"] } });
+    await claimDueJobs(recorder("sqlite"), OUTBOX, { now, limit: 5, leaseMs: 100 });
+    expect(statements).toEqual([
+      [
+        `UPDATE "Message" SET "status" = ?, "lockedUntil" = ?, "attempts" = "attempts" + 1, "updatedAt" = ?
+    WHERE "id" IN (
+      SELECT "job"."id" FROM "Message" AS "job"
+      WHERE "job"."status" = ? AND "job"."nextAttemptAt" <= ? AND ("job"."kind" = ?)
+      ORDER BY "job"."nextAttemptAt" LIMIT ? FOR UPDATE SKIP LOCKED
+    )
+    RETURNING *`,
+        ["sending", new Date(1_000_100), now, "queued", now, "marketing", 5],
+      ],
+      [
+        `UPDATE "Message" SET "status" = ?, "lockedUntil" = ?, "attempts" = "attempts" + 1, "updatedAt" = ?
+    WHERE "id" IN (
+      SELECT "job"."id" FROM "Message" AS "job"
+      WHERE "job"."status" = ? AND "job"."nextAttemptAt" <= ?
+      ORDER BY "job"."nextAttemptAt" LIMIT ?
+    )
+    RETURNING *`,
+        ["sending", new Date(1_000_100), now, "queued", now, 5],
+      ],
+    ]);
+  });
+});
+
+describe(`claimDueJobs taking over jobs that keep their own progress (${databaseProvider()})`, () => {
+  const IMPORTS: JobTable = { table: "SubscriberImport", ready: "queued", leased: "running", due: { inOrderOf: "createdAt" }, countsAttempts: false };
+  const CAMPAIGNS: JobTable = { table: "Campaign", ready: "scheduled", leased: "sending", due: { at: "scheduledAt" }, countsAttempts: false, lease: "updatedAt" };
+
+  it("claims queued rows in order, and leased rows only once their lease ran out or was released", async () => {
+    const shop = `takeover-${randomUUID()}.myshopify.com`;
+    const now = new Date(Date.now() + 13_000 * SECOND);
+    const importRow = (status: string, lockedUntil: Date | null, createdAt: Date) =>
+      prisma.subscriberImport.create({ data: { shop, fileName: "a.csv", fileHash: "h", mapping: "{}", confirmMode: "double_opt_in", status, lockedUntil, createdAt } });
+    const held = await importRow("running", new Date(now.getTime() + SECOND), new Date(now.getTime() - 5 * SECOND));
+    const ranOut = await importRow("running", new Date(now.getTime() - SECOND), new Date(now.getTime() - 4 * SECOND));
+    const released = await importRow("running", null, new Date(now.getTime() - 3 * SECOND));
+    const queued = await importRow("queued", null, new Date(now.getTime() + 60 * SECOND)); // never waits, however new
+    await importRow("done", null, new Date(now.getTime() - 6 * SECOND));
+    const options = { now, limit: 10, leaseMs: 60 * SECOND, eligible: { sql: `"job"."shop" = ?`, params: [shop] }, returning: ["id", "status"] };
+
+    expect(await claimDueJobs(sqlOf(prisma), IMPORTS, options)).toEqual([{ id: queued.id, status: "running" }]);
+    const oldestFirst = await claimDueJobs(sqlOf(prisma), IMPORTS, { ...options, limit: 1, takeOver: true });
+    expect(oldestFirst.map((row) => row.id)).toEqual([ranOut.id]);
+    expect((await claimDueJobs(sqlOf(prisma), IMPORTS, { ...options, takeOver: true })).map((row) => row.id)).toEqual([released.id]);
+    const rows = await prisma.subscriberImport.findMany({ where: { shop, status: "running" }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((row) => [row.id, row.lockedUntil?.getTime()])).toEqual([
+      [held.id, now.getTime() + SECOND],
+      [ranOut.id, now.getTime() + 60 * SECOND],
+      [released.id, now.getTime() + 60 * SECOND],
+      [queued.id, now.getTime() + 60 * SECOND],
+    ]);
+  });
+
+  it("keeps a lease in updatedAt for a table without lockedUntil, taking over only the leased rows that meet its condition", async () => {
+    const shop = `updated-${randomUUID()}.myshopify.com`;
+    const now = new Date(Date.now() + 15_000 * SECOND);
+    const campaign = (status: string, updatedAt: Date, extra: { scheduledAt?: Date; plannedAt?: Date } = {}) =>
+      prisma.campaign.create({ data: { shop, name: status, body: "x", status, ...extra } }).then((row) =>
+        prisma.campaign.update({ where: { id: row.id }, data: { updatedAt }, select: { id: true } }),
+      );
+    const due = await campaign("scheduled", now, { scheduledAt: new Date(now.getTime() - SECOND) });
+    await campaign("scheduled", now, { scheduledAt: new Date(now.getTime() + SECOND) });
+    await campaign("sending", new Date(now.getTime() - 30 * SECOND)); // its planner renewed the lease 30 s ago
+    const dead = await campaign("sending", new Date(now.getTime() - 61 * SECOND));
+    await campaign("sending", new Date(now.getTime() - 61 * SECOND), { plannedAt: now }); // planned: sending, not planning
+    const claim = () =>
+      claimDueJobs(sqlOf(prisma), CAMPAIGNS, {
+        now,
+        limit: 10,
+        leaseMs: 60 * SECOND,
+        eligible: { sql: `"job"."shop" = ?`, params: [shop] },
+        takeOver: { sql: `"job"."plannedAt" IS NULL`, params: [] },
+        set: { sql: `"startedAt" = COALESCE("startedAt", ?)`, params: [now] },
+      });
+
+    expect((await claim()).map((row) => row.id).sort()).toEqual([due.id, dead.id].sort());
+    expect(await prisma.campaign.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: "sending", updatedAt: now, startedAt: now });
+    expect(await claim()).toEqual([]); // the claim renewed their leases
+  });
+
+  it("refuses expireLeases and endClaim on a table whose lease or attempts they cannot read", () => {
+    expect(() => endClaimStatement(CAMPAIGNS, { id: "x", attempts: 1 }, { status: "sent", now: new Date() })).toThrow(/lockedUntil/);
+    expect(() => endClaimStatement(IMPORTS, { id: "x", attempts: 1 }, { status: "done", now: new Date() })).toThrow(/counted attempts/);
+    expect(() => expireLeases(sqlOf(prisma), CAMPAIGNS, { now: new Date(), to: "scheduled" })).toThrow(/Campaign/);
   });
 });
 

@@ -1,11 +1,18 @@
 /**
  * The one claim / lease / backoff helper of every durable job table (the
- * outbox's Message rows, the Shopify consent-sync jobs). A job waits in its
- * "ready" status until `nextAttemptAt`; a worker claims it, which moves it to
+ * outbox's Message rows, the Shopify consent-sync jobs, list imports, campaign
+ * planning). A job waits in its "ready" status until it is due (`nextAttemptAt`
+ * unless the table says otherwise); a worker claims it, which moves it to
  * the "leased" status with `lockedUntil` (the lease) and counts the attempt;
  * the worker then ends its claim with an outcome, conditional on the claim
  * still being its own (status and attempt number), so a worker that was too
  * slow never overwrites what happened after its lease ran out.
+ *
+ * Jobs that keep their own progress (an import's committed rows, a campaign's
+ * written outbox rows) are instead taken over as they are once their lease ran
+ * out (`takeOver`), and check that they still hold the job at each step; a
+ * table without `lockedUntil` (Campaign) keeps its lease in `updatedAt`, which
+ * every step of its worker renews.
  *
  * Claiming is one statement, `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING *`:
  * atomic on SQLite (one writer at a time), and on PostgreSQL the subquery
@@ -24,15 +31,35 @@
  */
 import type { Sql, SqlRow, SqlStatement, SqlValue } from "../db/sql.server";
 
-/** A job table: the statuses that mean "waiting for its turn" and "held by a worker". */
+/** A job table: the statuses that mean "waiting for its turn" and "held by a worker", and how it keeps them. */
 export interface JobTable {
-  table: "Message" | "ShopifySyncJob";
+  table: "Message" | "ShopifySyncJob" | "SubscriberImport" | "Campaign";
   ready: string;
   leased: string;
+  /**
+   * Which ready rows are due, claimed oldest first: `{ at: column }`, once that
+   * column's time has come (default: "nextAttemptAt"); `{ inOrderOf: column }`,
+   * all of them now (a queue that never waits).
+   */
+  due?: { at: "nextAttemptAt" | "scheduledAt" } | { inOrderOf: "createdAt" };
+  /** Whether a claim counts an attempt in "attempts", which is what endClaim checks the claim by (default true). */
+  countsAttempts?: boolean;
+  /**
+   * Where the lease is kept: "lockedUntil" (default), the instant it runs out;
+   * "updatedAt", for a table without that column: the worker renews it with
+   * every write, and it runs out `leaseMs` after the last.
+   */
+  lease?: "lockedUntil" | "updatedAt";
 }
 
 /** A condition on the row being claimed, which is called "job" in the SQL. */
 export interface JobCondition {
+  sql: string;
+  params: readonly SqlValue[];
+}
+
+/** Column assignments written by code (never from input), e.g. `"startedAt" = COALESCE("startedAt", ?)`. */
+export interface JobAssignments {
   sql: string;
   params: readonly SqlValue[];
 }
@@ -43,6 +70,19 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Rows that must also meet this (e.g. the campaign is not paused) are the only ones claimed. */
   eligible?: JobCondition;
+  /**
+   * Leased rows whose lease ran out are claimed too, as they are, for a job
+   * that resumes from its own committed progress (with a condition: only the
+   * leased rows that meet it). A leased row without any lease counts as
+   * released by its worker: never set this for the outbox, whose texts wait
+   * for Twilio's callback leased without a lease. Without it, a lease that
+   * ran out waits for expireLeases.
+   */
+  takeOver?: true | JobCondition;
+  /** More assignments of the claim. */
+  set?: JobAssignments;
+  /** The columns the claimed rows are returned with (default every one: a list import's row holds its whole file). */
+  returning?: readonly string[];
 }
 
 /** The claim a worker holds on a row: what its outcome is conditional on. */
@@ -51,31 +91,69 @@ export interface JobClaim {
   attempts: number;
 }
 
-function claimSql(jobs: JobTable, provider: Sql["provider"], eligible: string | undefined): string {
-  // SKIP LOCKED: a row another worker is claiming right now is left to it, not waited for.
-  const lock = provider === "postgresql" ? " FOR UPDATE SKIP LOCKED" : "";
-  return `UPDATE "${jobs.table}" SET "status" = ?, "lockedUntil" = ?, "attempts" = "attempts" + 1, "updatedAt" = ?
-    WHERE "id" IN (
-      SELECT "job"."id" FROM "${jobs.table}" AS "job"
-      WHERE "job"."status" = ? AND "job"."nextAttemptAt" <= ?${eligible ? ` AND (${eligible})` : ""}
-      ORDER BY "job"."nextAttemptAt" LIMIT ?${lock}
-    )
-    RETURNING *`;
-}
-
 /** Claims up to `limit` due rows, oldest due first; resolves to the claimed rows as the database returns them. */
 export function claimDueJobs(sql: Sql, jobs: JobTable, options: ClaimOptions): Promise<SqlRow[]> {
   if (options.limit <= 0) return Promise.resolve([]);
-  const lockedUntil = new Date(options.now.getTime() + options.leaseMs);
-  return sql.all(claimSql(jobs, sql.provider, options.eligible?.sql), [
-    jobs.leased,
-    lockedUntil,
-    options.now,
-    jobs.ready,
-    options.now,
-    ...(options.eligible?.params ?? []),
-    options.limit,
+  const statement = claimStatement(jobs, sql.provider, options);
+  return sql.all(statement.sql, statement.params);
+}
+
+/** One statement; with a table's defaults and no takeOver, set or returning, exactly the SQL the outbox has always claimed with (its hot path). */
+function claimStatement(jobs: JobTable, provider: Sql["provider"], options: ClaimOptions): SqlStatement {
+  const assignments = joined(", ", [
+    fragment(`"status" = ?`, jobs.leased),
+    ...(leaseColumn(jobs) === "lockedUntil" ? [fragment(`"lockedUntil" = ?`, new Date(options.now.getTime() + options.leaseMs))] : []),
+    ...(jobs.countsAttempts === false ? [] : [fragment(`"attempts" = "attempts" + 1`)]),
+    fragment(`"updatedAt" = ?`, options.now),
+    ...(options.set ? [options.set] : []),
   ]);
+  const where = joined(" AND ", [claimable(jobs, options), ...(options.eligible ? [parenthesised(options.eligible)] : [])]);
+  // SKIP LOCKED: a row another worker is claiming right now is left to it, not waited for.
+  const lock = provider === "postgresql" ? " FOR UPDATE SKIP LOCKED" : "";
+  const returning = options.returning ? options.returning.map((column) => `"${column}"`).join(", ") : "*";
+  return {
+    sql: `UPDATE "${jobs.table}" SET ${assignments.sql}
+    WHERE "id" IN (
+      SELECT "job"."id" FROM "${jobs.table}" AS "job"
+      WHERE ${where.sql}
+      ORDER BY "job"."${orderColumn(jobs)}" LIMIT ?${lock}
+    )
+    RETURNING ${returning}`,
+    params: [...assignments.params, ...where.params, options.limit],
+  };
+}
+
+/** Ready and due; with takeOver, also leased with a lease that ran out. */
+function claimable(jobs: JobTable, options: ClaimOptions): JobCondition {
+  const due = jobs.due ?? { at: "nextAttemptAt" };
+  const ready = "at" in due ? fragment(`"job"."status" = ? AND "job"."${due.at}" <= ?`, jobs.ready, options.now) : fragment(`"job"."status" = ?`, jobs.ready);
+  if (!options.takeOver) return ready;
+  const leased = joined(" AND ", [
+    fragment(`"job"."status" = ?`, jobs.leased),
+    leaseRanOut(jobs, options),
+    ...(options.takeOver === true ? [] : [parenthesised(options.takeOver)]),
+  ]);
+  return { sql: `((${ready.sql}) OR (${leased.sql}))`, params: [...ready.params, ...leased.params] };
+}
+
+function leaseRanOut(jobs: JobTable, options: ClaimOptions): JobCondition {
+  if (leaseColumn(jobs) === "updatedAt") return fragment(`"job"."updatedAt" < ?`, new Date(options.now.getTime() - options.leaseMs));
+  return fragment(`("job"."lockedUntil" IS NULL OR "job"."lockedUntil" < ?)`, options.now);
+}
+
+const leaseColumn = (jobs: JobTable) => jobs.lease ?? "lockedUntil";
+const orderColumn = (jobs: JobTable) => (jobs.due === undefined ? "nextAttemptAt" : "at" in jobs.due ? jobs.due.at : jobs.due.inOrderOf);
+const fragment = (sql: string, ...params: SqlValue[]): JobCondition => ({ sql, params });
+const parenthesised = (condition: JobCondition): JobCondition => ({ sql: `(${condition.sql})`, params: condition.params });
+
+function joined(separator: string, parts: readonly JobCondition[]): JobCondition {
+  return { sql: parts.map((part) => part.sql).join(separator), params: parts.flatMap((part) => part.params) };
+}
+
+/** expireLeases reads "lockedUntil", endClaim "attempts" too: on a table that does not keep them they would go silently wrong. */
+function requireColumnsFor(what: "expireLeases" | "endClaim", jobs: JobTable): void {
+  const missing = leaseColumn(jobs) !== "lockedUntil" ? `"lockedUntil"` : what === "endClaim" && jobs.countsAttempts === false ? "counted attempts" : null;
+  if (missing) throw new Error(`${what} needs ${missing}, which ${jobs.table} does not keep`);
 }
 
 /**
@@ -88,6 +166,7 @@ export function expireLeases(
   jobs: JobTable,
   options: { now: Date; to: string; where?: JobCondition; set?: Readonly<Record<string, SqlValue>> },
 ): Promise<number> {
+  requireColumnsFor("expireLeases", jobs);
   const set = Object.entries(options.set ?? {});
   return sql.run(
     `UPDATE "${jobs.table}" AS "job" SET "status" = ?, "lockedUntil" = NULL, "updatedAt" = ?${set.map(([column]) => `, "${column}" = ?`).join("")}
@@ -123,6 +202,7 @@ export function endClaimStatement(
   outcome: { status: string; now: Date; set?: Readonly<Record<string, SqlValue>> },
   options: { returning?: boolean } = {},
 ): SqlStatement {
+  requireColumnsFor("endClaim", jobs);
   const set = Object.entries(outcome.set ?? {});
   return {
     sql: `UPDATE "${jobs.table}" SET "status" = ?, "lockedUntil" = NULL, "updatedAt" = ?${set.map(([column]) => `, "${column}" = ?`).join("")}
