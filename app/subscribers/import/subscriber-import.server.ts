@@ -35,6 +35,7 @@ import { redactedPhoneKey } from "../../consent/redacted-phone.server";
 import { REVOKED_SINCE } from "../../consent/transitions";
 import { composeConfirmation, supportedLanguagesOf } from "../../messaging/confirmation-text";
 import { enqueueMessageSql } from "../../messaging/outbox.server";
+import { claimDueJobs, type JobTable } from "../../queues/job-lease.server";
 import { countryListOf } from "../../phone/phone-number";
 import { nextAllowedSendTime } from "../../sending-rules/quiet-hours";
 import { recipientLocator, type RecipientLocator } from "../../sending-rules/recipient-location.server";
@@ -220,19 +221,19 @@ interface ClaimedImport {
   createdAt: Date;
 }
 
-const CLAIMABLE = `("status" = 'queued' OR ("status" = 'running' AND ("lockedUntil" IS NULL OR "lockedUntil" < ?)))`;
+/**
+ * queued → running, or taken over as it is once its worker's lease ran out or
+ * its worker released it between calls (running without a lease): the chunks
+ * check processedRows, so it resumes where the last one committed.
+ */
+const IMPORT_JOBS: JobTable = { table: "SubscriberImport", ready: "queued", leased: "running", due: { inOrderOf: "createdAt" }, countsAttempts: false };
+/** Not the file: the claim is made on every call, and workOn reads the file only when it works on it. */
+const CLAIMED_COLUMNS = ["id", "shop", "fileName", "fileHash", "mapping", "confirmMode", "staff", "processedRows", "totalRows", "createdAt"] as const;
 
-/** One statement, as job-lease.server.ts claims: on PostgreSQL a row another worker is claiming is skipped, not waited for. */
 async function claimImport(now: Date): Promise<ClaimedImport | null> {
-  const rows = await withSqlTransaction(async (sql) => {
-    const lock = sql.provider === "postgresql" ? " FOR UPDATE SKIP LOCKED" : "";
-    return sql.all(
-      `UPDATE "SubscriberImport" SET "status" = 'running', "lockedUntil" = ?, "updatedAt" = ?
-       WHERE "id" IN (SELECT "id" FROM "SubscriberImport" WHERE ${CLAIMABLE} ORDER BY "createdAt" LIMIT 1${lock}) AND ${CLAIMABLE}
-       RETURNING "id", "shop", "fileName", "fileHash", "mapping", "confirmMode", "staff", "processedRows", "totalRows", "createdAt"`,
-      [new Date(now.getTime() + IMPORT_LEASE_MS), now, now, now],
-    );
-  });
+  const rows = await withSqlTransaction((sql) =>
+    claimDueJobs(sql, IMPORT_JOBS, { now, limit: 1, leaseMs: IMPORT_LEASE_MS, takeOver: true, returning: CLAIMED_COLUMNS }),
+  );
   const [row] = rows;
   if (!row) return null;
   return {
