@@ -16,11 +16,12 @@
  * recipient, and the links are written in the same transaction as the
  * Message rows, only for the rows actually written.
  *
- * Campaign status: planning claims a due campaign with a conditional update
- * (scheduled → sending), so of two workers only one plans it. Campaign.plannedAt is
+ * Campaign status: planning claims a due campaign with the durable-job claim
+ * of app/queues/job-lease.server.ts (scheduled → sending, one statement), so
+ * of two workers only one plans it. Campaign.plannedAt is
  * set only once every page is written. A worker that dies mid-way leaves the
  * campaign "sending" without plannedAt; once its lease (Campaign.updatedAt,
- * renewed with every page) has run out, another worker claims it and plans
+ * renewed with every batch) has run out, another worker claims it and plans
  * the rest: the rows already written are left out of its pages. Each batch of
  * rows is written in a transaction that first renews the lease while the
  * campaign is still "sending", so a pause or cancel stops planning at the next
@@ -31,6 +32,7 @@ import type { Shop } from "@prisma/client";
 import prisma, { sqlOf, withSqlTransaction } from "../db.server";
 import { env } from "../env.server";
 import { readRequiredDate, type Sql, type SqlValue } from "../db/sql.server";
+import { claimDueJobs, type JobTable } from "../queues/job-lease.server";
 import { slottedText, type SlottedText } from "../links/link-slots";
 import { shortLinkPlaceholder } from "../links/short-link";
 import { insertTrackedLinks, planTrackedLinks, type TrackedLinkRow } from "../links/tracked-links.server";
@@ -80,23 +82,25 @@ const SENDING: CampaignStatus = "sending";
 /** Plans every campaign that is due at `now` (and resumes any whose planner died). The worker calls it on every tick. */
 export async function planDueCampaigns(now: Date = new Date(), options: PlanningOptions = {}): Promise<PlanReport[]> {
   const sql = sqlOf(prisma);
-  const due = await sql.all(
-    `SELECT "c"."id" FROM "Campaign" AS "c"
-      WHERE (("c"."status" = 'scheduled' AND "c"."scheduledAt" <= ?) OR ("c"."status" = 'sending' AND "c"."plannedAt" IS NULL AND "c"."updatedAt" < ?))
-        AND EXISTS (SELECT 1 FROM "Shop" AS "h" WHERE "h"."shop" = "c"."shop" AND "h"."uninstalledAt" IS NULL)
-      ORDER BY "c"."scheduledAt" LIMIT ?`,
-    [now, leaseExpiredBefore(now), CAMPAIGNS_PER_CALL],
-  );
   const reports: PlanReport[] = [];
-  for (const { id } of due) {
-    const claimed = await claimCampaign(sql, String(id), now);
-    if (!claimed) continue; // another worker took it first
+  // One at a time: a campaign is claimed just before it is planned, so its lease is not running out while others are.
+  while (reports.length < CAMPAIGNS_PER_CALL) {
+    const claimed = await claimCampaign(sql, now);
+    if (!claimed) break;
     reports.push(await planClaimed(claimed, now, options));
   }
   return reports;
 }
 
-const leaseExpiredBefore = (now: Date) => new Date(now.getTime() - PLANNING_LEASE_MS);
+/**
+ * Planning as a durable job: a campaign is due once scheduled and its time has
+ * come; planning holds it "sending" with plannedAt empty, its lease kept in
+ * updatedAt (renewed by every batch written, writeBatch); once that ran out
+ * the campaign is taken over as it is, and its pages leave out what is written.
+ */
+const PLANNING_JOBS: JobTable = { table: "Campaign", ready: "scheduled" satisfies CampaignStatus, leased: SENDING, due: { at: "scheduledAt" }, countsAttempts: false, lease: "updatedAt" };
+const STILL_PLANNING = { sql: `"job"."plannedAt" IS NULL`, params: [] };
+const SHOP_INSTALLED = { sql: `EXISTS (SELECT 1 FROM "Shop" AS "h" WHERE "h"."shop" = "job"."shop" AND "h"."uninstalledAt" IS NULL)`, params: [] };
 
 interface ClaimedCampaign {
   id: string;
@@ -108,14 +112,17 @@ interface ClaimedCampaign {
   schedule: CampaignSchedule;
 }
 
-/** scheduled → sending, or a dead planner's campaign taken over: one conditional UPDATE, so only one worker gets it. */
-async function claimCampaign(sql: Sql, id: string, now: Date): Promise<ClaimedCampaign | null> {
-  const [row] = await sql.all(
-    `UPDATE "Campaign" SET "status" = 'sending', "startedAt" = COALESCE("startedAt", ?), "updatedAt" = ?
-      WHERE "id" = ? AND (("status" = 'scheduled' AND "scheduledAt" <= ?) OR ("status" = 'sending' AND "plannedAt" IS NULL AND "updatedAt" < ?))
-      RETURNING "id", "shop", "name", "body", "audience", "discountCode", "scheduleMode", "scheduledAt", "localSendTime"`,
-    [now, now, id, now, leaseExpiredBefore(now)],
-  );
+/** scheduled → sending, or a dead planner's campaign taken over: one statement (job-lease.server.ts), so only one worker gets it. */
+async function claimCampaign(sql: Sql, now: Date): Promise<ClaimedCampaign | null> {
+  const [row] = await claimDueJobs(sql, PLANNING_JOBS, {
+    now,
+    limit: 1,
+    leaseMs: PLANNING_LEASE_MS,
+    takeOver: STILL_PLANNING,
+    eligible: SHOP_INSTALLED,
+    set: { sql: `"startedAt" = COALESCE("startedAt", ?)`, params: [now] },
+    returning: ["id", "shop", "name", "body", "audience", "discountCode", "scheduleMode", "scheduledAt", "localSendTime"],
+  });
   if (!row) return null;
   const scheduledAt = row.scheduledAt == null ? null : readRequiredDate(row.scheduledAt);
   const localSendTime = row.localSendTime == null ? null : String(row.localSendTime);
