@@ -16,10 +16,10 @@ import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
 import type { BatchHint, GroupCommit } from "./db/group-commit";
 import { PgGroupCommits } from "./db/pg-group-commit.server";
-import { refusingInsidePlainSqlWork } from "./db/plain-sql-guard";
+import { refusingInsidePlainSqlWork, runAsPlainSqlWork } from "./db/plain-sql-guard";
 import { SqliteGroupCommit } from "./db/sqlite-group-commit";
 import { storableTextFactory } from "./db/storable-text-adapter";
-import { isSql, prismaSql, type Sql } from "./db/sql.server";
+import { isSql, pgSql, prismaSql, sqliteSql, type Sql } from "./db/sql.server";
 
 export type Db = PrismaClient;
 /** A client or the transaction client handed to `$transaction(async (tx) => …)`. */
@@ -32,6 +32,8 @@ const PLAIN_SQL = Symbol.for("sms-consent.plain-sql");
 type PlainSql = {
   provider: DatabaseProvider;
   groupFor: (chainShop: string | undefined) => GroupCommit;
+  /** Read-only work outside any transaction (see withSqlRead). */
+  read: <T>(work: (sql: Sql) => Promise<T>) => Promise<T>;
   /** After Prisma's $disconnect: closes what Prisma does not (PostgreSQL: the pool, if Prisma itself never used it). */
   close: () => Promise<void>;
 };
@@ -45,12 +47,14 @@ const plainSqlOf = (prismaClient: PrismaClient) => {
 export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
   let prismaClient: PrismaClient;
   let groupFor: (chainShop: string | undefined) => GroupCommit;
+  let read: PlainSql["read"];
   let close = async () => {};
   if (providerOf(url) === "sqlite") {
     const adapter = serializedSqliteFactory(new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }));
     prismaClient = new PrismaClient({ adapter: storableTextFactory(refusingInsidePlainSqlWork(adapter)) });
     const groupCommit = new SqliteGroupCommit(adapter.exclusive);
     groupFor = () => groupCommit; // one connection, one writer: every transaction joins the same group
+    read = (work) => adapter.exclusive((db) => runAsPlainSqlWork(() => work(sqliteSql(db, { exclusive: true }))));
   } else {
     const { config, schema } = pgConnectionConfig(url);
     const require = createRequire(import.meta.url);
@@ -63,12 +67,24 @@ export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
     prismaClient = new PostgresPrismaClient({ adapter: storableTextFactory(refusingInsidePlainSqlWork(adapter)) });
     const groupCommits = new PgGroupCommits(pool);
     groupFor = (chainShop) => groupCommits.for(chainShop);
+    read = async (work) => {
+      const connection = await pool.connect();
+      let lost: Error | undefined;
+      const onError = (error: Error) => (lost ??= error);
+      connection.on("error", onError);
+      try {
+        return await runAsPlainSqlWork(() => work(pgSql(connection)));
+      } finally {
+        connection.off("error", onError);
+        connection.release(lost);
+      }
+    };
     // Prisma ends the pool only if it connected; a process that used only plain SQL would otherwise wait for idle timeouts to exit.
     close = async () => {
       if (!pool.ended) await pool.end();
     };
   }
-  (prismaClient as WithPlainSql)[PLAIN_SQL] = { provider: providerOf(url), groupFor, close };
+  (prismaClient as WithPlainSql)[PLAIN_SQL] = { provider: providerOf(url), groupFor, read, close };
   return prismaClient;
 }
 
@@ -126,6 +142,19 @@ export interface SqlTransactionOptions {
  */
 export async function withSqlTransaction<T>(work: (sql: Sql) => Promise<T>, options: SqlTransactionOptions = {}): Promise<T> {
   return plainSqlOf(client()).groupFor(options.mayLockChainOf).run(work, options.batch);
+}
+
+/**
+ * Runs read-only `work` with plain SQL outside any transaction: each
+ * statement sees what is committed when it runs, and the work never waits for
+ * a group's COMMIT (on PostgreSQL a pooled connection of its own, one round
+ * trip per statement or per `allInOrder`; on SQLite the one connection between
+ * two groups). For reads on a hot path that must be fresh, not consistent with
+ * a write: dispatch reads consent again right before a text goes. Like
+ * withSqlTransaction's work, it must use only the Sql it is given.
+ */
+export async function withSqlRead<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  return plainSqlOf(client()).read(work);
 }
 
 export async function disconnectPrisma(): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import prisma, { databaseProvider, withSqlTransaction } from "../db.server";
+import prisma, { databaseProvider, withSqlRead, withSqlTransaction } from "../db.server";
 import type { Sql } from "./sql.server";
 
 const committedNotes = async (prefix: string) =>
@@ -174,6 +174,36 @@ describe(`the Prisma client inside withSqlTransaction's work (${databaseProvider
     ]);
     // Outside the work, the same calls run.
     expect(await prisma.inboundMessage.count()).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe(`withSqlRead (${databaseProvider()})`, () => {
+  it("reads what is committed, outside any transaction, and refuses the Prisma client inside its work", async () => {
+    const p = newPrefix();
+    await withSqlTransaction(insertNote(`${p}committed`));
+    const read = (sql: Sql) => sql.all<{ id: string }>(`SELECT "id" FROM "GroupCommitNote" WHERE "id" LIKE ? ORDER BY "id"`, [`${p}%`]);
+    expect((await withSqlRead(read)).map((row) => row.id)).toEqual([`${p}committed`]);
+    await expect(withSqlRead(() => prisma.inboundMessage.count())).rejects.toThrow(/Prisma client was called inside/);
+  });
+
+  it.runIf(databaseProvider() === "postgresql")("does not wait for a group's COMMIT, and sees none of its writes before it (PostgreSQL)", async () => {
+    const p = newPrefix();
+    let finishGroup!: () => void;
+    const groupMayEnd = new Promise<void>((resolve) => (finishGroup = resolve));
+    let groupWrote!: () => void;
+    const written = new Promise<void>((resolve) => (groupWrote = resolve));
+    const group = withSqlTransaction(async (sql) => {
+      await insertNote(`${p}open`)(sql);
+      groupWrote();
+      await groupMayEnd;
+    });
+    await written;
+    // The group is open, its row written and not committed: the read answers now, without it.
+    const whileOpen = await withSqlRead((sql) => sql.all<{ id: string }>(`SELECT "id" FROM "GroupCommitNote" WHERE "id" LIKE ?`, [`${p}%`]));
+    expect(whileOpen).toEqual([]);
+    finishGroup();
+    await group;
+    expect(await committedNotes(p)).toEqual([`${p}open`]);
   });
 });
 

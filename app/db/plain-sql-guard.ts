@@ -13,7 +13,8 @@ const insidePlainSqlWork = new AsyncLocalStorage<true>();
 
 /** Runs one unit of withSqlTransaction's work, marked so that the Prisma client refuses to run inside it. */
 export function runAsPlainSqlWork<T>(work: () => Promise<T>): Promise<T> {
-  return insidePlainSqlWork.run(true, work);
+  // Awaited inside: a lazy promise the work returns (a Prisma query not yet awaited) starts within the mark too.
+  return insidePlainSqlWork.run(true, async () => await work());
 }
 
 export class PrismaInsidePlainSqlError extends Error {
