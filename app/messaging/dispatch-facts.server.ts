@@ -137,22 +137,28 @@ export async function readDispatchFacts(sql: Sql, messages: readonly Message[], 
     const ids = ofShop.map((message) => message.subscriberId).filter((id): id is string => id !== null);
     const idList = ids.length > 0 ? paddedList([...new Set(ids)]) : [];
     // Two lookups by key (the unique (shop, phone), the primary key), not one OR that would walk the shop's subscribers.
+    // The lookup by id names no shop: with it, SQLite walks the shop's subscribers by another index of the shop
+    // instead of the primary key. A subscriber of another shop is never taken for a text's (subscriberOf).
+    const byPhone = `SELECT "id" FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phones)})`;
+    const byId = idList.length > 0 ? `SELECT "id" FROM "Subscriber" WHERE "id" IN (${placeholders(idList)}) UNION ` : "";
     statements.push({
       sql:
         `SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phones)})` +
-        (idList.length > 0 ? ` UNION SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "id" IN (${placeholders(idList)}) AND "shop" = ?` : ""),
-      params: [shop, ...phones, ...(idList.length > 0 ? [...idList, shop] : [])],
+        (idList.length > 0 ? ` UNION SELECT ${RECIPIENT_COLUMNS} FROM "Subscriber" WHERE "id" IN (${placeholders(idList)})` : ""),
+      params: [shop, ...phones, ...idList],
     });
     // The texts of the shop that were or may have been sent (the statuses and dates marketingHistoryFor counts, with
     // each text's id: every claimed text leaves only itself out of the history it is judged by), to the subscribers
-    // the texts name and to those of the texts' numbers.
-    const byPhone = `"subscriberId" IN (SELECT "id" FROM "Subscriber" WHERE "shop" = ? AND "phone" IN (${placeholders(phones)}))`;
+    // the texts name and to those of the texts' numbers. Found by subscriber (the [subscriberId, kind, sentAt] index),
+    // never by walking the shop's texts: an OR of the two sets made both databases do that, and so does a status
+    // condition in the query whenever PostgreSQL's statistics date from before a campaign began (it then reckons few
+    // texts are sent and walks them by status, all of them, for every batch). The statuses are sorted here instead.
     statements.push({
-      sql: `SELECT "id", "subscriberId", "sentAt", "updatedAt", "nextAttemptAt", "lockedUntil" FROM "Message"
-      WHERE "shop" = ? AND "kind" = 'marketing' AND "status" IN (${placeholders(MAY_HAVE_BEEN_SENT)})
-        AND (${idList.length > 0 ? `"subscriberId" IN (${placeholders(idList)}) OR ` : ""}${byPhone})
+      sql: `SELECT "id", "subscriberId", "status", "sentAt", "updatedAt", "nextAttemptAt", "lockedUntil" FROM "Message"
+      WHERE "subscriberId" IN (${byId}${byPhone})
+        AND "shop" = ? AND "kind" = 'marketing'
         AND ("sentAt" >= ? OR ("sentAt" IS NULL AND ("updatedAt" >= ? OR "nextAttemptAt" >= ? OR "lockedUntil" >= ?)))`,
-      params: [shop, ...MAY_HAVE_BEEN_SENT, ...idList, shop, ...phones, since, since, since, since],
+      params: [...idList, shop, ...phones, shop, since, since, since, since],
     });
   }
 
@@ -168,6 +174,7 @@ export async function readDispatchFacts(sql: Sql, messages: readonly Message[], 
       facts.recipientsById.set(recipient.id, recipient);
     }
     for (const row of perShop[i + 1]!) {
+      if (!MAY_HAVE_BEEN_SENT.includes(String(row.status) as (typeof MAY_HAVE_BEEN_SENT)[number])) continue;
       const subscriberId = String(row.subscriberId);
       const entries = facts.history.get(subscriberId) ?? [];
       entries.push({ messageId: String(row.id), at: dateOfText(row) });
