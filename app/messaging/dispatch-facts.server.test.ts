@@ -137,6 +137,29 @@ describe("a claimed batch judged at once", () => {
 });
 
 describe("ConsentRereads", () => {
+  it("reads ahead for texts next in line: a text finds that answer while it is recent enough, and a read of its own after a STOP", async () => {
+    const { shop } = await createTestShop();
+    const [early, later] = await Promise.all([subscriber(shop), subscriber(shop)]);
+    const rereads = new ConsentRereads(() => new Date());
+    const before = new Date();
+    expect(rereads.readSince(before, shop, early.phone)).toBeNull();
+
+    rereads.readAhead([{ shop, phone: early.phone, campaignId: null }, { shop, phone: later.phone, campaignId: null }], before);
+    await expect.poll(() => rereads.readSince(before, shop, later.phone)).not.toBeNull();
+    const ahead = rereads.readSince(before, shop, early.phone)!;
+    expect(ahead.permission).toEqual({ allowed: true });
+    expect(ahead.at.getTime()).toBeGreaterThanOrEqual(before.getTime());
+
+    // A STOP lands: an answer read before it is no answer for a text that must be judged after it.
+    await prisma.subscriber.update({ where: { id: early.id }, data: { status: "unsubscribed" } });
+    const afterStop = new Date(ahead.at.getTime() + 1);
+    expect(rereads.readSince(afterStop, shop, early.phone)).toBeNull();
+    expect((await rereads.read(shop, early.phone)).permission).toEqual({ allowed: false, reason: "unsubscribed" });
+    // …and that read is now the latest answer, for the texts behind it.
+    expect(rereads.readSince(afterStop, shop, early.phone)?.permission).toEqual({ allowed: false, reason: "unsubscribed" });
+  });
+
+
   it("answers from the rows as they are when asked, and texts asking together share one read", async () => {
     const { shop } = await createTestShop();
     const recipients = await Promise.all(Array.from({ length: 6 }, () => subscriber(shop)));

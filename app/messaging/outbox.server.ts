@@ -310,10 +310,19 @@ export async function dispatchDueMessages(
       });
   };
 
+  // Consent for the marketing texts next in line, read again before their batch's read grows old, so that a text
+  // whose slot frees rarely waits for a read of its own.
+  const readAheadForNext = () => {
+    const since = new Date(clock().getTime() - RECHECK_AFTER_MS / 2);
+    const next = ready.slice(0, concurrency).filter(({ message, facts }) => message.kind === "marketing" && facts.readAt < since);
+    if (next.length > 0) consentRereads.readAhead(next.map(({ message }) => message), since);
+  };
+
   for (;;) {
     while (inFlight < concurrency && ready.length > 0) start(ready.shift()!);
     const mayClaim = !exhausted && claimError === null && report.claimed < limit;
     if (!mayClaim && !claiming && inFlight === 0 && ready.length === 0) break;
+    readAheadForNext();
     const missing = mostHeld - inFlight - ready.length;
     if (mayClaim && !claiming && missing >= claimWhenShort) {
       void claim(Math.min(missing, limit - report.claimed));
@@ -396,11 +405,10 @@ async function dispatchClaimed(
         // behind the rest of its batch): read it again, shared with the other texts about to go.
         const at = context.clock();
         if (at.getTime() - consentReadAt.getTime() > RECHECK_AFTER_MS) {
-          const reread = await context.consentRereads.read(
-            message.shop,
-            message.phone,
-            message.campaignId
-          );
+          // An answer read ahead within the allowed age does as well as a read of its own, and is there already.
+          const reread =
+            context.consentRereads.readSince(new Date(at.getTime() - RECHECK_AFTER_MS), message.shop, message.phone, message.campaignId) ??
+            (await context.consentRereads.read(message.shop, message.phone, message.campaignId));
           consentReadAt = reread.at;
           if (!reread.permission.allowed)
             return suppress(message, reread.permission.reason, reread.at);
