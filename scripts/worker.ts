@@ -16,7 +16,7 @@ import { purgeExpiredMessageBodies } from "../app/compliance/retention.server";
 import { expireStalePending } from "../app/consent/consent-engine.server";
 import prisma, { disconnectPrisma } from "../app/db.server";
 import { env } from "../app/env.server";
-import { dispatchDueMessages } from "../app/messaging/outbox.server";
+import { dispatchDueMessages, prepareDispatch } from "../app/messaging/outbox.server";
 import { purgeExpiredRateLimitWindows } from "../app/security/rate-limit.server";
 import { runShopifySyncJobs } from "../app/shopify/consent-sync.server";
 import { runSubscriberImports } from "../app/subscribers/import/subscriber-import.server";
@@ -101,6 +101,7 @@ async function dispatchLoop() {
   }
 }
 
+await prepareDispatch();
 console.log(`worker: dispatching the outbox (${concurrency} texts at once)`);
 await Promise.all([planningLoop(), dispatchLoop()]);
 // Closes the database pool now rather than when its idle connections time out, so a restart is quick.

@@ -65,6 +65,7 @@ import {
   type JobTable,
 } from "../queues/job-lease.server";
 import type { DispatchVerdict } from "../sending-rules/marketing-rules";
+import { recipientLocator } from "../sending-rules/recipient-location.server";
 import { marketingRulesAtDispatch } from "../sending-rules/sending-rules.server";
 import { twilioAuthTokenOf } from "../shops/shop-settings.server";
 import {
@@ -89,6 +90,7 @@ import {
 } from "./send-rate.server";
 import {
   createTwilioClient,
+  loadTwilioMessagesApi,
   sendSms,
   type SendSmsFailure,
 } from "./twilio-client.server";
@@ -217,6 +219,17 @@ export async function expireAbandonedClaims(now: Date): Promise<number> {
     set: { nextAttemptAt: now },
   });
   return unknown;
+}
+
+/**
+ * Loads what a worker's first texts would otherwise wait for: the number
+ * prefix data recipients are placed by (decoded once per process), and the
+ * Twilio SDK's Messages API. A worker calls it once when it starts, so its
+ * first campaign's first texts go out at full pace.
+ */
+export async function prepareDispatch(): Promise<void> {
+  await recipientLocator();
+  loadTwilioMessagesApi();
 }
 
 /**

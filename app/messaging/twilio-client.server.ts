@@ -65,6 +65,11 @@ export function createTwilioClient(
   });
 }
 
+/** The SDK loads each API's modules when first used: load the Messages API's now (no request is made). */
+export function loadTwilioMessagesApi(): void {
+  void twilio(`AC${"0".repeat(32)}`, "not-a-token").messages;
+}
+
 export interface SendSmsInput {
   to: string;
   body: string;
