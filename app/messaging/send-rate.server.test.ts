@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import prisma, { databaseProvider } from "../db.server";
-import { reserveSendSlots, sendRateKey, sendRateOf, senderOf, SenderPace } from "./send-rate.server";
+import { reserveSendSlots, SECOND_END_GUARD_MS, sendRateKey, sendRateOf, senderOf, SenderPace } from "./send-rate.server";
 
 const SECOND = 1000;
 
@@ -44,6 +44,27 @@ describe(`send rate (${databaseProvider()})`, () => {
     // …and not much slower than the rate allows: 14 texts at 4 a second is 4 seconds (3 boundaries), plus the first one's rest.
     expect(Date.now() - started).toBeLessThan(5 * SECOND);
   }, 15_000);
+
+  it("a text that starts in the last part of a second holds a slot of that second and of the next: either way, it counted where it arrives", async () => {
+    const sender = `MG${randomUUID().replace(/-/g, "")}`;
+    const pace = new SenderPace(sender, 5);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Into the last part of a second, with room left in it for the take to begin.
+    let second: number;
+    for (;;) {
+      await sleep(1000 - SECOND_END_GUARD_MS + 20 - (Date.now() % 1000) + (Date.now() % 1000 > 1000 - SECOND_END_GUARD_MS ? 1000 : 0));
+      const now = Date.now();
+      second = Math.floor(now / SECOND) * SECOND;
+      if (now - second >= 1000 - SECOND_END_GUARD_MS && now - second < 1000 - 50) break;
+    }
+    const deadline = await pace.take(1);
+    const counted = async (at: number) =>
+      (await prisma.rateLimitWindow.findUnique({ where: { key_windowStart: { key: sendRateKey(sender), windowStart: new Date(at) } } }))?.count;
+    // It may go until the next second ends, and both seconds' budgets count it (a sender of 5 a second reserves one at a time).
+    expect(deadline).toBe(second + 2 * SECOND);
+    expect(await counted(second)).toBe(1);
+    expect(await counted(second + SECOND)).toBe(1);
+  }, 10_000);
 
   it("a text of several segments takes as many slots", async () => {
     const sender = `MG${randomUUID().replace(/-/g, "")}`;

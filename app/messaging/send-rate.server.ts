@@ -26,8 +26,8 @@ import { withSqlTransaction } from "../db.server";
 import { readInt } from "../db/sql.server";
 import { messagesPerSecondFor } from "../shops/sender-types";
 
-/** A text is not started in the last part of its second: it must reach Twilio within that second. */
-export const SECOND_END_GUARD_MS = 100;
+/** A text started in the last part of a second may reach Twilio in the next one: it holds a slot in both. */
+export const SECOND_END_GUARD_MS = 200;
 
 const RESERVE_SQL = `INSERT INTO "RateLimitWindow" ("key", "windowStart", "count", "expiresAt") VALUES (?, ?, ?, ?)
 ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateLimitWindow"."count" + excluded."count"
@@ -74,12 +74,14 @@ export async function reserveSendSlots(sender: string, secondStart: number, want
 
 /** A reservation asks for at least 1/RESERVE_SHARE_OF_SECOND of the second's budget. */
 const RESERVE_SHARE_OF_SECOND = 20;
+/** The next second's slots are reserved this long before the current second's last part begins. */
+const NEXT_SECOND_LEAD_MS = 150;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Waiter {
   slots: number;
-  resolve: (secondEnd: number) => void;
+  resolve: (deadline: number) => void;
   reject: (error: unknown) => void;
 }
 
@@ -88,12 +90,23 @@ interface Waiter {
  * order as the shared budget allows. Reservations are made for what is
  * waiting (up to a second's budget), so a worker with few texts does not take
  * slots another worker could use.
+ *
+ * A text that starts in the last part of a second (SECOND_END_GUARD_MS) may
+ * reach Twilio in that second or the next, so it holds a slot in both: either
+ * way it was counted in the second it arrives in, and no text waits for the
+ * next second while the budget has room. Slots are reserved ahead, in the
+ * background: more of the current second when its slots run low, and the next
+ * second's shortly before it is needed, so a text rarely waits for the
+ * database.
  */
 export class SenderPace {
   private readonly waiting: Waiter[] = [];
   private pumping = false;
-  private second = -1;
-  private left = 0;
+  /** Slots this process holds and has not handed out, by second (ms of its start). */
+  private readonly held = new Map<number, number>();
+  /** Seconds whose budget the workers together have spent. */
+  private readonly spent = new Set<number>();
+  private readonly reserving = new Map<number, Promise<number>>();
 
   constructor(
     readonly sender: string,
@@ -106,9 +119,10 @@ export class SenderPace {
   }
 
   /**
-   * Resolves, within a second whose budget had `slots` slots left for this
-   * text, to when that second ends: hand the text to Twilio before then. A
-   * text longer than a whole second's budget takes the whole second.
+   * Resolves once the text may go, with slots for it in every second it could
+   * reach Twilio in, to when the last of those seconds ends: hand the text to
+   * Twilio before then. A text longer than a whole second's budget takes the
+   * whole second.
    */
   take(slots: number): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -117,48 +131,88 @@ export class SenderPace {
     });
   }
 
+  private left(second: number): number {
+    return this.held.get(second) ?? 0;
+  }
+
+  /** What is waiting, but never less than a twentieth of a second's budget: a round trip per text would cap the pace far below a fast sender's rate. */
+  private demand(): number {
+    return Math.max(
+      this.waiting.reduce((sum, waiter) => sum + waiter.slots, 0),
+      Math.ceil(this.perSecond / RESERVE_SHARE_OF_SECOND),
+    );
+  }
+
+  /** One reservation per second at a time; resolves to the slots it got. */
+  private reserve(second: number, wanted: number): Promise<number> {
+    const running = this.reserving.get(second);
+    if (running) return running;
+    const reservation = reserveSendSlots(this.sender, second, wanted, this.perSecond)
+      .then((got) => {
+        if (second + 1000 > Date.now()) this.held.set(second, this.left(second) + got);
+        if (got < Math.min(wanted, this.perSecond)) this.spent.add(second);
+        return got;
+      })
+      .finally(() => this.reserving.delete(second));
+    this.reserving.set(second, reservation);
+    return reservation;
+  }
+
+  /**
+   * Reserves in the background what the next texts will need; an error here
+   * is met again by the next reservation the pump waits for. For a slow
+   * sender (under RESERVE_SHARE_OF_SECOND a second) one slot is a large share
+   * of a second's budget, which a worker whose texts ran out would leave
+   * unused: only for texts already waiting.
+   */
+  private reserveAhead(second: number, now: number) {
+    if (this.perSecond < RESERVE_SHARE_OF_SECOND && this.waiting.length === 0) return;
+    const chunk = Math.min(this.perSecond, this.demand());
+    const ahead = (at: number) => {
+      if (!this.spent.has(at) && !this.reserving.has(at) && this.left(at) < Math.ceil(chunk / 2)) void this.reserve(at, chunk - this.left(at)).catch(() => undefined);
+    };
+    ahead(second);
+    if (now >= second + 1000 - SECOND_END_GUARD_MS - NEXT_SECOND_LEAD_MS) ahead(second + 1000);
+  }
+
+  private forgetBefore(second: number) {
+    for (const at of this.held.keys()) if (at < second) this.held.delete(at);
+    for (const at of this.spent) if (at < second) this.spent.delete(at);
+  }
+
   private async pump() {
     if (this.pumping) return;
     this.pumping = true;
     try {
       while (this.waiting.length > 0) {
         const now = Date.now();
-        let second = Math.floor(now / 1000) * 1000;
-        // Too little of this second is left to reach Twilio within it: plan for the next.
-        if (now >= second + 1000 - SECOND_END_GUARD_MS) second += 1000;
-        if (second !== this.second) {
-          this.second = second;
-          this.left = 0;
-        }
+        const second = Math.floor(now / 1000) * 1000;
+        this.forgetBefore(second);
         const head = this.waiting[0]!;
         const need = Math.min(head.slots, this.perSecond);
-        if (this.left < need) {
-          // What is waiting, but never less than a twentieth of a second's budget: texts arrive one by one, and a
-          // round trip per text would cap the pace far below a fast sender's rate. At most that much of each
-          // second's budget is left unused by a worker whose texts ran out.
-          const demand = Math.max(
-            this.waiting.reduce((sum, waiter) => sum + waiter.slots, 0),
-            Math.ceil(this.perSecond / RESERVE_SHARE_OF_SECOND),
-          );
-          try {
-            this.left += await reserveSendSlots(this.sender, second, Math.max(need, demand) - this.left, this.perSecond);
-          } catch (error) {
-            for (const waiter of this.waiting.splice(0)) waiter.reject(error);
-            return;
-          }
-          if (this.left < need) {
-            // Spent by the workers together: try again in the next second.
-            await sleep(second + 1000 - Date.now());
-            continue;
-          }
+        // Too little of this second is left to be sure to reach Twilio within it: a slot of the next one too.
+        const seconds = now >= second + 1000 - SECOND_END_GUARD_MS ? [second, second + 1000] : [second];
+        const short = seconds.filter((at) => this.left(at) < need);
+        if (short.length === 0) {
+          for (const at of seconds) this.held.set(at, this.left(at) - need);
+          this.waiting.shift();
+          head.resolve(seconds.at(-1)! + 1000);
+          this.reserveAhead(second, now);
+          continue;
         }
-        // A timer can fire a few milliseconds before the wall clock reaches its time (Node counts from the event
-        // loop's cached time, which a long synchronous stretch leaves behind): never start a second's texts early.
-        while (Date.now() < second) await sleep(second - Date.now());
-        if (Date.now() >= second + 1000 - SECOND_END_GUARD_MS) continue; // this process was too slow: the slots are lost
-        this.left -= need;
-        this.waiting.shift();
-        head.resolve(second + 1000);
+        const spent = short.find((at) => this.spent.has(at));
+        if (spent !== undefined) {
+          // Spent by the workers together: wait for the second after it.
+          const next = spent + 1000;
+          while (Date.now() < next) await sleep(next - Date.now());
+          continue;
+        }
+        try {
+          await Promise.all(short.map((at) => this.reserve(at, Math.max(need, this.demand()) - this.left(at))));
+        } catch (error) {
+          for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+          return;
+        }
       }
     } finally {
       this.pumping = false;
