@@ -4,16 +4,24 @@
  *
  * BENCH_MODE=seed: migrates, seeds the shop (its throughput limit from
  * BENCH_RATE_LIMIT, none if empty) and BENCH_ROWS subscribed recipients, and
- * queues one marketing text to each for a campaign that is sending, as planning
- * would have; then exits. Every recipient's zone is one where it is now early
- * afternoon, so quiet hours never hold a text back, whatever the hour of the run.
+ * queues one marketing text to each for a campaign, as planning would have;
+ * with BENCH_WARMUP_ROWS, that campaign is paused and as many other
+ * recipients get a warm-up campaign that is sending. On PostgreSQL it then
+ * gathers statistics, as autovacuum keeps them on a database in service. Then
+ * it exits. Every recipient's zone is one where it is now early afternoon, so
+ * quiet hours never hold a text back, whatever the hour of the run.
  *
- * BENCH_MODE=work: a worker. On {go} it calls dispatchDueMessages({ limit,
- * concurrency }) in a loop, as scripts/worker.ts does, until a round claims
- * nothing and no text is left due, then reports its rounds, its CPU time and
- * its database calls, and exits. Database calls are what costs a worker most
- * on each database: on PostgreSQL every query it sends (a round trip), on
- * SQLite every COMMIT (each waits for the disk, with the event loop blocked).
+ * BENCH_MODE=work: a worker, started as scripts/worker.ts starts
+ * (prepareDispatch). On {warm: campaign id} it sends the warm-up campaign as
+ * below, unmeasured, so that the measured run finds the process as a worker
+ * that has been running is (compiled, its connections open); then {warmed}.
+ * On {go: campaign id} it lets that campaign go and calls
+ * dispatchDueMessages({ limit, concurrency }) in a loop, as scripts/worker.ts
+ * does, until a round claims nothing and none of its texts is left due, then
+ * reports its rounds, its CPU time and its database calls, and exits.
+ * Database calls are what costs a worker most on each database: on
+ * PostgreSQL every query it sends (a round trip), on SQLite every COMMIT (each
+ * waits for the disk, with the event loop blocked).
  */
 import { DateTime } from "luxon";
 import { migrate } from "../../app/db/migrator";
@@ -44,30 +52,30 @@ if (mode === "seed") {
   const { default: prisma, disconnectPrisma } = await import("../../app/db.server");
   const seed = await import("./campaign-bench-seed");
   const rows = Number(process.env.BENCH_ROWS);
+  const warmRows = Number(process.env.BENCH_WARMUP_ROWS || 0);
   const rateLimit = process.env.BENCH_RATE_LIMIT ? Number(process.env.BENCH_RATE_LIMIT) : null;
   const now = new Date();
   await seed.seedBenchShop({ maxMessagesPerSecond: rateLimit });
-  const { subscribers } = await seed.seedAudience({ subscribed: rows, knownLocationShare: 0, fixedTimezone: afternoonZoneNow(now), now });
-  const campaign = await prisma.campaign.create({
-    data: {
-      shop: seed.BENCH_SHOP,
-      name: "Dispatch bench",
-      body: seed.BENCH_TEMPLATE,
-      discountCode: seed.BENCH_DISCOUNT_CODE,
-      status: "sending",
-      scheduleMode: "now",
-      plannedAt: now,
-      startedAt: now,
-    },
-  });
+  const { subscribers } = await seed.seedAudience({ subscribed: rows + warmRows, knownLocationShare: 0, fixedTimezone: afternoonZoneNow(now), now });
   const body = `Bench Outfitters: Maya, our winter sale starts now. 20% off everything with code ${seed.BENCH_DISCOUNT_CODE} until Sunday. Reply STOP to opt out.`;
-  await seed.queueCampaignTexts(campaign.id, subscribers, body, now);
+  // The measured campaign waits, paused, while the workers warm up on a campaign of their own (other recipients).
+  const queueCampaign = async (name: string, status: "sending" | "paused", recipients: typeof subscribers) => {
+    const campaign = await prisma.campaign.create({
+      data: { shop: seed.BENCH_SHOP, name, body: seed.BENCH_TEMPLATE, discountCode: seed.BENCH_DISCOUNT_CODE, status, scheduleMode: "now", plannedAt: now, startedAt: now },
+    });
+    await seed.queueCampaignTexts(campaign.id, recipients, body, now);
+    return campaign.id;
+  };
+  const campaignId = await queueCampaign("Dispatch bench", warmRows > 0 ? "paused" : "sending", subscribers.slice(0, rows));
+  const warmupCampaignId = warmRows > 0 ? await queueCampaign("Warm-up", "sending", subscribers.slice(rows)) : null;
+  // Statistics, as a database in service has them (autovacuum's ANALYZE): rows written in bulk a moment ago have none.
+  if (databaseUrl.startsWith("postgres")) await prisma.$executeRawUnsafe("ANALYZE");
   await disconnectPrisma();
-  process.send!({ seeded: subscribers.length });
+  process.send!({ seeded: { rows, campaignId, warmupCampaignId } });
   process.disconnect();
 } else {
   const { default: prisma, disconnectPrisma } = await import("../../app/db.server");
-  const { dispatchDueMessages } = await import("../../app/messaging/outbox.server");
+  const { dispatchDueMessages, prepareDispatch } = await import("../../app/messaging/outbox.server");
   const limit = Number(process.env.BENCH_LIMIT || 100);
   const concurrency = Number(process.env.BENCH_CONCURRENCY);
 
@@ -76,25 +84,35 @@ if (mode === "seed") {
   type Round = Awaited<ReturnType<typeof dispatchDueMessages>>;
   const totals: Record<string, number> = {};
   let rounds = 0;
-  const work = async () => {
-    const started = Date.now();
-    const cpuBefore = process.cpuUsage();
-    const callsBefore = countDbCalls();
+  /** Dispatches as scripts/worker.ts does until none of `campaignId`'s texts is left due. */
+  const dispatchAll = async (campaignId: string, count: boolean) => {
     for (;;) {
       const report: Round = await dispatchDueMessages({ limit, concurrency });
-      rounds += 1;
-      for (const [key, value] of Object.entries(report)) if (typeof value === "number") totals[key] = (totals[key] ?? 0) + value;
+      if (count) {
+        rounds += 1;
+        for (const [key, value] of Object.entries(report)) if (typeof value === "number") totals[key] = (totals[key] ?? 0) + value;
+      }
       if (report.claimed > 0) continue;
-      const due = await prisma.message.count({ where: { status: "queued", nextAttemptAt: { lte: new Date() } } });
+      const due = await prisma.message.count({ where: { status: "queued", nextAttemptAt: { lte: new Date() }, campaignId } });
       if (due === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  };
+  const work = async (campaignId: string) => {
+    const started = Date.now();
+    const cpuBefore = process.cpuUsage();
+    const callsBefore = countDbCalls();
+    // The first worker told to go lets the measured campaign go; the others may find nothing for a moment, and look again.
+    await prisma.campaign.updateMany({ where: { id: campaignId, status: "paused" }, data: { status: "sending" } });
+    await dispatchAll(campaignId, true);
     const cpu = process.cpuUsage(cpuBefore);
     return { started, finished: Date.now(), cpuMs: (cpu.user + cpu.system) / 1000, dbCalls: countDbCalls() - callsBefore };
   };
-  process.on("message", (message: { go?: boolean }) => {
+  process.on("message", (message: { warm?: string | null; go?: string }) => {
+    // Warm-up: the warm-up campaign's texts, as a long-running worker would have sent texts before (not measured).
+    if (message.warm !== undefined) void (message.warm ? dispatchAll(message.warm, false) : Promise.resolve()).then(() => process.send!({ warmed: true }), (error: Error) => (console.error(error), process.exit(1)));
     if (!message.go) return;
-    work().then(
+    work(message.go).then(
       async (times) => {
         await disconnectPrisma();
         process.send!({ done: { ...times, rounds, totals } });
@@ -106,8 +124,9 @@ if (mode === "seed") {
       },
     );
   });
-  // Connect before the start signal, so connecting is not timed.
+  // Connect and load what a worker loads when it starts (scripts/worker.ts) before the start signal: they are not timed.
   await prisma.shop.count();
+  await prepareDispatch();
   process.send!({ ready: true });
 }
 

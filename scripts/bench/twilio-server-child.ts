@@ -6,7 +6,8 @@
  * benchmark measures sending, not the app's callback endpoint), and close()
  * drops them.
  *
- * IPC: {stats} → what the server counted: sends per second of arrival (the
+ * IPC: {forget} → forgets the sends so far (the warm-up's), then {forgotten}.
+ * {stats} → what the server counted: sends per second of arrival (the
  * throughput limit must hold in each), and duplicates by recipient and by
  * outbox row (the message id in the status-callback URL).
  */
@@ -66,7 +67,13 @@ function stats(): TwilioServerStats {
 }
 
 process.send!({ ready: true, url: sandbox.url });
-process.on("message", (message: { stats?: boolean; stop?: boolean }) => {
+process.on("message", (message: { stats?: boolean; forget?: boolean; stop?: boolean }) => {
   if (message.stats) process.send!({ stats: stats() });
+  // The warm-up's sends are not part of the run.
+  if (message.forget) {
+    sandbox.messages.length = 0;
+    sandbox.rejected.length = 0;
+    process.send!({ forgotten: true });
+  }
   if (message.stop) void sandbox.close().then(() => process.exit(0));
 });
