@@ -70,16 +70,32 @@ function locate(data: PrefixData, input: RecipientLocationInput, shopTimezone: s
   const place = placeOf(data, input.phone);
   const regions = region ? [region] : (place?.regions ?? []);
 
-  if (zone) return sharedLocation(data, [zone], regions, "subscriber");
+  // A known zone is where they are; a number from another state than the one known still brings its state's rules.
+  if (zone) return sharedLocation(data, [zone], region && place ? [...new Set([region, ...place.regions])] : regions, "subscriber");
   if (region) {
     // The number's zones only when the number is from the state we know they live in; else every zone of that state.
     if (place?.regions.includes(region)) return sharedLocation(data, place.zones, regions, "area_code");
     const stateZones = regionZones(data, region);
-    if (stateZones.length > 0) return sharedLocation(data, stateZones, regions, "subscriber");
+    if (stateZones.length > 0) {
+      // A number from another state: people move and keep their number, and a state may presume a number's area
+      // code is where its owner lives (Florida does). Both states' rules hold then, the stricter of each, unless
+      // the two places are too far apart to share the federal window.
+      const both = place ? mergedPlace(data, stateZones, [region], place) : null;
+      return both ? sharedLocation(data, both.zones, both.regions, "subscriber") : sharedLocation(data, stateZones, regions, "subscriber");
+    }
   } else if (place) {
     return sharedLocation(data, place.zones, regions, "area_code");
   }
   return sharedLocation(data, [shopTimezone], regions, "shop");
+}
+
+/** The zones and regions of a known state and of the number's own place together, or null when they are too far apart. */
+function mergedPlace(data: PrefixData, zones: readonly string[], regions: readonly string[], place: NumberPlace): NumberPlace | null {
+  const merged = { zones: [...new Set([...zones, ...place.zones])], regions: [...new Set([...regions, ...place.regions])] };
+  const key = merged.zones.join(",");
+  let spread = data.zoneSpreads.get(key);
+  if (spread === undefined) data.zoneSpreads.set(key, (spread = zoneSpreadHours(merged.zones)));
+  return spread <= MAX_ZONE_SPREAD_HOURS ? merged : null;
 }
 
 /** One frozen object per distinct answer: a campaign's 100,000 recipients have a few hundred. */
@@ -157,6 +173,8 @@ interface PrefixData {
   zonesByRegion?: Map<string, string[]>;
   /** Every answer given so far, by what it says (sharedLocation). */
   locations: Map<string, RecipientLocation>;
+  /** Hours between the zones of a merged place, by its zones (mergedPlace). */
+  zoneSpreads: Map<string, number>;
   locator?: RecipientLocator;
 }
 
@@ -185,7 +203,7 @@ async function loadPrefixData(): Promise<PrefixData> {
     if (callingCode) widen(callingCode, key.length);
   }
   for (const key of Object.keys(nanpPlaces)) widen(NANP, NANP.length + key.length);
-  return { timezones, nanpPlaces, keyLength, cache: new Map(), placesByEntries: new Map(), locations: new Map() };
+  return { timezones, nanpPlaces, keyLength, cache: new Map(), placesByEntries: new Map(), locations: new Map(), zoneSpreads: new Map() };
 }
 
 const CALLING_CODES: ReadonlySet<string> = new Set(getCountries().map((country) => getCountryCallingCode(country)));

@@ -79,16 +79,28 @@ describe("recipientLocation from what we know of the subscriber", () => {
     });
   });
 
-  it("with a known state and no zone: the number's zones when it is from that state, else every zone of the state", async () => {
+  it("with a known state and no zone: the number's zones when it is from that state, else every zone of the state and the number's", async () => {
     expect(await recipientLocation({ phone: "+18504345678", timezone: null, region: "US-FL" }, SHOP_ZONE)).toEqual({
       zones: ["America/Chicago"],
       regions: ["US-FL"],
       source: "area_code",
     });
-    // Moved to Florida with a New York number: both Florida zones count, and Florida's rules.
+    // Moved to Florida with a New York number: both Florida zones count, and both states' rules (the stricter of each).
     expect(await recipientLocation({ phone: "+12125551234", timezone: null, region: "US-FL" }, SHOP_ZONE)).toEqual({
       zones: ["America/Chicago", "America/New_York"],
-      regions: ["US-FL"],
+      regions: ["US-FL", "US-NY"],
+      source: "subscriber",
+    });
+    // Moved to Texas with a Florida panhandle number: Texas's zones and the number's, Texas's and Florida's rules.
+    expect(await recipientLocation({ phone: "+18504345678", timezone: null, region: "US-TX" }, SHOP_ZONE)).toEqual({
+      zones: expect.arrayContaining(["America/Chicago", "America/Denver"]),
+      regions: ["US-TX", "US-FL"],
+      source: "subscriber",
+    });
+    // A known zone stays the only zone; the number's state still brings its rules.
+    expect(await recipientLocation({ phone: "+18504345678", timezone: "America/Denver", region: "US-CO" }, SHOP_ZONE)).toEqual({
+      zones: ["America/Denver"],
+      regions: ["US-CO", "US-FL"],
       source: "subscriber",
     });
   });
