@@ -18,7 +18,9 @@
  * only while it is below the limit and returns it: the slots it got are the
  * part of its request below the limit, so all workers together never get more
  * than the limit in one second. A text is handed to Twilio only within the
- * second its slot belongs to; a worker with no slot waits for the next second.
+ * seconds its slots belong to: one second, or, when it starts in a second's
+ * last SECOND_END_GUARD_MS, that second and the next (it may arrive in
+ * either, so both count it). A worker with no slot waits for the next second.
  * Slots left unused when their second ends are simply lost (sending less is
  * always safe). Seconds are the workers' clocks (NTP-synchronised servers).
  */
