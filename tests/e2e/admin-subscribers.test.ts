@@ -74,7 +74,18 @@ describe("subscribers page in the demo", () => {
     // Clear the search; filter to unsubscribed numbers with the status filter.
     await page.getByRole("button", { name: "Clear" }).first().click();
     await page.waitForURL((url) => !url.searchParams.has("q"));
-    await page.getByRole("button", { name: "Status" }).click();
+    // The filter's popover opens on a click; a click that lands while the page re-renders after the navigation above
+    // can be lost on a busy machine, so open it until its choices show.
+    await expect
+      .poll(
+        async () => {
+          if (await page.getByLabel("Unsubscribed").isVisible()) return true;
+          await page.getByRole("button", { name: "Status" }).click();
+          return page.getByLabel("Unsubscribed").isVisible();
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
     await page.getByLabel("Unsubscribed").click(); // checked once the URL (the state) says so
     await page.waitForURL((url) => url.searchParams.get("status") === "unsubscribed");
     await page.keyboard.press("Escape");
