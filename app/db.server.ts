@@ -15,7 +15,7 @@ import { pgConnectionConfig } from "./db/pg-config";
 import { serializedSqliteFactory } from "./db/serialized-sqlite-adapter";
 import { POSTGRES_CLIENT_MODULE } from "./db/schema-twin";
 import type { BatchHint, GroupCommit } from "./db/group-commit";
-import { PgGroupCommits } from "./db/pg-group-commit.server";
+import { PgGroupCommits, withPooledConnection } from "./db/pg-group-commit.server";
 import { refusingInsidePlainSqlWork, runAsPlainSqlWork } from "./db/plain-sql-guard";
 import { SqliteGroupCommit } from "./db/sqlite-group-commit";
 import { storableTextFactory } from "./db/storable-text-adapter";
@@ -67,18 +67,7 @@ export function createPrismaClient(url = resolveDatabaseUrl()): PrismaClient {
     prismaClient = new PostgresPrismaClient({ adapter: storableTextFactory(refusingInsidePlainSqlWork(adapter)) });
     const groupCommits = new PgGroupCommits(pool);
     groupFor = (chainShop) => groupCommits.for(chainShop);
-    read = async (work) => {
-      const connection = await pool.connect();
-      let lost: Error | undefined;
-      const onError = (error: Error) => (lost ??= error);
-      connection.on("error", onError);
-      try {
-        return await runAsPlainSqlWork(() => work(pgSql(connection)));
-      } finally {
-        connection.off("error", onError);
-        connection.release(lost);
-      }
-    };
+    read = (work) => withPooledConnection(pool, (connection) => runAsPlainSqlWork(() => work(pgSql(connection))));
     // Prisma ends the pool only if it connected; a process that used only plain SQL would otherwise wait for idle timeouts to exit.
     close = async () => {
       if (!pool.ended) await pool.end();

@@ -55,7 +55,7 @@ function pgGroupTransaction(client: pg.PoolClient, statementTimeoutMs: number): 
       try {
         await exec("ROLLBACK");
       } catch (error) {
-        transaction.lost = error as Error; // the connection is unusable: see release below
+        transaction.lost = error as Error; // the connection is unusable: not reused (PgGroupCommit)
         throw error;
       }
     },
@@ -63,23 +63,39 @@ function pgGroupTransaction(client: pg.PoolClient, statementTimeoutMs: number): 
   return transaction;
 }
 
+/**
+ * Runs `work` on a connection of the pool. A connection lost while checked out
+ * (database restart, killed backend) is reported on the client: without a
+ * listener that would crash the process (the query in flight fails too). A
+ * connection lost, or one `work` reports unusable through `lost`, is dropped
+ * by the pool rather than reused.
+ */
+export async function withPooledConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient, state: { lost?: Error }) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const state: { lost?: Error } = {};
+  const onError = (error: Error) => (state.lost ??= error);
+  client.on("error", onError);
+  try {
+    return await work(client, state);
+  } finally {
+    client.off("error", onError);
+    client.release(state.lost);
+  }
+}
+
 export class PgGroupCommit extends GroupCommit {
   constructor(pool: pg.Pool, options: { statementTimeoutMs?: number } = {}) {
-    super(async (work) => {
-      const client = await pool.connect();
-      const transaction = pgGroupTransaction(client, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
-      // A connection lost while checked out (database restart, killed backend) is reported on the client: without a
-      // listener that would crash the process. The query in flight fails too, and so does the group.
-      const onError = (error: Error) => (transaction.lost ??= error);
-      client.on("error", onError);
-      try {
-        await work(transaction);
-      } finally {
-        client.off("error", onError);
-        // A connection that could not even roll back is dropped by the pool rather than reused.
-        client.release(transaction.lost);
-      }
-    });
+    super((work) =>
+      withPooledConnection(pool, async (client, state) => {
+        const transaction = pgGroupTransaction(client, options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
+        try {
+          await work(transaction);
+        } finally {
+          // A connection that could not even roll back (transaction.lost) is not reused.
+          state.lost ??= transaction.lost;
+        }
+      }),
+    );
   }
 }
 

@@ -246,7 +246,7 @@ interface Reread {
 export class ConsentRereads {
   private waiting: Reread[] = [];
   private reading = false;
-  /** The latest answer for each number (and campaign), whoever asked for it. */
+  /** The latest answer for each number (and campaign), whoever asked for it: one per text of the dispatch this serves. */
   private readonly latest = new Map<string, ConsentReread>();
 
   constructor(private readonly clock: () => Date) {}
@@ -271,7 +271,6 @@ export class ConsentRereads {
    * Their answers wait for `readSince`.
    */
   readAhead(texts: readonly { shop: string; phone: string; campaignId: string | null }[], since: Date) {
-    for (const [key, answer] of this.latest) if (answer.at.getTime() < since.getTime()) this.latest.delete(key);
     const asked = new Set(this.waiting.map((reread) => rereadKey(reread.shop, reread.phone, reread.campaignId)));
     for (const { shop, phone, campaignId } of texts) {
       const key = rereadKey(shop, phone, campaignId);
